@@ -1,0 +1,56 @@
+// swift-tools-version: 6.2
+// Slipway: a self-hosted CI test-runner and review-app manager. Module layout: README.md, "Architecture".
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "slipway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slipway", targets: ["slipway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "GitKit", dependencies: ["CGit2"], swiftSettings: strict),
+        .target(name: "Manifest", swiftSettings: strict),
+        .target(name: "Sharding", swiftSettings: strict),
+        .target(
+            name: "Processes",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TestRunner",
+            dependencies: ["Sharding", "Processes", "GitKit", "Manifest"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SlipwayCLI",
+            dependencies: [
+                "GitKit", "Manifest", "Sharding", "TestRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
+
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit"], swiftSettings: strict),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strict),
+        .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
+        .testTarget(
+            name: "TestRunnerTests",
+            dependencies: ["TestRunner", "Processes", "Sharding"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct CICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ci", abstract: "Run an app's test suite, sharded.")
+}

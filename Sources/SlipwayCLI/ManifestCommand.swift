@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct ManifestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "manifest", abstract: "Validate app.json and Procfile.")
+}
