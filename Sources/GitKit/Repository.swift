@@ -1,0 +1,137 @@
+import Foundation
+
+/// A git repository, read and written through libgit2.
+///
+/// The actor is the one serializing owner of a libgit2 repository handle; it runs on a thread of its
+/// own (see `ThreadExecutor`) and hands out only `Sendable` values. Open several `Repository` values on
+/// the same path to use several cores: libgit2 is thread-safe with one handle per thread.
+public actor Repository {
+    private let handle: RepositoryHandle
+    private let executor: ThreadExecutor
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    /// The path the repository was opened from.
+    public nonisolated let path: String
+    /// The `.git` directory, or the repository itself when bare (with a trailing slash).
+    public nonisolated let gitDirectory: String
+    public nonisolated let isBare: Bool
+
+    private init(handle: RepositoryHandle, executor: ThreadExecutor) {
+        self.handle = handle
+        self.executor = executor
+        self.path = handle.path
+        self.gitDirectory = handle.gitDirectory
+        self.isBare = handle.isBare
+    }
+
+    deinit {
+        executor.shutdown()
+    }
+
+    /// Opens the repository at `path` (a work tree or a bare repository). No upward search.
+    public static func open(path: String) throws(GitError) -> Repository {
+        Repository(handle: try RepositoryHandle.open(path: path), executor: ThreadExecutor(name: "git"))
+    }
+
+    /// Creates an empty bare repository at `path`, or opens the one already there.
+    public static func initBare(path: String) throws(GitError) -> Repository {
+        Repository(handle: try RepositoryHandle.initBare(path: path), executor: ThreadExecutor(name: "git"))
+    }
+
+    // MARK: References
+
+    /// Every reference whose name starts with `prefix`, sorted by name, symbolic ones resolved.
+    public func references(prefix: String = "refs/") throws(GitError) -> [Reference] {
+        try handle.references(prefix: prefix)
+    }
+
+    /// Local branches (`refs/heads/*`).
+    public func branches() throws(GitError) -> [Reference] {
+        try handle.references(prefix: "refs/heads/")
+    }
+
+    /// The object the named reference points to, or nil when it does not exist.
+    public func referenceTarget(_ name: String) throws(GitError) -> ObjectID? {
+        try handle.referenceTarget(name)
+    }
+
+    /// Pull requests: the refs `refs/pull/<N>/head` with a decimal N, sorted by number; other refs are ignored.
+    public func pullRequests() throws(GitError) -> [PullRequestRef] {
+        try handle.references(prefix: "refs/pull/").compactMap(PullRequestRef.init(reference:))
+            .sorted { $0.number < $1.number }
+    }
+
+    /// Points `name` at `target`, creating or overwriting it.
+    public func setReference(_ name: String, to target: ObjectID, message: String = "slipway") throws(GitError) {
+        try handle.setReference(name, to: target, message: message)
+    }
+
+    public func deleteReference(_ name: String) throws(GitError) {
+        try handle.deleteReference(name)
+    }
+
+    /// Moves `name` to `new` only if it is still at `expected` (nil: only if it does not exist).
+    /// Throws `GitError` with code `.refMoved` (or `.refExists`) and writes nothing when it is not.
+    public func compareAndSwap(_ name: String, expected: ObjectID?, new: ObjectID, message: String = "slipway: gate") throws(GitError) {
+        try handle.compareAndSwap(name, expected: expected, new: new, message: message)
+    }
+
+    // MARK: Objects
+
+    /// Resolves a revision (`main`, `refs/pull/3/head`, `HEAD~1`, an id or prefix) to a commit id.
+    public func resolve(_ revision: String) throws(GitError) -> ObjectID {
+        try handle.resolve(revision)
+    }
+
+    public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+        try handle.commit(id)
+    }
+
+    /// The best common ancestor, or nil for unrelated histories.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID? {
+        try handle.mergeBase(a, b)
+    }
+
+    public func contains(_ id: ObjectID) -> Bool {
+        handle.contains(id)
+    }
+
+    /// Merges `head` into `target` in memory and writes a commit with parents `[target, head]`, or
+    /// reports the conflicting paths and writes nothing. No reference is touched.
+    public func testMerge(target: ObjectID, head: ObjectID, message: String? = nil,
+                          identity: MergeIdentity = MergeIdentity()) throws(GitError) -> MergeOutcome {
+        try handle.testMerge(target: target, head: head,
+                             message: message ?? "Test merge of \(head.short) into \(target.short)\n",
+                             identity: identity)
+    }
+
+    /// The paths that differ between two commits' trees, with renames detected.
+    public func changedPaths(from old: ObjectID, to new: ObjectID) throws(GitError) -> [ChangedPath] {
+        try handle.changedPaths(from: old, to: new)
+    }
+
+    /// Writes the tree of `commit` into `directory` (absent or empty); returns the number of files written.
+    @discardableResult
+    public func exportTree(of commit: ObjectID, to directory: String) throws(GitError) -> Int {
+        try handle.exportTree(of: commit, to: directory)
+    }
+
+    /// Fetches `refspecs` from a path or `file://` URL, e.g. `+refs/pull/*/head:refs/pull/*/head`.
+    public func fetch(from remote: String, refspecs: [String], prune: Bool = false) throws(GitError) {
+        try handle.fetch(remote: remote, refspecs: refspecs, prune: prune)
+    }
+}
+
+extension PullRequestRef {
+    /// Parses `refs/pull/<N>/head` with a positive decimal N; anything else is not a pull request.
+    init?(reference: Reference) {
+        let parts = reference.name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "refs", parts[1] == "pull", parts[3] == "head",
+              !parts[2].isEmpty, parts[2].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              parts[2].utf8.count <= 9, let number = Int(parts[2]), number > 0 else { return nil }
+        self.init(number: number, head: reference.target)
+    }
+}
