@@ -27,7 +27,12 @@ extension RepositoryHandle {
             var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
             return git_remote_fetch(handle, &array, &options, "slipway: fetch")
         }
-        try check(rc, "cannot fetch from '\(shownRemote)'")
+        if rc < 0 {
+            var error = GitError.lastError(rc, context: "cannot fetch from '\(shownRemote)'")
+            // libgit2 reports a refused connection as an OS error; to the caller it is the network.
+            if error.code == .io { error.code = .network }
+            throw error
+        }
     }
 
     /// The filesystem path for a plain path or `file://` URL; nil for other transports.
