@@ -2,6 +2,7 @@
 #define SLIPWAY_CGIT2_SHIM_H
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
 
 // git_libgit2_opts is variadic, which Swift cannot call; these wrappers fix the argument types.
 

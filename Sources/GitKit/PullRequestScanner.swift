@@ -45,7 +45,7 @@ public struct PullRequestScanner: Sendable {
         var targetTip: ObjectID?
         var pulls: [PullRequestRef] = []
         var mergeRefs: [Int: ObjectID] = [:]
-        for reference in try await primary.references() {
+        for reference in try await primary.unsortedReferences() {
             if reference.name == targetRef {
                 targetTip = reference.target
             } else if reference.name.hasPrefix("refs/pull/") {
@@ -113,10 +113,14 @@ public struct PullRequestScanner: Sendable {
             return try await withThrowingTaskGroup(of: [PullRequestStatus].self) { group in
                 for repository in handles {
                     group.addTask {
+                        try await repository.attachMemoryPack()
                         var done: [PullRequestStatus] = []
                         while let index = queue.next() {
                             done.append(try await repository.testMergePullRequest(pulls[index], target: target, identity: identity))
                         }
+                        // Objects first, then the refs that point at them.
+                        try await repository.flushMemoryPack()
+                        try await repository.updateMergeRefs(for: done)
                         return done
                     }
                 }
@@ -133,24 +137,25 @@ public struct PullRequestScanner: Sendable {
 }
 
 extension Repository {
-    /// Computes one pull request's test merge and points (or removes) its `refs/slipway/merge/<N>`.
+    /// Computes one pull request's merge base and test merge. Writes objects, never refs.
     func testMergePullRequest(_ pull: PullRequestRef, target: ObjectID, identity: MergeIdentity) throws(GitError) -> PullRequestStatus {
-        let base = try mergeBase(target, pull.head)
-        let outcome: MergeOutcome
-        let ref = PullRequestScanner.mergeRef(pull.number)
-        if base == nil {
-            outcome = .unrelatedHistories
-        } else {
-            outcome = try testMerge(target: target, head: pull.head,
-                                    message: "Test merge of pull request #\(pull.number)\n\nHead \(pull.head.hex)\nTarget \(target.hex)\n",
-                                    identity: identity)
-        }
-        if case .merged(let commit, _) = outcome {
-            try setReference(ref, to: commit, message: "slipway: test merge of #\(pull.number)")
-        } else {
-            try deleteReference(ref)
-        }
+        let (base, outcome) = try handle.testMerge(
+            target: target, head: pull.head,
+            message: "Test merge of pull request #\(pull.number)\n\nHead \(pull.head.hex)\nTarget \(target.hex)\n",
+            identity: identity)
         return PullRequestStatus(number: pull.number, head: pull.head, target: target, mergeBase: base, outcome: outcome)
+    }
+
+    /// Points `refs/slipway/merge/<N>` at each merge commit, and removes it for pull requests that did not merge.
+    func updateMergeRefs(for statuses: [PullRequestStatus]) throws(GitError) {
+        for status in statuses {
+            let ref = PullRequestScanner.mergeRef(status.number)
+            if let commit = status.mergeCommit {
+                try setReference(ref, to: commit, message: "slipway: test merge of #\(status.number)")
+            } else {
+                try deleteReference(ref)
+            }
+        }
     }
 }
 

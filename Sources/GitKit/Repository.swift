@@ -6,7 +6,7 @@ import Foundation
 /// own (see `ThreadExecutor`) and hands out only `Sendable` values. Open several `Repository` values on
 /// the same path to use several cores: libgit2 is thread-safe with one handle per thread.
 public actor Repository {
-    private let handle: RepositoryHandle
+    let handle: RepositoryHandle
     private let executor: ThreadExecutor
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -46,6 +46,11 @@ public actor Repository {
     /// Every reference whose name starts with `prefix`, sorted by name, symbolic ones resolved.
     public func references(prefix: String = "refs/") throws(GitError) -> [Reference] {
         try handle.references(prefix: prefix)
+    }
+
+    /// Every reference in storage order (no sorting: the scanner buckets them itself).
+    func unsortedReferences() throws(GitError) -> [Reference] {
+        try handle.references(prefix: "refs/", sorted: false)
     }
 
     /// Local branches (`refs/heads/*`).
@@ -100,12 +105,12 @@ public actor Repository {
     }
 
     /// Merges `head` into `target` in memory and writes a commit with parents `[target, head]`, or
-    /// reports the conflicting paths and writes nothing. No reference is touched.
+    /// reports the conflicting paths (or unrelated histories) and writes nothing. No reference is touched.
     public func testMerge(target: ObjectID, head: ObjectID, message: String? = nil,
                           identity: MergeIdentity = MergeIdentity()) throws(GitError) -> MergeOutcome {
         try handle.testMerge(target: target, head: head,
                              message: message ?? "Test merge of \(head.short) into \(target.short)\n",
-                             identity: identity)
+                             identity: identity).outcome
     }
 
     /// The paths that differ between two commits' trees, with renames detected.
@@ -119,6 +124,15 @@ public actor Repository {
         try handle.exportTree(of: commit, to: directory)
     }
 
+    /// Collects new objects in memory until `flushMemoryPack` writes them as one pack (batch writers only).
+    func attachMemoryPack() throws(GitError) {
+        try handle.attachMemoryPack()
+    }
+
+    func flushMemoryPack() throws(GitError) {
+        try handle.flushMemoryPack()
+    }
+
     /// Fetches `refspecs` from a path or `file://` URL, e.g. `+refs/pull/*/head:refs/pull/*/head`.
     public func fetch(from remote: String, refspecs: [String], prune: Bool = false) throws(GitError) {
         try handle.fetch(remote: remote, refspecs: refspecs, prune: prune)
@@ -128,10 +142,15 @@ public actor Repository {
 extension PullRequestRef {
     /// Parses `refs/pull/<N>/head` with a positive decimal N; anything else is not a pull request.
     init?(reference: Reference) {
-        let parts = reference.name.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "refs", parts[1] == "pull", parts[3] == "head",
-              !parts[2].isEmpty, parts[2].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              parts[2].utf8.count <= 9, let number = Int(parts[2]), number > 0 else { return nil }
+        let name = reference.name.utf8
+        let prefix = "refs/pull/".utf8, suffix = "/head".utf8
+        guard name.count > prefix.count + suffix.count, name.starts(with: prefix), name.reversed().starts(with: suffix.reversed()) else {
+            return nil
+        }
+        let digits = name.dropFirst(prefix.count).dropLast(suffix.count)
+        guard (1...9).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        let number = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard number > 0 else { return nil }
         self.init(number: number, head: reference.target)
     }
 }

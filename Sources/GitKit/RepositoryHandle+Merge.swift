@@ -16,30 +16,61 @@ extension RepositoryHandle {
     /// Merges `head` into `target` in memory, the way `git merge-tree --write-tree target head` does
     /// (rename detection on, recursive merge bases), and writes a real commit with parents
     /// `[target, head]` to the object database. Nothing is written when the merge conflicts.
-    func testMerge(target: ObjectID, head: ObjectID, message: String, identity: MergeIdentity) throws(GitError) -> MergeOutcome {
-        try withCommit(target) { (ours) throws(GitError) -> MergeOutcome in
+    /// Returns the merge base too (the first of several for criss-cross histories, as `git merge-base`).
+    func testMerge(target: ObjectID, head: ObjectID, message: String, identity: MergeIdentity) throws(GitError) -> (mergeBase: ObjectID?, outcome: MergeOutcome) {
+        let bases = try mergeBases(target, head)
+        guard let firstBase = bases.first else { return (nil, .unrelatedHistories) }
+        let outcome = try withCommit(target) { (ours) throws(GitError) -> MergeOutcome in
             try withCommit(head) { (theirs) throws(GitError) -> MergeOutcome in
-                var options = git_merge_options()
-                try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "cannot set up the merge")
-                // REUC (resolve-undo) entries only matter for a checked-out index; we never write this one.
-                options.flags |= GIT_MERGE_SKIP_REUC.rawValue
-
-                var index: OpaquePointer?
-                try check(git_merge_commits(&index, pointer, ours, theirs, &options),
-                          "cannot merge \(head.short) into \(target.short)")
-                defer { git_index_free(index) }
-
-                if git_index_has_conflicts(index) == 1 {
-                    return .conflicts(try conflictingPaths(in: index!))
-                }
-                var treeOid = git_oid()
-                try check(git_index_write_tree_to(&treeOid, index, pointer), "cannot write the merged tree")
                 let commitTime = max(git_commit_time(ours), git_commit_time(theirs))
-                let commitID = try writeMergeCommit(tree: treeOid, parents: [ours, theirs], message: message,
-                                                    identity: identity, time: commitTime)
-                return .merged(commit: commitID, tree: ObjectID(treeOid))
+                // One merge base: try the incremental tree merge first; it declines anything but the simple cases.
+                if bases.count == 1,
+                   let baseTree = try withCommit(firstBase, { git_commit_tree_id($0).pointee }) as git_oid?,
+                   let tree = try mergeTreesIncrementally(base: baseTree, ours: git_commit_tree_id(ours).pointee,
+                                                          theirs: git_commit_tree_id(theirs).pointee) {
+                    let commitID = try writeMergeCommit(tree: tree, parents: [ours, theirs], message: message,
+                                                        identity: identity, time: commitTime)
+                    return .merged(commit: commitID, tree: ObjectID(tree))
+                }
+                return try fullMerge(ours: ours, theirs: theirs, target: target, head: head, message: message,
+                                     identity: identity, time: commitTime)
             }
         }
+        return (firstBase, outcome)
+    }
+
+    /// libgit2's complete merge: every case, conflicts reported by path.
+    private func fullMerge(ours: OpaquePointer, theirs: OpaquePointer, target: ObjectID, head: ObjectID,
+                           message: String, identity: MergeIdentity, time: Int64) throws(GitError) -> MergeOutcome {
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "cannot set up the merge")
+        // REUC (resolve-undo) entries only matter for a checked-out index; we never write this one.
+        options.flags |= GIT_MERGE_SKIP_REUC.rawValue
+
+        var index: OpaquePointer?
+        try check(git_merge_commits(&index, pointer, ours, theirs, &options),
+                  "cannot merge \(head.short) into \(target.short)")
+        defer { git_index_free(index) }
+
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicts(try conflictingPaths(in: index!))
+        }
+        var treeOid = git_oid()
+        try check(git_index_write_tree_to(&treeOid, index, pointer), "cannot write the merged tree")
+        let commitID = try writeMergeCommit(tree: treeOid, parents: [ours, theirs], message: message,
+                                            identity: identity, time: time)
+        return .merged(commit: commitID, tree: ObjectID(treeOid))
+    }
+
+    /// Every best common ancestor (more than one for criss-cross merges), best first.
+    func mergeBases(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> [ObjectID] {
+        var array = git_oidarray()
+        var one = a.oid, two = b.oid
+        let rc = git_merge_bases(&array, pointer, &one, &two)
+        if rc == GIT_ENOTFOUND.rawValue { return [] }
+        try check(rc, "cannot find the merge base of \(a.short) and \(b.short)")
+        defer { git_oidarray_dispose(&array) }
+        return (0..<array.count).map { ObjectID(array.ids[$0]) }
     }
 
     /// Every path that appears in a conflict entry (ancestor, ours or theirs side), sorted and unique.

@@ -10,6 +10,8 @@ final class RepositoryHandle {
     let pointer: OpaquePointer
     /// The path the repository was opened from, as the caller gave it.
     let path: String
+    /// When set, new objects go to this in-memory backend until `flushMemoryPack` writes them as one pack.
+    var memoryPack: OpaquePointer?
 
     private init(pointer: OpaquePointer, path: String) {
         self.pointer = pointer
@@ -58,7 +60,7 @@ final class RepositoryHandle {
     // MARK: References
 
     /// Every reference whose name starts with `prefix`, symbolic ones resolved to their object, sorted by name.
-    func references(prefix: String = "refs/") throws(GitError) -> [Reference] {
+    func references(prefix: String = "refs/", sorted: Bool = true) throws(GitError) -> [Reference] {
         var iterator: OpaquePointer?
         try check(git_reference_iterator_new(&iterator, pointer), "cannot list references")
         defer { git_reference_iterator_free(iterator) }
@@ -75,7 +77,7 @@ final class RepositoryHandle {
                 result.append(Reference(name: name, target: target))
             }
         }
-        return result.sorted { $0.name < $1.name }
+        return sorted ? result.sorted { $0.name < $1.name } : result
     }
 
     /// The object a reference points to, following symbolic references; nil for a dangling symbolic ref.

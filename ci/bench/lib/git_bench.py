@@ -41,6 +41,29 @@ def slipway_pass(slipway, repo):
     return timed([slipway, "git", "prs", "--repo", repo, "--json"], stdout=subprocess.DEVNULL)
 
 
+def check_against_git(slipway, repo):
+    """Every merge slipway reports has git merge-tree's tree; every conflict is a conflict for git too."""
+    import json
+    prs = json.loads(subprocess.run([slipway, "git", "prs", "--repo", repo, "--json"], capture_output=True,
+                                    check=True, env=ENV).stdout)
+    mismatches = 0
+    for pr in prs:
+        git = subprocess.run(["git", "-C", repo, "merge-tree", "--write-tree", "--name-only", pr["target"], pr["head"]],
+                             capture_output=True, env=ENV)
+        git_tree = git.stdout.split(b"\n", 1)[0].decode()
+        if pr["mergeable"]:
+            ours = subprocess.run(["git", "-C", repo, "rev-parse", pr["mergeCommit"] + "^{tree}"], capture_output=True,
+                                  check=True, env=ENV).stdout.decode().strip()
+            mismatches += (git.returncode != 0 or ours != git_tree)
+        else:
+            mismatches += (git.returncode != 1)
+    merged = sum(1 for pr in prs if pr["mergeable"])
+    print(f"check: {len(prs)} pull requests, {merged} merged, {len(prs) - merged} conflicting; "
+          f"{mismatches} differ from git merge-tree", flush=True)
+    if mismatches:
+        sys.exit(1)
+
+
 def push_ten(repo):
     for n in range(1, 11):
         subprocess.run(["git", "-C", repo, "update-ref", f"refs/pull/{n}/head", f"refs/bench/push/{n}"], check=True, env=ENV)
@@ -63,6 +86,7 @@ def main():
         refs = subprocess.run(["git", "-C", source, "for-each-ref"], capture_output=True, env=ENV, check=True).stdout.count(b"\n")
         print(f"repository: {refs} refs; {CORES} cores; {ROUNDS} rounds, median shown\n", flush=True)
 
+        check_against_git(slipway, fresh_copy(source, scratch, "check"))
         results = {k: [] for k in ["slipway cold", "git cold", f"git cold -P{CORES}", "slipway warm", "git warm", f"git warm -P{CORES}"]}
         for round_ in range(ROUNDS):
             repo = fresh_copy(source, scratch, "slipway")
