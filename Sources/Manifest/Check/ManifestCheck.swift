@@ -1,0 +1,100 @@
+/// What `manifest check` resolves against: the context and the values the other layers would supply.
+public struct ManifestCheckOptions: Sendable, Equatable {
+    public var context: ManifestContext
+    /// `--var K=V`: the pipeline's config vars.
+    public var pipelineVars: [String: String]
+    /// `--override K=V`: per-app overrides.
+    public var overrides: [String: String]
+    /// Variables Slipway would inject (see `InjectedVariables`).
+    public var injected: [String: String]
+    /// Secrets stored for the app; missing ones are generated.
+    public var storedSecrets: [String: String]
+    /// `--fork`: resolve as for a pull request from a fork (pipeline vars withheld).
+    public var isFork: Bool
+    public var forkReceivesPipelineVars: Bool
+    /// `--reveal`: show generated and pipeline values instead of `••••`.
+    public var reveal: Bool
+
+    public init(
+        context: ManifestContext = .app, pipelineVars: [String: String] = [:], overrides: [String: String] = [:],
+        injected: [String: String] = [:], storedSecrets: [String: String] = [:], isFork: Bool = false,
+        forkReceivesPipelineVars: Bool = false, reveal: Bool = false
+    ) {
+        self.context = context
+        self.pipelineVars = pipelineVars
+        self.overrides = overrides
+        self.injected = injected
+        self.storedSecrets = storedSecrets
+        self.isFork = isFork
+        self.forkReceivesPipelineVars = forkReceivesPipelineVars
+        self.reveal = reveal
+    }
+}
+
+/// Builds the `manifest check` report from a loaded manifest: validation findings plus process types,
+/// formation, scripts and the resolved config for the context.
+public enum ManifestCheck {
+    public static func report(for load: ManifestLoadResult, options: ManifestCheckOptions) -> ManifestReport {
+        var generator = SystemRandomNumberGenerator()
+        return report(for: load, options: options, generator: &generator)
+    }
+
+    public static func report<G: RandomNumberGenerator>(for load: ManifestLoadResult, options: ManifestCheckOptions, generator: inout G) -> ManifestReport {
+        var warnings = load.warnings.map(\.description)
+        var errors = load.errors.map(\.description)
+        let app = load.appJSONOrDefaults.effective(for: options.context)
+
+        var formation: [String: ManifestReport.FormationValue] = [:]
+        var formationOrder: [String] = []
+        func add(_ type: String, _ value: ManifestReport.FormationValue) {
+            if formation.updateValue(value, forKey: type) == nil { formationOrder.append(type) }
+        }
+        if options.context == .test {
+            // CI runs only the test process type; its quantity is the worker count.
+            for entry in app.formation.entries {
+                add(entry.processType, .init(quantity: entry.quantity ?? (entry.processType == "test" ? 1 : 0), size: entry.size))
+            }
+            if formation["test"] == nil { add("test", .init(quantity: 1, size: nil)) }
+        } else {
+            for type in load.procfile?.processTypes ?? [] {
+                add(type, .init(quantity: Formation.defaultQuantity(for: type), size: nil))
+            }
+            for entry in app.formation.entries {
+                add(entry.processType, .init(quantity: entry.quantity ?? Formation.defaultQuantity(for: entry.processType), size: entry.size))
+            }
+        }
+
+        var scripts: [String: String] = [:]
+        var scriptOrder: [String] = []
+        for script in app.scripts.entries {
+            if scripts.updateValue(script.command, forKey: script.name) == nil { scriptOrder.append(script.name) }
+        }
+
+        var env: [String: ManifestReport.EnvValue] = [:]
+        var descriptions: [String: String] = [:]
+        let appJSONUsable = load.appJSON != nil || !load.hasAppJSONFile
+        if appJSONUsable {
+            let input = ConfigResolutionInput(
+                context: options.context, pipelineVars: options.pipelineVars, overrides: options.overrides,
+                injected: options.injected, storedSecrets: options.storedSecrets, isFork: options.isFork,
+                forkReceivesPipelineVars: options.forkReceivesPipelineVars)
+            let resolved = ConfigResolver.resolve(load.appJSON, input: input, generator: &generator)
+            for variable in resolved.variables {
+                let masked = variable.source.isMaskedByDefault && !options.reveal
+                env[variable.name] = .init(value: masked ? ManifestReport.mask : variable.value, source: variable.source, required: variable.required)
+                if let description = variable.description { descriptions[variable.name] = description }
+            }
+            if !resolved.withheldPipelineVars.isEmpty {
+                warnings.append(ManifestDiagnostic(.warning, .config, .none, "pull request from a fork: pipeline vars withheld (\(resolved.withheldPipelineVars.joined(separator: ", ")))").description)
+            }
+            if let missing = resolved.missing {
+                errors.append(ManifestDiagnostic(.error, .config, .none, missing.description).description)
+            }
+        }
+
+        return ManifestReport(
+            processTypes: load.procfile?.processTypes ?? [], formation: formation, scripts: scripts, env: env,
+            warnings: warnings, errors: errors, context: options.context, formationOrder: formationOrder,
+            scriptOrder: scriptOrder, descriptions: descriptions)
+    }
+}

@@ -1,0 +1,21 @@
+/// Parses repeated `KEY=VALUE` options (`--var`, `--override`).
+enum ManifestAssignments {
+    /// Splits at the first `=`; the value may be empty or contain more `=`. A later repeat of a key wins.
+    static func parse(_ arguments: [String], option: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for argument in arguments {
+            guard let equals = argument.firstIndex(of: "=") else {
+                throw CLIFailure.usage("\(option) \(argument): expected KEY=VALUE")
+            }
+            let key = String(argument[..<equals])
+            guard !key.isEmpty else {
+                throw CLIFailure.usage("\(option) \(argument): the key before '=' is empty")
+            }
+            guard !key.contains("\u{0}") else {
+                throw CLIFailure.usage("\(option): a key cannot contain a NUL character")
+            }
+            values[key] = String(argument[argument.index(after: equals)...])
+        }
+        return values
+    }
+}
