@@ -119,7 +119,7 @@ public struct PullRequestScanner: Sendable {
                             done.append(try await repository.testMergePullRequest(pulls[index], target: target, identity: identity))
                         }
                         // Objects first, then the refs that point at them.
-                        try await repository.flushMemoryPack()
+                        try await repository.flushMemoryPack(mergeCommits: done.compactMap(\.mergeCommit))
                         try await repository.updateMergeRefs(for: done)
                         return done
                     }

@@ -129,8 +129,9 @@ public actor Repository {
         try handle.attachMemoryPack()
     }
 
-    func flushMemoryPack() throws(GitError) {
-        try handle.flushMemoryPack()
+    /// Writes the new objects of these merge commits as one pack; see `RepositoryHandle.flushMemoryPack`.
+    func flushMemoryPack(mergeCommits: [ObjectID]) throws(GitError) {
+        try handle.flushMemoryPack(mergeCommits: mergeCommits)
     }
 
     /// Fetches `refspecs` from a path or `file://` URL, e.g. `+refs/pull/*/head:refs/pull/*/head`.

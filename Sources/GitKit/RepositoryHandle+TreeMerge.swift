@@ -126,7 +126,7 @@ extension RepositoryHandle {
     }
 
     /// Name → entry for one tree.
-    private func treeEntries(_ id: RawOID) throws(GitError) -> [String: TreeEntry] {
+    func treeEntries(_ id: RawOID) throws(GitError) -> [String: TreeEntry] {
         var oid = id.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "cannot read a tree")
