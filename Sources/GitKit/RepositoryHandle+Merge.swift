@@ -73,7 +73,7 @@ extension RepositoryHandle {
         return (0..<array.count).map { ObjectID(array.ids[$0]) }
     }
 
-    /// Every path that appears in a conflict entry (ancestor, ours or theirs side), sorted and unique.
+    /// The conflicting paths, sorted and unique.
     private func conflictingPaths(in index: OpaquePointer) throws(GitError) -> [String] {
         var iterator: OpaquePointer?
         try check(git_index_conflict_iterator_new(&iterator, index), "cannot list merge conflicts")
@@ -86,10 +86,14 @@ extension RepositoryHandle {
             let rc = git_index_conflict_next(&ancestor, &ours, &theirs, iterator)
             if rc == GIT_ITEROVER.rawValue { break }
             try check(rc, "cannot list merge conflicts")
-            for entry in [ours, theirs, ancestor] {
-                if let path = entry?.pointee.path {
-                    paths.insert(String(cString: path))
-                }
+            // Name the conflict where it lives in the result, as git does: for a rename, the new name.
+            let ancestorPath = ancestor?.pointee.path.map { String(cString: $0) }
+            let sides = [ours, theirs].compactMap { $0?.pointee.path.map { String(cString: $0) } }
+            let renamed = sides.filter { $0 != ancestorPath }
+            if !renamed.isEmpty {
+                paths.formUnion(renamed)
+            } else if let path = sides.first ?? ancestorPath {
+                paths.insert(path)
             }
         }
         return paths.sorted()

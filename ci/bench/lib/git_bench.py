@@ -82,7 +82,7 @@ def main():
     try:
         source = os.path.join(scratch, "source")
         print("generating the repository (1,000 files, ~10,000 refs, 1,000 pull requests)...", flush=True)
-        subprocess.run([sys.executable, os.path.join(HERE, "make_git_bench_repo.py"), source], check=True, env=ENV)
+        subprocess.run([sys.executable, os.path.join(HERE, "..", "..", "..", "fixtures", "git", "make-random-repo"), source], check=True, env=ENV)
         refs = subprocess.run(["git", "-C", source, "for-each-ref"], capture_output=True, env=ENV, check=True).stdout.count(b"\n")
         print(f"repository: {refs} refs; {CORES} cores; {ROUNDS} rounds, median shown\n", flush=True)
 
