@@ -1,32 +1,21 @@
-/// What `manifest check` resolves against: the context and the values the other layers would supply.
+/// What `manifest check` resolves against: the config layers (`--var`, `--override`, `--fork`, the context)
+/// and whether to show masked values.
 public struct ManifestCheckOptions: Sendable, Equatable {
-    public var context: ManifestContext
-    /// `--var K=V`: the pipeline's config vars.
-    public var pipelineVars: [String: String]
-    /// `--override K=V`: per-app overrides.
-    public var overrides: [String: String]
-    /// Variables Slipway would inject (see `InjectedVariables`).
-    public var injected: [String: String]
-    /// Secrets stored for the app; missing ones are generated.
-    public var storedSecrets: [String: String]
-    /// `--fork`: resolve as for a pull request from a fork (pipeline vars withheld).
-    public var isFork: Bool
-    public var forkReceivesPipelineVars: Bool
+    /// The context and the values the other layers would supply, exactly as the service passes them.
+    public var resolution: ConfigResolutionInput
     /// `--reveal`: show generated and pipeline values instead of `••••`.
     public var reveal: Bool
+
+    public var context: ManifestContext { resolution.context }
 
     public init(
         context: ManifestContext = .app, pipelineVars: [String: String] = [:], overrides: [String: String] = [:],
         injected: [String: String] = [:], storedSecrets: [String: String] = [:], isFork: Bool = false,
         forkReceivesPipelineVars: Bool = false, reveal: Bool = false
     ) {
-        self.context = context
-        self.pipelineVars = pipelineVars
-        self.overrides = overrides
-        self.injected = injected
-        self.storedSecrets = storedSecrets
-        self.isFork = isFork
-        self.forkReceivesPipelineVars = forkReceivesPipelineVars
+        resolution = ConfigResolutionInput(
+            context: context, pipelineVars: pipelineVars, overrides: overrides, injected: injected,
+            storedSecrets: storedSecrets, isFork: isFork, forkReceivesPipelineVars: forkReceivesPipelineVars)
         self.reveal = reveal
     }
 }
@@ -74,11 +63,7 @@ public enum ManifestCheck {
         var descriptions: [String: String] = [:]
         let appJSONUsable = load.appJSON != nil || !load.hasAppJSONFile
         if appJSONUsable {
-            let input = ConfigResolutionInput(
-                context: options.context, pipelineVars: options.pipelineVars, overrides: options.overrides,
-                injected: options.injected, storedSecrets: options.storedSecrets, isFork: options.isFork,
-                forkReceivesPipelineVars: options.forkReceivesPipelineVars)
-            let resolved = ConfigResolver.resolve(load.appJSON, input: input, generator: &generator)
+            let resolved = ConfigResolver.resolve(load.appJSON, input: options.resolution, generator: &generator)
             for variable in resolved.variables {
                 let masked = variable.source.isMaskedByDefault && !options.reveal
                 env[variable.name] = .init(value: masked ? ManifestReport.mask : variable.value, source: variable.source, required: variable.required)
