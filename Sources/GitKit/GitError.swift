@@ -8,7 +8,7 @@ import CGit2
 public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: String, Sendable { case notFound, notARepository, badRevision, conflict
-            case refMoved, refExists, invalidArgument, io, network, libgit2 }
+            case refMoved, refExists, refLocked, invalidArgument, io, network, libgit2 }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
 
@@ -24,6 +24,8 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let refMoved = Code(.refMoved)
         /// A reference that was expected to be absent exists.
         public static let refExists = Code(.refExists)
+        /// Another writer holds the reference's lock; nothing was written and the caller may try again.
+        public static let refLocked = Code(.refLocked)
         /// A caller passed a value libgit2 or GitKit rejects.
         public static let invalidArgument = Code(.invalidArgument)
         /// Reading or writing files failed.
@@ -68,6 +70,7 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         case GIT_ENOTFOUND.rawValue: code = .notFound
         case GIT_EEXISTS.rawValue: code = .refExists
         case GIT_EMODIFIED.rawValue: code = .refMoved
+        case GIT_ELOCKED.rawValue: code = .refLocked
         case GIT_EINVALIDSPEC.rawValue, GIT_EAMBIGUOUS.rawValue, GIT_EPEEL.rawValue: code = .badRevision
         case GIT_EMERGECONFLICT.rawValue, GIT_ECONFLICT.rawValue: code = .conflict
         default:
@@ -88,15 +91,17 @@ func check(_ rc: Int32, _ context: @autoclosure () -> String) throws(GitError) {
     if rc < 0 { throw GitError.lastError(rc, context: context()) }
 }
 
-/// Replaces `user:password@` in URLs with `***@` so no message carries a credential.
+/// Replaces the user information of every URL (`user:password@`) with `***@`, so no message carries a
+/// credential. Everything from `://` to the last `@` of the same word goes, since a password may itself
+/// contain `/` or `@`.
 func redactCredentials(in text: String) -> String {
     var result = ""
     var rest = Substring(text)
     while let scheme = rest.range(of: "://") {
         result += rest[..<scheme.upperBound]
         rest = rest[scheme.upperBound...]
-        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "'" || $0 == "\"" }) ?? rest.endIndex
-        if let at = rest[..<hostEnd].lastIndex(of: "@") {
+        let wordEnd = rest.firstIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "\n" }) ?? rest.endIndex
+        if let at = rest[..<wordEnd].lastIndex(of: "@") {
             result += "***"
             rest = rest[at...]
         }

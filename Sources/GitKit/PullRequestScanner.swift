@@ -138,7 +138,14 @@ public struct PullRequestScanner: Sendable {
 
 extension Repository {
     /// Computes one pull request's merge base and test merge. Writes objects, never refs.
+    /// A pull request whose head is not a commit here is reported as `.failed`; it does not stop the scan.
     func testMergePullRequest(_ pull: PullRequestRef, target: ObjectID, identity: MergeIdentity) throws(GitError) -> PullRequestStatus {
+        do {
+            _ = try handle.commit(pull.head)
+        } catch {
+            return PullRequestStatus(number: pull.number, head: pull.head, target: target, mergeBase: nil,
+                                     outcome: .failed("\(pull.refName) does not point at a commit: \(error.message)"))
+        }
         let (base, outcome) = try handle.testMerge(
             target: target, head: pull.head,
             message: "Test merge of pull request #\(pull.number)\n\nHead \(pull.head.hex)\nTarget \(target.hex)\n",

@@ -105,12 +105,25 @@ public actor Repository {
     }
 
     /// Merges `head` into `target` in memory and writes a commit with parents `[target, head]`, or
-    /// reports the conflicting paths (or unrelated histories) and writes nothing. No reference is touched.
+    /// reports the conflicting paths (or unrelated histories) and writes nothing: the merge's objects are
+    /// held in memory and written, as one pack, only when the merge is clean. No reference is touched.
     public func testMerge(target: ObjectID, head: ObjectID, message: String? = nil,
                           identity: MergeIdentity = MergeIdentity()) throws(GitError) -> MergeOutcome {
-        try handle.testMerge(target: target, head: head,
-                             message: message ?? "Test merge of \(head.short) into \(target.short)\n",
-                             identity: identity).outcome
+        try handle.attachMemoryPack()
+        do {
+            let outcome = try handle.testMerge(target: target, head: head,
+                                               message: message ?? "Test merge of \(head.short) into \(target.short)\n",
+                                               identity: identity).outcome
+            if case .merged(let commit, _) = outcome {
+                try handle.flushMemoryPack(mergeCommits: [commit])
+            } else {
+                handle.discardMemoryPack()
+            }
+            return outcome
+        } catch {
+            handle.discardMemoryPack()
+            throw error
+        }
     }
 
     /// The paths that differ between two commits' trees, with renames detected.
@@ -149,7 +162,10 @@ extension PullRequestRef {
             return nil
         }
         let digits = name.dropFirst(prefix.count).dropLast(suffix.count)
-        guard (1...9).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        // Decimal without leading zeros: `refs/pull/01/head` is not a second name for pull request 1.
+        guard (1...9).contains(digits.count), digits.first != 0x30, digits.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
         let number = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         guard number > 0 else { return nil }
         self.init(number: number, head: reference.target)

@@ -11,7 +11,11 @@ extension RepositoryHandle {
             throw GitError(.notFound, "cannot fetch from '\(shownRemote)': no repository there")
         }
         var handle: OpaquePointer?
-        try check(git_remote_create_anonymous(&handle, pointer, remote), "invalid remote '\(shownRemote)'")
+        let created = git_remote_create_anonymous(&handle, pointer, remote)
+        if created < 0 {
+            let error = GitError.lastError(created, context: "invalid remote '\(shownRemote)'")
+            throw GitError(.invalidArgument, error.message, libgit2Class: error.libgit2Class, libgit2Code: created)
+        }
         defer { git_remote_free(handle) }
 
         var options = git_fetch_options()
@@ -31,6 +35,7 @@ extension RepositoryHandle {
             var error = GitError.lastError(rc, context: "cannot fetch from '\(shownRemote)'")
             // libgit2 reports a refused connection as an OS error; to the caller it is the network.
             if error.code == .io { error.code = .network }
+            if error.code == .badRevision { error.code = .invalidArgument }
             throw error
         }
     }

@@ -10,14 +10,19 @@ extension RepositoryHandle {
     /// Routes every new object of this handle into memory until `flushMemoryPack`.
     func attachMemoryPack() throws(GitError) {
         guard memoryPack == nil else { return }
-        var backend: OpaquePointer?
+        var backend: UnsafeMutablePointer<git_odb_backend>?
         try check(git_mempack_new(&backend), "cannot create an in-memory object store")
         var odb: OpaquePointer?
-        try check(git_repository_odb(&odb, pointer), "cannot open the object database")
-        defer { git_odb_free(odb) }
+        var rc = git_repository_odb(&odb, pointer)
         // Highest priority so writes land here; reads still fall through to the packs and loose objects.
-        // The object database owns the backend from here on and frees it with the repository.
-        try check(git_odb_add_backend(odb, backend, 1000), "cannot add the in-memory object store")
+        // Once added, the object database owns the backend and frees it with the repository.
+        if rc == 0 { rc = git_odb_add_backend(odb, backend, 1000) }
+        git_odb_free(odb)
+        if rc < 0 {
+            let error = GitError.lastError(rc, context: "cannot add an in-memory object store")
+            backend?.pointee.free?(backend)
+            throw error
+        }
         memoryPack = backend
     }
 
@@ -71,6 +76,11 @@ extension RepositoryHandle {
         }
     }
 
+    /// Drops whatever the in-memory store holds (the objects of conflicting merges).
+    func discardMemoryPack() {
+        if let backend = memoryPack { _ = git_mempack_reset(backend) }
+    }
+
     /// Stores a pack (bytes of a complete, non-thin pack) with its index in `objects/pack`.
     private func indexPack(_ buffer: git_buf) throws(GitError) {
         var odb: OpaquePointer?
@@ -79,7 +89,8 @@ extension RepositoryHandle {
         var options = git_indexer_options()
         try check(git_indexer_options_init(&options, UInt32(GIT_INDEXER_OPTIONS_VERSION)), "cannot set up the pack indexer")
         var indexer: OpaquePointer?
-        try check(git_indexer_new(&indexer, gitDirectory + "objects/pack", 0, odb, &options), "cannot write a pack")
+        // The object store itself: in a linked work tree `gitDirectory` has none.
+        try check(git_indexer_new(&indexer, commonDirectory + "objects/pack", 0, odb, &options), "cannot write a pack")
         defer { git_indexer_free(indexer) }
         var stats = git_indexer_progress()
         try check(git_indexer_append(indexer, buffer.ptr, buffer.size, &stats), "cannot write a pack")

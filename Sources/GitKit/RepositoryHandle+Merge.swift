@@ -32,15 +32,16 @@ extension RepositoryHandle {
                                                         identity: identity, time: commitTime)
                     return .merged(commit: commitID, tree: ObjectID(tree))
                 }
-                return try fullMerge(ours: ours, theirs: theirs, target: target, head: head, message: message,
-                                     identity: identity, time: commitTime)
+                let baseTree = try withCommit(firstBase) { RawOID(git_commit_tree_id($0).pointee) }
+                return try fullMerge(ours: ours, theirs: theirs, baseTree: baseTree, target: target, head: head,
+                                     message: message, identity: identity, time: commitTime)
             }
         }
         return (firstBase, outcome)
     }
 
     /// libgit2's complete merge: every case, conflicts reported by path.
-    private func fullMerge(ours: OpaquePointer, theirs: OpaquePointer, target: ObjectID, head: ObjectID,
+    private func fullMerge(ours: OpaquePointer, theirs: OpaquePointer, baseTree: RawOID, target: ObjectID, head: ObjectID,
                            message: String, identity: MergeIdentity, time: Int64) throws(GitError) -> MergeOutcome {
         var options = git_merge_options()
         try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "cannot set up the merge")
@@ -57,6 +58,9 @@ extension RepositoryHandle {
         }
         var treeOid = git_oid()
         try check(git_index_write_tree_to(&treeOid, index, pointer), "cannot write the merged tree")
+        let misplaced = try directoryRenameConflicts(base: baseTree, ours: RawOID(git_commit_tree_id(ours).pointee),
+                                                     theirs: RawOID(git_commit_tree_id(theirs).pointee), merged: RawOID(treeOid))
+        if !misplaced.isEmpty { return .conflicts(misplaced) }
         let commitID = try writeMergeCommit(tree: treeOid, parents: [ours, theirs], message: message,
                                             identity: identity, time: time)
         return .merged(commit: commitID, tree: ObjectID(treeOid))

@@ -54,7 +54,7 @@ extension RepositoryHandle {
                     case .entry(let entry): merged = entry
                     case .fallBack: return .fallBack
                     }
-                } else if b.isRegularFile && o.mode == b.mode && t.mode == b.mode,
+                } else if b.isRegularFile && o.mode == b.mode && t.mode == b.mode, usesBuiltInTextMerge(childPath),
                           let blob = try mergeBlobs(base: b.id, ours: o.id, theirs: t.id, path: childPath) {
                     merged = TreeEntry(id: blob, mode: b.mode)
                 } else {
@@ -108,6 +108,19 @@ extension RepositoryHandle {
                     return RawOID(blob)
                 }
             }
+        }
+    }
+
+    /// True when git would merge `path` with its built-in text merge: no `-merge`, `binary`, `merge=union`
+    /// or custom driver in `.gitattributes` / `info/attributes`. Anything else goes to libgit2's full merge,
+    /// which applies the attributes itself.
+    private func usesBuiltInTextMerge(_ path: String) -> Bool {
+        var value: UnsafePointer<CChar>?
+        guard git_attr_get(&value, pointer, UInt32(GIT_ATTR_CHECK_FILE_THEN_INDEX), path, "merge") == 0 else { return false }
+        switch git_attr_value(value) {
+        case GIT_ATTR_VALUE_UNSPECIFIED, GIT_ATTR_VALUE_TRUE: return true
+        case GIT_ATTR_VALUE_STRING: return value.map { String(cString: $0) } == "text"
+        default: return false
         }
     }
 

@@ -11,7 +11,7 @@ final class RepositoryHandle {
     /// The path the repository was opened from, as the caller gave it.
     let path: String
     /// When set, new objects go to this in-memory backend until `flushMemoryPack` writes them as one pack.
-    var memoryPack: OpaquePointer?
+    var memoryPack: UnsafeMutablePointer<git_odb_backend>?
 
     private init(pointer: OpaquePointer, path: String) {
         self.pointer = pointer
@@ -53,8 +53,11 @@ final class RepositoryHandle {
         return RepositoryHandle(pointer: repo!, path: path)
     }
 
-    /// The `.git` directory (or the bare repository itself), with a trailing slash.
+    /// The `.git` directory (or the bare repository itself), with a trailing slash. For a linked work tree
+    /// this is `.git/worktrees/<name>/`; shared state lives in `commonDirectory`.
     var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+    /// The directory shared by every work tree of the repository (objects, refs), with a trailing slash.
+    var commonDirectory: String { String(cString: git_repository_commondir(pointer)) }
     var isBare: Bool { git_repository_is_bare(pointer) == 1 }
 
     // MARK: References
@@ -138,6 +141,10 @@ final class RepositoryHandle {
             return
         }
         let error = GitError.lastError(rc, context: "cannot update '\(name)'")
+        if rc == GIT_ELOCKED.rawValue {
+            throw GitError(.refLocked, "\(name) is being updated by someone else (its lock file exists); nothing was written, try again",
+                           libgit2Class: error.libgit2Class, libgit2Code: rc)
+        }
         // A moved ref (EMODIFIED), an existing one when none was expected (EEXISTS), or a missing one
         // when one was expected (ENOTFOUND) are all the same thing to the caller: the CAS lost.
         guard rc == GIT_EMODIFIED.rawValue || rc == GIT_EEXISTS.rawValue || rc == GIT_ENOTFOUND.rawValue else {

@@ -57,6 +57,8 @@ struct TestMergeCache {
                 fields += ["-", "-", "conflicts"] + paths.map(Self.escape)
             case .unrelatedHistories:
                 fields += ["-", "-", "unrelated"]
+            case .failed:
+                continue  // never cached: the next scan tries again
             }
             text += fields.joined(separator: "\t") + "\n"
         }

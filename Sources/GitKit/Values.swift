@@ -74,6 +74,8 @@ public enum MergeOutcome: Sendable, Hashable {
     case conflicts([String])
     /// Head and target share no history; like `git merge-tree`, Slipway refuses to merge them.
     case unrelatedHistories
+    /// The pull request could not be merged at all (its head is not a commit in this repository, say).
+    case failed(String)
 }
 
 /// A pull request with its test merge onto the target tip.

@@ -47,7 +47,9 @@ struct GitPullRequestsCommand: AsyncParsableCommand {
         do {
             scan = try await PullRequestScanner(path: repo, targetBranch: target, parallelism: jobs).scan()
         } catch {
-            throw CLIFailure.usage(error.message)
+            // A missing repository, branch or revision is the caller's input; anything else is git failing.
+            let inputErrors: [GitError.Code] = [.notFound, .notARepository, .badRevision, .invalidArgument]
+            throw CLIFailure(exitCode: inputErrors.contains(error.code) ? .usage : .checkFailed, message: error.message)
         }
         if json {
             try printJSON(scan.pullRequests.map(PullRequestJSON.init))
@@ -99,6 +101,8 @@ enum PullRequestTable {
                 state = "conflicts: " + paths.joined(separator: ", ")
             case .unrelatedHistories:
                 state = "unrelated histories: not mergeable"
+            case .failed(let reason):
+                state = "error: " + reason
             }
             return ["#\(pr.number)", pr.head.short, pr.mergeBase?.short ?? "-", pr.mergeable ? "yes" : "no", state]
         }
