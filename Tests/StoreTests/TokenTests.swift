@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Store
+
+@Suite struct TokenTests {
+    @Test func sha256MatchesTheStandardVectors() {
+        #expect(SHA256Hex.hex(of: []) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Hex.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Hex.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256Hex.hex(of: [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // 55 and 56 bytes straddle the padding boundary.
+        #expect(SHA256Hex.hex(of: [UInt8](repeating: 0x61, count: 55)) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318")
+        #expect(SHA256Hex.hex(of: [UInt8](repeating: 0x61, count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
+    }
+
+    @Test func digestsAreLowercaseHex() throws {
+        let digest = TokenDigest(token: "abc")
+        #expect(digest.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try TokenDigest(hex: digest.hex) == digest)
+        #expect(throws: StoreError.self) { try TokenDigest(hex: "BA7816BF") }
+        #expect(!String(describing: digest).contains(digest.hex))
+    }
+
+    @Test func tokensAuthenticateUntilRevoked() async throws {
+        try await withStore { store, _ in
+            let secret = "slw_" + String(repeating: "7", count: 40)
+            let token = try await store.createToken(name: name("admin"), token: secret)
+            #expect(token.lastUsedAt == nil && !token.isRevoked)
+            let seen = try await store.authenticate(token: secret)
+            #expect(seen?.id == token.id && seen?.lastUsedAt != nil)
+            #expect(try await store.authenticate(token: secret + "x") == nil)
+
+            let duplicateName = await storeError { _ = try await store.createToken(name: name("admin"), token: "another-token-0123456789") }
+            #expect(duplicateName?.code == .alreadyExists)
+            let sameToken = await storeError { _ = try await store.createToken(name: name("ci"), token: secret) }
+            #expect(sameToken?.code == .conflict)
+            #expect(sameToken.map { !$0.message.contains(secret) } == true)
+            await expectStoreError(.invalidValue) { _ = try await store.createToken(name: name("empty"), token: "") }
+
+            let revoked = try await store.revokeToken(name: name("admin"))
+            #expect(revoked.isRevoked)
+            #expect(try await store.authenticate(token: secret) == nil)
+            // The name is free again once revoked.
+            _ = try await store.createToken(name: name("admin"), token: "a-fresh-admin-token-0123456789")
+            #expect(try await store.tokens().map(\.name) == [name("admin"), name("admin")])
+        }
+    }
+
+    @Test func onlyTheDigestReachesTheDisk() async throws {
+        try await withDataDirectory { directory in
+            let secret = "slw_DoNotStoreMe_" + UUID().uuidString
+            let store = try SQLiteStore(dataDirectory: directory)
+            _ = try await store.createToken(name: name("admin"), token: secret)
+            #expect(try await store.authenticate(token: secret) != nil)
+
+            // Before closing (the token may sit in the WAL) and after (checkpointed into the main file).
+            try expectAbsent(secret, present: TokenDigest(token: secret).hex, in: directory)
+            try await store.close()
+            try expectAbsent(secret, present: TokenDigest(token: secret).hex, in: directory)
+        }
+    }
+
+    private func expectAbsent(_ secret: String, present digest: String, in directory: URL) throws {
+        var bytes = Data()
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasPrefix(SQLiteStore.fileName) {
+            bytes.append(try Data(contentsOf: directory.appendingPathComponent(file)))
+        }
+        #expect(!bytes.isEmpty)
+        #expect(bytes.range(of: Data(secret.utf8)) == nil, "the token itself was written to disk")
+        // The digest is there: proof that these are the bytes the store wrote.
+        #expect(bytes.range(of: Data(digest.utf8)) != nil)
+    }
+}
