@@ -22,6 +22,8 @@ public struct PullRequestScanner: Sendable {
     public var targetBranch: String
     public var parallelism: Int
     public var identity: MergeIdentity
+    /// A scan that writes at least this many merge refs packs references afterwards (`git pack-refs --all`).
+    public var packReferencesAfter = 100
 
     /// - Parameters:
     ///   - targetBranch: `main` or `refs/heads/main`.
@@ -34,6 +36,7 @@ public struct PullRequestScanner: Sendable {
     }
 
     public static let mergeRefPrefix = "refs/slipway/merge/"
+
 
     public static func mergeRef(_ number: Int) -> String { mergeRefPrefix + String(number) }
 
@@ -78,6 +81,11 @@ public struct PullRequestScanner: Sendable {
         for status in computed {
             results[status.number] = status
             cache[status.number] = .init(head: status.head, target: status.target, mergeBase: status.mergeBase, outcome: status.outcome)
+        }
+
+        // A scan that wrote many merge refs packs them, so later scans read one file, not a thousand.
+        if computed.count >= packReferencesAfter {
+            try await primary.packReferences()
         }
 
         // Merge refs of pull requests that are gone.

@@ -74,6 +74,11 @@ public actor Repository {
         try handle.setReference(name, to: target, message: message)
     }
 
+    /// Packs loose references into `packed-refs` (`git pack-refs --all`).
+    public func packReferences() throws(GitError) {
+        try handle.packReferences()
+    }
+
     public func deleteReference(_ name: String) throws(GitError) {
         try handle.deleteReference(name)
     }

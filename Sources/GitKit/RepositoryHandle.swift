@@ -123,6 +123,15 @@ final class RepositoryHandle {
         try check(git_reference_delete(ref), "cannot delete reference '\(name)'")
     }
 
+    /// Packs every loose reference into `packed-refs`, as `git pack-refs --all` does, so the next listing
+    /// reads one file instead of one file per ref.
+    func packReferences() throws(GitError) {
+        var refdb: OpaquePointer?
+        try check(git_repository_refdb(&refdb, pointer), "cannot open the reference database")
+        defer { git_refdb_free(refdb) }
+        try check(git_refdb_compress(refdb), "cannot pack references")
+    }
+
     /// Moves `name` to `new` only if it currently points at `expected` (nil: only if it does not exist yet).
     func compareAndSwap(_ name: String, expected: ObjectID?, new: ObjectID, message: String) throws(GitError) {
         // Strict object creation is off for speed, so check the new target exists ourselves.

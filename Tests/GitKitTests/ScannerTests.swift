@@ -62,6 +62,22 @@ struct ScannerTests {
         #expect(afterTarget.computed == 7)
     }
 
+    @Test func aLargeScanPacksItsMergeRefs() async throws {
+        let sample = try Fixture.sampleRepository()
+        defer { Fixture.cleanup(sample) }
+        let work = sample.appendingPathComponent("work")
+        var scanner = PullRequestScanner(path: work.path)
+        scanner.packReferencesAfter = 5
+        let first = try await scanner.scan()
+        let loose = work.appendingPathComponent(".git/refs/slipway/merge/1")
+        #expect(!FileManager.default.fileExists(atPath: loose.path), "merge refs should be packed")
+        let packed = try String(contentsOf: work.appendingPathComponent(".git/packed-refs"), encoding: .utf8)
+        #expect(packed.contains("refs/slipway/merge/1"))
+        let again = try await scanner.scan()
+        #expect(again.reused == 8 && again.pullRequests == first.pullRequests)
+        #expect(try Fixture.git(work, "rev-parse", "refs/slipway/merge/1") == first.pullRequests[0].mergeCommit?.hex)
+    }
+
     @Test func aDamagedCacheIsIgnored() async throws {
         let sample = try Fixture.sampleRepository()
         defer { Fixture.cleanup(sample) }
