@@ -1,5 +1,9 @@
 import ArgumentParser
 
 struct CICommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ci", abstract: "Run an app's test suite, sharded.")
+    static let configuration = CommandConfiguration(
+        commandName: "ci",
+        abstract: "Run an app's test suite, sharded.",
+        subcommands: [CIRunCommand.self]
+    )
 }

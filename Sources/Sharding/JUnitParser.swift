@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads JUnit XML (`<testsuites>`/`<testsuite>`/`<testcase>` with `<failure>`, `<error>`, `<skipped>`), the
+/// format pytest, Jest (jest-junit), Go (gotestsum), RSpec (rspec_junit_formatter), Maven and most others write.
+///
+/// A `file` attribute on a `testsuite` applies to its cases unless a case names its own.
+public enum JUnitParser {
+    public static func parse(_ data: Data) throws(ReportError) -> [TestCaseResult] {
+        let delegate = Delegate()
+        let parser = XMLParser(data: data)
+        parser.delegate = delegate
+        parser.shouldResolveExternalEntities = false
+        guard parser.parse() else {
+            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown error"
+            throw ReportError(message: "not valid JUnit XML (line \(parser.lineNumber)): \(reason)")
+        }
+        guard delegate.closedRoot else {
+            throw ReportError(message: "not valid JUnit XML: the document ends before its root element is closed")
+        }
+        guard delegate.sawJUnitRoot else {
+            throw ReportError(message: "not JUnit XML: the root element is not <testsuites> or <testsuite>")
+        }
+        return delegate.cases
+    }
+
+    /// Builds results element by element. Used by one parse on one thread only.
+    private final class Delegate: NSObject, XMLParserDelegate {
+        var cases: [TestCaseResult] = []
+        var sawJUnitRoot = false
+        var closedRoot = false
+        private var suiteFiles: [String?] = []
+        private var current: TestCaseResult?
+        private var text = ""
+        private var capturingText = false
+        private var depth = 0
+
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            depth += 1
+            if depth == 1 { sawJUnitRoot = element == "testsuites" || element == "testsuite" }
+            switch element {
+            case "testsuite":
+                suiteFiles.append(attributes["file"] ?? suiteFiles.last ?? nil)
+            case "testcase":
+                current = TestCaseResult(
+                    name: attributes["name"] ?? "",
+                    className: attributes["classname"].flatMap { $0.isEmpty ? nil : $0 },
+                    file: attributes["file"] ?? suiteFiles.last ?? nil,
+                    seconds: attributes["time"].flatMap(Double.init),
+                    outcome: .passed
+                )
+            case "failure", "error":
+                guard current != nil else { break }
+                current?.outcome = .failed
+                let heading = [attributes["type"], attributes["message"]].compactMap { $0 }.joined(separator: ": ")
+                current?.message = heading
+                text = ""
+                capturingText = true
+            case "skipped":
+                if current?.outcome == .passed { current?.outcome = .skipped }
+            default:
+                break
+            }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if capturingText { text += string }
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            if capturingText { text += String(decoding: block, as: UTF8.self) }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            depth -= 1
+            if depth == 0 { closedRoot = true }
+            switch element {
+            case "testsuite":
+                _ = suiteFiles.popLast()
+            case "testcase":
+                if let finished = current { cases.append(finished) }
+                current = nil
+            case "failure", "error":
+                capturingText = false
+                let detail = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !detail.isEmpty {
+                    let heading = current?.message ?? ""
+                    current?.message = heading.isEmpty ? detail : heading + "\n" + detail
+                }
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// A report that could not be read.
+public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

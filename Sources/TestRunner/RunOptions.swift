@@ -1,0 +1,44 @@
+import Foundation
+
+/// How a run behaves, beyond what the suite configuration says.
+public struct RunOptions: Sendable {
+    /// Stop everything at the first file that fails for good.
+    public var failFast: Bool
+    /// Kill everything and fail the files in flight after this long; nil: no limit.
+    public var timeout: Duration?
+    /// The timing history file read before and updated after the run.
+    public var historyFile: URL
+    /// Where the run's directory (workspaces, homes, temporary dirs, logs) is created.
+    public var scratchDirectory: URL
+    /// Keep the run directory afterwards (for debugging a failure).
+    public var keepRunDirectory: Bool
+    /// SIGTERM to SIGKILL delay when stopping workers.
+    public var terminationGrace: Duration
+    public var identity: RunIdentity
+    /// The environment test processes start from (usually Slipway's own); the suite's config vars and the
+    /// injected variables are laid over it.
+    public var baseEnvironment: [String: String]
+    public var workspaceStrategy: WorkspaceStrategy
+
+    public init(historyFile: URL, failFast: Bool = false, timeout: Duration? = nil,
+                scratchDirectory: URL = FileManager.default.temporaryDirectory, keepRunDirectory: Bool = false,
+                terminationGrace: Duration = .seconds(2), identity: RunIdentity = RunIdentity(),
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                workspaceStrategy: WorkspaceStrategy = .automatic) {
+        self.failFast = failFast
+        self.timeout = timeout
+        self.historyFile = historyFile
+        self.scratchDirectory = scratchDirectory
+        self.keepRunDirectory = keepRunDirectory
+        self.terminationGrace = terminationGrace
+        self.identity = identity
+        self.baseEnvironment = baseEnvironment
+        self.workspaceStrategy = workspaceStrategy
+    }
+
+    /// `.slipway/timings.json` in the app directory, or `timings.json` in a data directory.
+    public static func historyFile(appDirectory: URL, dataDirectory: URL?) -> URL {
+        if let dataDirectory { return dataDirectory.appendingPathComponent("timings.json") }
+        return appDirectory.appendingPathComponent(".slipway").appendingPathComponent("timings.json")
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Processes
+import Sharding
+
+/// One sharded run of an app's test suite on up to 32 local workers.
+///
+/// The app directory is tested as it is. Each worker gets its own workspace, `HOME`, `TMPDIR` and process
+/// group; `test-setup` runs once per worker, then the worker runs batches of files until the split is done.
+/// When `run()` returns or throws, every process the run started has exited.
+public struct TestRun: Sendable {
+    public let appDirectory: URL
+    public let configuration: TestSuiteConfiguration
+    public let options: RunOptions
+    public let observer: (any TestRunObserver)?
+
+    public init(appDirectory: URL, configuration: TestSuiteConfiguration, options: RunOptions,
+                observer: (any TestRunObserver)? = nil) {
+        self.appDirectory = appDirectory.standardizedFileURL
+        self.configuration = configuration
+        self.options = options
+        self.observer = observer
+    }
+
+    /// Runs the suite. Test failures are a `failed` result; configuration problems throw before anything
+    /// starts; a setup failure is an `error` result; cancellation (Ctrl-C) stops everything and throws `.cancelled`.
+    public func run() async throws(TestRunError) -> TestRunResult {
+        let started = ContinuousClock.now
+        try configuration.validate()
+        let split = configuration.effectiveSplit
+        let files = try discoverFiles()
+        let collector = ReportCollector(junitGlob: try configuration.junitPattern.map { pattern throws(TestRunError) in
+            do { return try Glob(pattern) } catch { throw TestRunError(.configuration, "slipway.tests.junit: \(error)") }
+        })
+        let (history, historyProblem) = TimingHistoryStore.load(options.historyFile)
+        if let historyProblem { observer?.handle(.warning(historyProblem)) }
+        let estimates = Self.estimates(files: files, history: history, split: split, appDirectory: appDirectory)
+        let workers = configuration.workers
+        let active = split == .env ? workers : min(workers, files.count)
+
+        let runDirectory = options.scratchDirectory.appendingPathComponent("slipway-run-\(options.identity.id)").path
+        do {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw TestRunError(.workspace, "cannot create the run directory \(runDirectory): \(error.localizedDescription)")
+        }
+        defer { if !options.keepRunDirectory { try? FileManager.default.removeItem(atPath: runDirectory) } }
+        let factory = try await WorkspaceFactory.make(source: appDirectory.path, runDirectory: runDirectory,
+                                                      strategy: options.workspaceStrategy)
+
+        let dispatcher = Dispatcher(split: split, files: files, estimates: estimates, workers: workers,
+                                    retries: configuration.retries, failFast: options.failFast, observer: observer)
+        let estimated = split == .env ? nil : ShardPlanner.makespan(
+            of: ShardPlanner.balanced(files: files, estimates: estimates, workers: workers), estimates: estimates)
+        observer?.handle(.started(files: files.count, workers: workers, split: split,
+                                  workspace: factory.strategyName, estimatedSeconds: history.isEmpty ? nil : estimated))
+
+        let context = WorkerContext(configuration: configuration, options: options, factory: factory,
+                                    dispatcher: dispatcher, collector: collector, files: files, estimates: estimates,
+                                    total: workers)
+        let firstError = await runWorkers(active: active, context: context, dispatcher: dispatcher)
+        if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
+
+        let ledger = await dispatcher.ledger
+        let stopReason = await dispatcher.stopReason
+        let results = ledger.results
+        recordHistory(history, results: results, timedOut: { if case .timeout = stopReason { true } else { false } }())
+        let ran = Set(results.map(\.path))
+        let status: RunReport.Status = firstError != nil ? .error
+            : (results.contains { $0.status == .failed } || stopReason != nil ? .failed : .passed)
+        return TestRunResult(
+            status: status,
+            files: results,
+            workers: ledger.workers.enumerated().map { index, tally in
+                RunReport.Worker(index: index, files: tally.files, seconds: TestRunResult.rounded(tally.seconds))
+            },
+            wallSeconds: (ContinuousClock.now - started).seconds,
+            error: firstError,
+            stopReason: stopReason.map(Self.describe),
+            notRun: files.filter { !ran.contains($0) },
+            split: split,
+            workspaceStrategy: factory.strategyName,
+            runDirectory: runDirectory)
+    }
+
+    private func discoverFiles() throws(TestRunError) -> [String] {
+        guard !configuration.filePatterns.isEmpty else { return [] }
+        let discovery: TestDiscovery
+        do {
+            discovery = try TestDiscovery(patterns: configuration.filePatterns)
+        } catch {
+            throw TestRunError(.configuration, "slipway.tests.files: \(error)")
+        }
+        let files = discovery.files(in: try TreeListing.files(in: appDirectory, excluding: WorkspaceFactory.excludedEntries))
+        if files.isEmpty && configuration.effectiveSplit != .env {
+            throw TestRunError(.configuration, "slipway.tests.files (\(configuration.filePatterns.joined(separator: ", "))) "
+                               + "matched no file in \(appDirectory.path); a run with no tests cannot pass")
+        }
+        return files
+    }
+
+    /// Runs the workers (and the timeout) and returns the first error (a failed setup, a workspace that
+    /// could not be made). Any stop — error, `--fail-fast`, timeout, cancellation — cancels every worker, and
+    /// cancelled workers terminate their process groups before their tasks end.
+    private func runWorkers(active: Int, context: WorkerContext, dispatcher: Dispatcher) async -> TestRunError? {
+        enum Finish: Sendable {
+            case worker(WorkerLoop.Exit)
+            case timer
+        }
+        return await withTaskGroup(of: Finish.self) { group in
+            for worker in 0..<active {
+                group.addTask { .worker(await WorkerLoop(index: worker, context: context).run()) }
+            }
+            if let timeout = options.timeout {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: timeout)
+                        await dispatcher.stop(.timeout(seconds: timeout.seconds))
+                    } catch {}
+                    return .timer
+                }
+            }
+            var finishedWorkers = 0
+            var firstError: TestRunError?
+            for await finish in group {
+                switch finish {
+                case .timer:
+                    if await dispatcher.stopReason != nil { group.cancelAll() }
+                case .worker(let exit):
+                    finishedWorkers += 1
+                    switch exit {
+                    case .finished:
+                        break
+                    case .stopping:
+                        group.cancelAll()
+                    case .failed(let error):
+                        if firstError == nil { firstError = error }
+                        group.cancelAll()
+                    }
+                    // The last worker is done: the timer has nothing left to watch.
+                    if finishedWorkers == active { group.cancelAll() }
+                }
+            }
+            return firstError
+        }
+    }
+
+    /// Recorded durations; for a `queue` split with no history for any of its files, file sizes instead
+    /// (`timings` keeps equal weights then, as documented).
+    static func estimates(files: [String], history: TimingHistory, split: SplitMode,
+                          appDirectory: URL) -> [String: Double] {
+        let known = files.contains { history.recordedEstimate(for: $0) != nil }
+        guard split == .queue, !known else { return history.estimates(for: files) }
+        var sizes: [String: Int] = [:]
+        for file in files {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: appDirectory.appendingPathComponent(file).path)
+            sizes[file] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        return SizePrior.estimates(sizes: sizes)
+    }
+
+    private func recordHistory(_ history: TimingHistory, results: [FileResult], timedOut: Bool) {
+        var history = history
+        var durations: [String: Double] = [:]
+        for result in results where !result.path.hasPrefix("(shard ") {
+            if timedOut && result.status == .failed { continue }
+            durations[result.path] = result.seconds
+        }
+        guard !durations.isEmpty else { return }
+        history.record(durations)
+        do {
+            try TimingHistoryStore.save(history, to: options.historyFile)
+        } catch {
+            observer?.handle(.warning("could not write the timing history \(options.historyFile.path): "
+                                      + "\(error.localizedDescription); the next run plans without it"))
+        }
+    }
+
+    static func describe(_ reason: Dispatcher.StopReason) -> String {
+        switch reason {
+        case .failFast(let file): "stopped by --fail-fast after \(file) failed"
+        case .timeout(let seconds): "stopped: the run timed out after \(Int(seconds)) s"
+        case .setupFailed(let worker): "stopped: test-setup failed on worker \(worker)"
+        case .cancelled: "interrupted"
+        }
+    }
+}
