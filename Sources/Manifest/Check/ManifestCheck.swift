@@ -45,7 +45,8 @@ public enum ManifestCheck {
             }
             if formation["test"] == nil { add("test", .init(quantity: 1, size: nil)) }
         } else {
-            for type in load.procfile?.processTypes ?? [] {
+            // `release` is the release phase, run once per release, never a dyno: it has no formation.
+            for type in load.procfile?.processTypes ?? [] where type != "release" {
                 add(type, .init(quantity: Formation.defaultQuantity(for: type), size: nil))
             }
             for entry in app.formation.entries {
