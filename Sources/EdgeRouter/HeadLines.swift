@@ -1,0 +1,163 @@
+import NIOCore
+
+/// A response head split into lines, with what the router needs from it: status, framing, and the
+/// `Connection` header's verdict. Ranges are offsets from the head buffer's reader index.
+struct HeadLines {
+    enum Kind {
+        case connection, hopByHop, upgrade, transferEncoding, contentLength, named
+    }
+
+    struct Line {
+        /// The whole line, without its CRLF.
+        var range: Range<Int>
+        var name: Range<Int>
+        var kind: Kind
+    }
+
+    struct TransferCoding {
+        /// `chunked` is the last coding applied.
+        var isChunked: Bool
+    }
+
+    var minorVersion = 1
+    var status = 0
+    /// The status line after `HTTP/1.x` (" 200 OK").
+    var statusLineRest: Range<Int> = 0..<0
+    var lines: [Line] = []
+    var contentLength: Int?
+    var transferEncoding: TransferCoding?
+    var connectionClose = false
+    var connectionKeepAlive = false
+    /// Other header names the `Connection` header lists (lowercased): hop-by-hop too.
+    var connectionTokens: [[UInt8]] = []
+
+    typealias FramingError = ResponseFramer.FramingError
+
+    static func parse(_ head: ByteBuffer) throws(FramingError) -> HeadLines {
+        var result = HeadLines()
+        let parsed = head.withUnsafeReadableBytes { bytes -> Result<Void, FramingError> in
+            do throws(FramingError) {
+                try result.parse(bytes)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try parsed.get()
+        return result
+    }
+
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(FramingError) {
+        // Status line: HTTP/1.x SSS reason
+        guard let firstEnd = Self.lineEnd(bytes, from: 0), firstEnd >= 12,
+            Self.startsWithHTTP1(bytes),
+            bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"),
+            bytes[8] == UInt8(ascii: " ")
+        else { throw FramingError(description: "malformed status line") }
+        minorVersion = Int(bytes[7] - UInt8(ascii: "0"))
+        var code = 0
+        for index in 9..<12 {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                throw FramingError(description: "malformed status code")
+            }
+            code = code * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        guard code >= 100 else { throw FramingError(description: "malformed status code") }
+        status = code
+        statusLineRest = 8..<firstEnd
+
+        var start = firstEnd + 2
+        lines.reserveCapacity(12)
+        while let end = Self.lineEnd(bytes, from: start), end > start {
+            guard bytes[start] != UInt8(ascii: " ") && bytes[start] != UInt8(ascii: "\t") else {
+                throw FramingError(description: "obsolete header line folding")
+            }
+            var colon = start
+            while colon < end && bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < end, colon > start else { throw FramingError(description: "malformed header line") }
+            let name = start..<colon
+            var valueStart = colon + 1
+            var valueEnd = end
+            while valueStart < valueEnd && (bytes[valueStart] == 32 || bytes[valueStart] == 9) { valueStart += 1 }
+            while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
+            let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])
+
+            let kind: Kind
+            switch HeaderName.classify(UnsafeRawBufferPointer(rebasing: bytes[name])) {
+            case .connection:
+                kind = .connection
+                readConnectionTokens(value)
+            case .hopByHop: kind = .hopByHop
+            case .upgrade: kind = .upgrade
+            case .transferEncoding:
+                kind = .transferEncoding
+                transferEncoding = TransferCoding(isChunked: Self.lastCodingIsChunked(value))
+            case .contentLength:
+                kind = .contentLength
+                guard let length = Self.decimal(value), contentLength == nil || contentLength == length else {
+                    throw FramingError(description: "invalid or conflicting Content-Length")
+                }
+                contentLength = length
+            default: kind = .named
+            }
+            lines.append(Line(range: start..<end, name: name, kind: kind))
+            start = end + 2
+        }
+    }
+
+    private mutating func readConnectionTokens(_ value: UnsafeRawBufferPointer) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            var last = end
+            while first < last && (value[first] == 32 || value[first] == 9) { first += 1 }
+            while last > first && (value[last - 1] == 32 || value[last - 1] == 9) { last -= 1 }
+            let token = UnsafeRawBufferPointer(rebasing: value[first..<last])
+            if token.isEmpty {
+                // Empty list element.
+            } else if HeaderName.matches(token, "close") {
+                connectionClose = true
+            } else if HeaderName.matches(token, "keep-alive") {
+                connectionKeepAlive = true
+            } else if !HeaderName.matches(token, "upgrade") {
+                connectionTokens.append(token.map { $0 | 0x20 })
+            }
+            start = end + 1
+        }
+    }
+
+    /// Index of the CR of the CRLF ending the line that starts at `from`, if there is one.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+        var index = from
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "\r") && bytes[index + 1] == UInt8(ascii: "\n") { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func startsWithHTTP1(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let prefix: StaticString = "HTTP/1."
+        let expected = UnsafeRawBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        return bytes.count >= 7 && bytes.prefix(7).elementsEqual(expected)
+    }
+
+    private static func decimal(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var number = 0
+        for byte in value {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            number = number * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return number
+    }
+
+    private static func lastCodingIsChunked(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard let last = value.split(separator: UInt8(ascii: ",")).last else { return false }
+        let trimmed = last.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
+        return trimmed.count == 7 && trimmed.map { $0 | 0x20 }.elementsEqual("chunked".utf8)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Processes
+
+/// What one dyno runs.
+public struct DynoSpec: Sendable, Equatable {
+    /// `web.1`
+    public var name: String
+    public var processType: String
+    /// The release this dyno runs (`v7` is 7).
+    public var release: Int
+    public var command: String
+    /// The complete environment, `PORT` and `DYNO` included.
+    public var environment: [String: String]
+    public var workingDirectory: String
+    public var port: Int
+    /// Output of every run is appended here.
+    public var logPath: String
+    /// How long `stop` waits after SIGTERM before SIGKILL (SPEC §6: 30 s).
+    public var stopGrace: Duration
+
+    public init(name: String, processType: String, release: Int = 0, command: String, environment: [String: String],
+                workingDirectory: String, port: Int, logPath: String, stopGrace: Duration = .seconds(30)) {
+        self.name = name
+        self.processType = processType
+        self.release = release
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.port = port
+        self.logPath = logPath
+        self.stopGrace = stopGrace
+    }
+}
+
+/// How a dyno restarts after its process exits.
+public struct RestartPolicy: Sendable, Equatable {
+    /// First delay; doubled after each restart up to `maximumDelay`.
+    public var initialDelay: Duration
+    public var maximumDelay: Duration
+    /// A run shorter than this counts as a fast failure.
+    public var fastFailureWindow: Duration
+    /// This many fast failures in a row mark the dyno crashed, and it is not restarted again.
+    public var fastFailuresBeforeCrashed: Int
+
+    public init(initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(60),
+                fastFailureWindow: Duration = .seconds(10), fastFailuresBeforeCrashed: Int = 3) {
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.fastFailureWindow = fastFailureWindow
+        self.fastFailuresBeforeCrashed = fastFailuresBeforeCrashed
+    }
+}
+
+/// One supervised process (Heroku's dyno): its own process group, restarted with exponential backoff
+/// when it exits, marked `crashed` after repeated fast failures, stopped with SIGTERM to the whole group
+/// and SIGKILL after the grace period.
+public actor Dyno {
+    public enum State: String, Sendable, Equatable, Codable {
+        case starting, up, crashed, stopped
+    }
+
+    public nonisolated let spec: DynoSpec
+    public private(set) var state: State = .starting
+    /// How many times the process was started again after exiting.
+    public private(set) var restarts = 0
+    /// How the last run ended.
+    public private(set) var lastExit: Termination?
+    /// The process group of the current run (for crash recovery bookkeeping).
+    public private(set) var processGroupID: Int32?
+
+    private let policy: RestartPolicy
+    private var group: ProcessGroup?
+    private var supervision: Task<Void, Never>?
+    private var stopping = false
+
+    public init(spec: DynoSpec, policy: RestartPolicy = RestartPolicy()) {
+        self.spec = spec
+        self.policy = policy
+    }
+
+    /// Starts the process and supervises it until `stop`.
+    public func start() {
+        guard supervision == nil else { return }
+        supervision = Task { await self.supervise() }
+    }
+
+    /// True while a process is running (not crashed, not stopped).
+    public var isRunning: Bool { state == .starting || state == .up }
+
+    /// Marks the dyno as serving (after its health check passed).
+    public func markUp() {
+        if state == .starting { state = .up }
+    }
+
+    /// SIGTERM to the group, `stopGrace` for it to exit, then SIGKILL; returns when no process is left.
+    public func stop() async {
+        stopping = true
+        // Wakes a supervision loop that is waiting to restart; a running process is ended just below.
+        supervision?.cancel()
+        if let group { await group.terminate() }
+        await supervision?.value
+        state = .stopped
+    }
+
+    private func supervise() async {
+        var fastFailures = 0
+        var delay = policy.initialDelay
+        while !stopping {
+            let started = ContinuousClock.now
+            let termination: Termination
+            do {
+                let group = try ProcessGroup(terminationGrace: spec.stopGrace)
+                self.group = group
+                processGroupID = group.id
+                let run = ProcessSpec.shell(spec.command, environment: spec.environment,
+                                            workingDirectory: spec.workingDirectory, outputPath: spec.logPath)
+                termination = try await group.run(run)
+                // Whatever the command left behind in its group goes with it.
+                await group.terminate()
+            } catch {
+                appendToLog("slipway: \(spec.name) could not start: \(error)")
+                termination = .exited(127)
+            }
+            lastExit = termination
+            if stopping { break }
+            appendToLog("slipway: \(spec.name) exited (\(termination))")
+            if ContinuousClock.now - started < policy.fastFailureWindow {
+                fastFailures += 1
+            } else {
+                fastFailures = 0
+                delay = policy.initialDelay
+            }
+            if fastFailures >= policy.fastFailuresBeforeCrashed {
+                state = .crashed
+                appendToLog("slipway: \(spec.name) crashed \(fastFailures) times in a row; not restarting")
+                return
+            }
+            state = .starting
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, policy.maximumDelay)
+            restarts += 1
+        }
+        state = .stopped
+    }
+
+    /// Slipway's own lines go into the dyno's log, as Heroku's router and dyno manager lines do.
+    private func appendToLog(_ line: String) {
+        let stamped = "\(Date().formatted(.iso8601)) \(line)\n"
+        guard let handle = FileHandle(forWritingAtPath: spec.logPath) else {
+            _ = FileManager.default.createFile(atPath: spec.logPath, contents: Data(stamped.utf8))
+            return
+        }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(stamped.utf8))
+    }
+}

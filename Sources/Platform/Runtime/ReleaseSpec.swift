@@ -1,0 +1,36 @@
+import Manifest
+
+/// Everything a deploy needs, fixed when the release is made: the build, the processes, how many of
+/// each, the complete environment and the health checks.
+public struct ReleaseSpec: Sendable, Equatable {
+    /// `v7` is version 7.
+    public var version: Int
+    public var build: Build
+    /// The Procfile's process types; `release` is the release phase, never a dyno.
+    public var processes: [ProcessDeclaration]
+    /// Dynos per process type; a type without an entry gets Heroku's default (1 for `web`, 0 otherwise).
+    public var formation: [String: Int]
+    /// Config vars and injected variables (without `PORT` and `DYNO`, which each dyno gets).
+    public var environment: [String: String]
+    /// app.json `healthchecks.web`.
+    public var webHealthChecks: [HealthCheck]
+
+    public init(version: Int, build: Build, processes: [ProcessDeclaration], formation: [String: Int] = [:],
+                environment: [String: String], webHealthChecks: [HealthCheck] = []) {
+        self.version = version
+        self.build = build
+        self.processes = processes
+        self.formation = formation
+        self.environment = environment
+        self.webHealthChecks = webHealthChecks
+    }
+
+    public var releaseCommand: String? { processes.first { $0.type == "release" }?.command }
+
+    /// The dyno process types with their quantities, web first.
+    public var dynoCounts: [(type: String, quantity: Int)] {
+        processes.filter { $0.type != "release" }
+            .map { ($0.type, formation[$0.type] ?? ($0.type == "web" ? 1 : 0)) }
+            .sorted { ($0.type == "web" ? 0 : 1, $0.type) < ($1.type == "web" ? 0 : 1, $1.type) }
+    }
+}
