@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Store
+
+/// Turns every failure into a JSON error response, so clients always get `{"id", "message", "field"}`:
+/// `APIError` as it is, `StoreError` by its code, Hummingbird's own errors (unknown route, body too large)
+/// by their status, and anything else as a 500 whose details go to the log, not to the client.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request,
+        context: APIRequestContext,
+        next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = Self.apiError(for: error, path: request.uri.path)
+            if apiError.status == .internalServerError {
+                context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return JSONResponse.error(apiError)
+        }
+    }
+
+    static func apiError(for error: any Error, path: String) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as StoreError:
+            return APIError(error)
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge(limit: APIRequestContext.maximumBodySize)
+        case let error as HTTPError where error.status == .notFound:
+            return .routeNotFound(path)
+        case let error as HTTPError:
+            return APIError(error.status, id: "http_error", error.body ?? error.status.reasonPhrase)
+        case let error as any HTTPResponseError:
+            return APIError(error.status, id: "http_error", error.status.reasonPhrase)
+        default:
+            return APIError(.internalServerError, id: "internal_error", "the server failed to handle the request; see its log")
+        }
+    }
+}

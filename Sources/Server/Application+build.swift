@@ -1,0 +1,57 @@
+import Hummingbird
+import Logging
+import Store
+
+/// Where the API listens.
+public struct APIServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    /// Port 0 binds a free port (tests).
+    public init(host: String = "127.0.0.1", port: Int = 5100) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The API application: the router of `buildRouter(store:)` served on `configuration`'s address.
+/// `serve` runs it in its `ServiceGroup`; tests run it with HummingbirdTesting.
+public func buildApplication(
+    _ configuration: APIServerConfiguration,
+    store: any SlipwayStore,
+    deployer: Deployer? = nil,
+    logger: Logger = Logger(label: "slipway.api")
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(store: store, deployer: deployer),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
+        logger: logger
+    )
+}
+
+/// The API's routes: `/healthz` open, everything under `/api/v1` behind a bearer token. Every failure,
+/// unknown routes included, is answered as a JSON error. Without a `deployer` (tests of the API alone)
+/// the deploy, rollback, promotion and dyno routes answer 503.
+public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: APIErrorMiddleware())
+    router.addRoutes(HealthController().routes)
+
+    let openAPI = OpenAPIDocument.json()
+    let api = router.group("api/v1")
+        .add(middleware: BearerTokenMiddleware(store: store))
+    api.get("openapi.json") { _, _ in JSONResponse.raw(openAPI) }
+    api.addRoutes(PipelinesController(store: store).routes, atPath: "pipelines")
+    api.addRoutes(ReviewConfigVarsController(store: store).routes, atPath: "pipelines/:name/review-config-vars")
+    api.addRoutes(AppsController(store: store, deployer: deployer).routes, atPath: "apps")
+    api.addRoutes(ConfigVarsController(store: store, deployer: deployer).routes, atPath: "apps/:app/config-vars")
+    api.addRoutes(ReleasesController(store: store).routes, atPath: "apps/:app/releases")
+    api.addRoutes(FormationController(store: store, deployer: deployer).routes, atPath: "apps/:app/formation")
+    if let deployer {
+        api.addRoutes(DeploysController(deployer: deployer).routes, atPath: "apps/:app")
+    } else {
+        api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
+    }
+    api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+    return router
+}

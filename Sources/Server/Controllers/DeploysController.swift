@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `/apps/{app}/deploys`, `/rollbacks`, `/promotions` and `/dynos`: the runtime side of an app. A failed
+/// deploy is a normal answer (`succeeded: false` with the reason); the previous release keeps serving.
+struct DeploysController {
+    let deployer: Deployer
+
+    var routes: RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.post("deploys", use: deploy)
+        routes.post("rollbacks", use: rollback)
+        routes.post("promotions", use: promote)
+        routes.get("dynos", use: dynos)
+        return routes
+    }
+
+    struct DeployBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["directory"]
+        /// An absolute path on the service's machine.
+        var directory: String
+    }
+
+    struct RollbackBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["version"]
+        var version: Int?
+    }
+
+    struct PromoteBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["to"]
+        var to: [ResourceName]?
+    }
+
+    @Sendable func deploy(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let app = try context.name("app")
+        let body = try await request.decodeJSON(DeployBody.self, context: context)
+        guard body.directory.hasPrefix("/") else {
+            throw APIError.invalid("directory", "directory: expected an absolute path on the service's machine")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: body.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw APIError.invalid("directory", "directory: \(body.directory) is not a directory the service can read")
+        }
+        return try JSONResponse.make(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: body.directory)), status: .created)
+    }
+
+    @Sendable func rollback(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let app = try context.name("app")
+        let body = try await request.decodeJSON(RollbackBody.self, context: context)
+        if let version = body.version, version < 1 { throw APIError.invalid("version", "version: expected 1 or more") }
+        return try JSONResponse.make(try await deployer.rollback(app: app, to: body.version), status: .created)
+    }
+
+    @Sendable func promote(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let app = try context.name("app")
+        let body = try await request.decodeJSON(PromoteBody.self, context: context)
+        return try JSONResponse.make(try await deployer.promote(app: app, to: body.to), status: .created)
+    }
+
+    @Sendable func dynos(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try JSONResponse.make(try await deployer.dynos(app: try context.name("app")))
+    }
+}

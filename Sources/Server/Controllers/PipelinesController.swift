@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `/pipelines`: create, list, show (with the pipeline's apps by stage) and delete.
+struct PipelinesController {
+    let store: any SlipwayStore
+
+    var routes: RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.post(use: create)
+        routes.get(use: list)
+        routes.get(":name", use: show)
+        routes.patch(":name", use: update)
+        routes.delete(":name", use: delete)
+        return routes
+    }
+
+    struct CreateBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["name", "repository", "target_branch"]
+        var name: ResourceName
+        var repository: String
+        var targetBranch: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, repository
+            case targetBranch = "target_branch"
+        }
+    }
+
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(CreateBody.self, context: context)
+        let repository = body.repository.trimmingCharacters(in: .whitespaces)
+        guard !repository.isEmpty else { throw APIError.invalid("repository", "repository: cannot be empty") }
+        let target = body.targetBranch ?? "main"
+        if let problem = BranchName.problem(with: target) {
+            throw APIError.invalid("target_branch", "target_branch: \(problem)")
+        }
+        let created = try await store.createPipeline(Pipeline(name: body.name, repository: repository, targetBranch: target))
+        return try JSONResponse.make(PipelineResource(created), status: .created)
+    }
+
+    struct UpdateBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["repository", "target_branch", "forks_get_review_config_vars"]
+        var repository: String?
+        var targetBranch: String?
+        var forksGetReviewConfigVars: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case repository
+            case targetBranch = "target_branch"
+            case forksGetReviewConfigVars = "forks_get_review_config_vars"
+        }
+    }
+
+    /// Changes the repository, the target branch or whether forks get the review config vars.
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let name = try context.name("name")
+        let body = try await request.decodeJSON(UpdateBody.self, context: context)
+        let repository = body.repository?.trimmingCharacters(in: .whitespaces)
+        if let repository, repository.isEmpty { throw APIError.invalid("repository", "repository: cannot be empty") }
+        if let target = body.targetBranch, let problem = BranchName.problem(with: target) {
+            throw APIError.invalid("target_branch", "target_branch: \(problem)")
+        }
+        guard repository != nil || body.targetBranch != nil || body.forksGetReviewConfigVars != nil else {
+            throw APIError.invalid(nil, "nothing to change: give repository, target_branch or forks_get_review_config_vars")
+        }
+        let updated = try await store.updatePipeline(named: name) { pipeline in
+            if let repository { pipeline.repository = repository }
+            if let target = body.targetBranch { pipeline.targetBranch = target }
+            if let forks = body.forksGetReviewConfigVars { pipeline.forksGetReviewConfigVars = forks }
+        }
+        return try JSONResponse.make(PipelineResource(updated))
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try JSONResponse.make(try await store.pipelines().map { PipelineResource($0) })
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let name = try context.name("name")
+        let pipeline = try await store.pipeline(named: name)
+        let apps = try await store.apps(inPipeline: name).filter { $0.review?.state != .destroyed }
+        return try JSONResponse.make(PipelineResource(pipeline, apps: apps))
+    }
+
+    @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await store.deletePipeline(named: try context.name("name"))
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,36 @@
+import Hummingbird
+import Store
+
+/// `/tokens`: create (the answer is the only time a token is shown), list and revoke.
+struct TokensController {
+    let store: any SlipwayStore
+
+    var routes: RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.post(use: create)
+        routes.get(use: list)
+        routes.delete(":name", use: revoke)
+        return routes
+    }
+
+    struct CreateBody: JSONRequestBody {
+        static let allowedKeys: Set<String> = ["name"]
+        var name: ResourceName
+    }
+
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(CreateBody.self, context: context)
+        let token = TokenGenerator.generate()
+        let stored = try await store.createToken(name: body.name, token: token)
+        return try JSONResponse.make(
+            CreatedTokenResource(name: stored.name.rawValue, token: token, createdAt: stored.createdAt), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try JSONResponse.make(try await store.tokens().map(TokenResource.init))
+    }
+
+    @Sendable func revoke(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try JSONResponse.make(TokenResource(try await store.revokeToken(name: try context.name("name"))))
+    }
+}

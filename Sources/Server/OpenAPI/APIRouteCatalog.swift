@@ -1,0 +1,96 @@
+/// Every route the API serves, described once: the OpenAPI document is generated from this list, and the
+/// tests walk it to prove each documented route exists and is behind authentication.
+public struct APIRouteDescription: Sendable {
+    public var method: String
+    /// OpenAPI style: `/api/v1/apps/{app}`.
+    public var path: String
+    public var operationID: String
+    public var summary: String
+    /// The name of the request body's schema under `components.schemas`, if the route takes a body.
+    public var requestSchema: String?
+    public var successStatus: Int
+    /// The success response's schema: a name under `components.schemas`, `[Name]` for an array of it, or
+    /// nil for an empty body.
+    public var responseSchema: String?
+    /// Error statuses besides 401 (authenticated routes) that the route answers with.
+    public var errorStatuses: [Int]
+    public var authenticated: Bool = true
+
+    /// The names in `{…}` segments of `path`.
+    public var pathParameters: [String] {
+        path.split(separator: "/").compactMap { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
+        }
+    }
+}
+
+public enum APIRouteCatalog {
+    public static let routes: [APIRouteDescription] = [
+        .init(method: "get", path: "/healthz", operationID: "health", summary: "Whether the service answers (no token needed)",
+              successStatus: 200, responseSchema: "Health", errorStatuses: [], authenticated: false),
+        .init(method: "get", path: "/api/v1/openapi.json", operationID: "openapi", summary: "This document",
+              successStatus: 200, responseSchema: "Document", errorStatuses: []),
+
+        .init(method: "post", path: "/api/v1/pipelines", operationID: "createPipeline", summary: "Create a pipeline",
+              requestSchema: "PipelineCreate", successStatus: 201, responseSchema: "Pipeline", errorStatuses: [400, 409, 413, 422]),
+        .init(method: "get", path: "/api/v1/pipelines", operationID: "listPipelines", summary: "List pipelines",
+              successStatus: 200, responseSchema: "[Pipeline]", errorStatuses: []),
+        .init(method: "get", path: "/api/v1/pipelines/{name}", operationID: "showPipeline", summary: "Show a pipeline with its apps by stage",
+              successStatus: 200, responseSchema: "Pipeline", errorStatuses: [404, 422]),
+        .init(method: "patch", path: "/api/v1/pipelines/{name}", operationID: "updatePipeline",
+              summary: "Change the repository, the target branch or whether forks get the review config vars",
+              requestSchema: "PipelineUpdate", successStatus: 200, responseSchema: "Pipeline", errorStatuses: [400, 404, 413, 422]),
+        .init(method: "get", path: "/api/v1/pipelines/{name}/review-config-vars", operationID: "showReviewConfigVars",
+              summary: "The config vars every review app of the pipeline inherits", successStatus: 200,
+              responseSchema: "ConfigVars", errorStatuses: [404, 422]),
+        .init(method: "patch", path: "/api/v1/pipelines/{name}/review-config-vars", operationID: "updateReviewConfigVars",
+              summary: "Set (string) and unset (null) the pipeline's review config vars", requestSchema: "ConfigVarsPatch",
+              successStatus: 200, responseSchema: "ConfigVars", errorStatuses: [400, 404, 413, 422]),
+        .init(method: "delete", path: "/api/v1/pipelines/{name}", operationID: "deletePipeline", summary: "Delete a pipeline that has no apps",
+              successStatus: 204, errorStatuses: [404, 409, 422]),
+
+        .init(method: "post", path: "/api/v1/apps", operationID: "createApp", summary: "Create an app, stand-alone or in a pipeline at a stage",
+              requestSchema: "AppCreate", successStatus: 201, responseSchema: "App", errorStatuses: [400, 404, 409, 413, 422]),
+        .init(method: "get", path: "/api/v1/apps", operationID: "listApps", summary: "List apps",
+              successStatus: 200, responseSchema: "[App]", errorStatuses: []),
+        .init(method: "get", path: "/api/v1/apps/{app}", operationID: "showApp", summary: "Show an app",
+              successStatus: 200, responseSchema: "App", errorStatuses: [404, 422]),
+        .init(method: "delete", path: "/api/v1/apps/{app}", operationID: "deleteApp", summary: "Delete an app with its config, releases and formation",
+              successStatus: 204, errorStatuses: [404, 422]),
+
+        .init(method: "get", path: "/api/v1/apps/{app}/config-vars", operationID: "showConfigVars", summary: "The app's config vars",
+              successStatus: 200, responseSchema: "ConfigVars", errorStatuses: [404, 422]),
+        .init(method: "patch", path: "/api/v1/apps/{app}/config-vars", operationID: "updateConfigVars",
+              summary: "Set (string) and unset (null) config vars; makes a new release",
+              requestSchema: "ConfigVarsPatch", successStatus: 200, responseSchema: "ConfigChange", errorStatuses: [400, 404, 413, 422]),
+
+        .init(method: "get", path: "/api/v1/apps/{app}/releases", operationID: "listReleases", summary: "The app's releases, newest first",
+              successStatus: 200, responseSchema: "[Release]", errorStatuses: [404, 422]),
+        .init(method: "get", path: "/api/v1/apps/{app}/releases/{version}", operationID: "showRelease", summary: "One release (7 or v7)",
+              successStatus: 200, responseSchema: "Release", errorStatuses: [404, 422]),
+
+        .init(method: "get", path: "/api/v1/apps/{app}/formation", operationID: "showFormation", summary: "Dyno quantity and size per process type",
+              successStatus: 200, responseSchema: "[FormationEntry]", errorStatuses: [404, 422]),
+        .init(method: "patch", path: "/api/v1/apps/{app}/formation", operationID: "updateFormation", summary: "Change quantities and sizes",
+              requestSchema: "FormationPatch", successStatus: 200, responseSchema: "[FormationEntry]", errorStatuses: [400, 404, 413, 422]),
+
+        .init(method: "post", path: "/api/v1/apps/{app}/deploys", operationID: "deployApp",
+              summary: "Build a directory on the service's machine and deploy it (zero-downtime; a failure keeps the old release)",
+              requestSchema: "DeployCreate", successStatus: 201, responseSchema: "DeployResult", errorStatuses: [400, 404, 413, 422, 503]),
+        .init(method: "post", path: "/api/v1/apps/{app}/rollbacks", operationID: "rollbackApp",
+              summary: "A new release with an earlier release's build and config (default: the one before the current)",
+              requestSchema: "RollbackCreate", successStatus: 201, responseSchema: "DeployResult", errorStatuses: [400, 404, 409, 413, 422, 503]),
+        .init(method: "post", path: "/api/v1/apps/{app}/promotions", operationID: "promoteApp",
+              summary: "Release the app's current build on the next stage's apps (or the named ones), without rebuilding",
+              requestSchema: "PromotionCreate", successStatus: 201, responseSchema: "Promotion", errorStatuses: [400, 404, 409, 413, 422, 503]),
+        .init(method: "get", path: "/api/v1/apps/{app}/dynos", operationID: "listDynos", summary: "The app's running dynos",
+              successStatus: 200, responseSchema: "[Dyno]", errorStatuses: [404, 422, 503]),
+
+        .init(method: "post", path: "/api/v1/tokens", operationID: "createToken", summary: "Create an API token (shown once)",
+              requestSchema: "TokenCreate", successStatus: 201, responseSchema: "CreatedToken", errorStatuses: [400, 409, 413, 422]),
+        .init(method: "get", path: "/api/v1/tokens", operationID: "listTokens", summary: "List API tokens (never the tokens themselves)",
+              successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
+        .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token",
+              successStatus: 200, responseSchema: "Token", errorStatuses: [404, 422]),
+    ]
+}

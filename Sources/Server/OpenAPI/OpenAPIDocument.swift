@@ -1,0 +1,80 @@
+import Foundation
+
+/// The OpenAPI 3.1 document of the API, generated from `APIRouteCatalog` and `OpenAPISchemas`.
+public enum OpenAPIDocument {
+    /// The document as JSON bytes (sorted keys, so it is stable).
+    public static func json() -> Data {
+        // Every value is built from literals above, so serialization cannot fail.
+        (try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    private static let reasons: [Int: String] = [
+        400: "The body is not valid JSON",
+        401: "No valid API token",
+        404: "No such pipeline, app, release or token",
+        409: "The name is taken, or the change contradicts what is stored",
+        413: "The body is larger than 1 MiB",
+        422: "Invalid input; `field` names it",
+        503: "The API runs without a runtime",
+    ]
+
+    static func document() -> [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for route in APIRouteCatalog.routes {
+            paths[route.path, default: [:]][route.method] = operation(route)
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Slipway API",
+                "version": "1",
+                "description": "Pipelines, apps, config vars, releases, formation and API tokens. "
+                    + "Every route but /healthz needs 'Authorization: Bearer <token>'.",
+            ],
+            "paths": paths,
+            "components": [
+                "schemas": OpenAPISchemas.all(),
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            ],
+            "security": [["bearer": [String]()]],
+        ]
+    }
+
+    private static func operation(_ route: APIRouteDescription) -> [String: Any] {
+        var responses: [String: Any] = [:]
+        var success: [String: Any] = ["description": route.successStatus == 204 ? "Done" : "Success"]
+        if let schema = route.responseSchema {
+            success["content"] = ["application/json": ["schema": reference(schema)]]
+        }
+        responses[String(route.successStatus)] = success
+        let errors = (route.authenticated ? [401] : []) + route.errorStatuses
+        for status in errors {
+            responses[String(status)] = [
+                "description": reasons[status] ?? "Error",
+                "content": ["application/json": ["schema": reference("Error")]],
+            ]
+        }
+        var operation: [String: Any] = [
+            "operationId": route.operationID,
+            "summary": route.summary,
+            "responses": responses,
+        ]
+        if !route.authenticated { operation["security"] = [[String: Any]]() }
+        let parameters = route.pathParameters.map { name -> [String: Any] in
+            ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+        }
+        if !parameters.isEmpty { operation["parameters"] = parameters }
+        if let schema = route.requestSchema {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": reference(schema)]]]
+        }
+        return operation
+    }
+
+    /// `Name` → a `$ref`; `[Name]` → an array of it.
+    private static func reference(_ schema: String) -> [String: Any] {
+        if schema.hasPrefix("["), schema.hasSuffix("]") {
+            return ["type": "array", "items": reference(String(schema.dropFirst().dropLast()))]
+        }
+        return ["$ref": "#/components/schemas/\(schema)"]
+    }
+}

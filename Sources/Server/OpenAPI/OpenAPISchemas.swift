@@ -1,0 +1,110 @@
+/// The JSON schemas of the API's bodies (OpenAPI 3.1, i.e. JSON Schema 2020-12), as plain JSON objects.
+enum OpenAPISchemas {
+    private static var name: [String: Any] {
+        [
+            "type": "string", "pattern": "^[a-z][a-z0-9-]{0,29}$",
+            "description": "lowercase letters, digits and '-', starting with a letter, at most 30 characters",
+        ]
+    }
+    private static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    private static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    private static var optionalString: [String: Any] { ["type": ["string", "null"]] }
+    private static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
+
+    private static func object(_ properties: [String: Any], required: [String], open: Bool = false) -> [String: Any] {
+        ["type": "object", "properties": properties, "required": required, "additionalProperties": open]
+    }
+
+    static func all() -> [String: Any] {
+        [
+            "Error": object([
+                "id": ["type": "string", "description": "not_found, invalid_value, invalid_name, unauthorized, …"],
+                "message": ["type": "string"],
+                "field": ["type": "string", "description": "the input at fault, for 422"],
+            ], required: ["id", "message"]),
+            "Health": object(["status": ["type": "string"]], required: ["status"]),
+            "Document": ["type": "object", "description": "an OpenAPI 3.1 document"],
+            "PipelineCreate": object([
+                "name": name, "repository": ["type": "string", "minLength": 1],
+                "target_branch": ["type": "string", "default": "main"],
+            ], required: ["name", "repository"]),
+            "Pipeline": object([
+                "name": name, "repository": ["type": "string"], "target_branch": ["type": "string"],
+                "review_config_var_keys": ["type": "array", "items": ["type": "string"]],
+                "forks_get_review_config_vars": ["type": "boolean"], "created_at": dateTime,
+                "apps": ["type": "array", "items": object(["name": name, "stage": stage], required: ["name", "stage"])],
+            ], required: ["name", "repository", "target_branch", "review_config_var_keys", "forks_get_review_config_vars", "created_at"]),
+            "PipelineUpdate": [
+                "type": "object", "minProperties": 1, "additionalProperties": false,
+                "properties": [
+                    "repository": ["type": "string", "minLength": 1], "target_branch": ["type": "string"],
+                    "forks_get_review_config_vars": ["type": "boolean"],
+                ],
+            ],
+            "AppCreate": object(["name": name, "pipeline": name, "stage": stage], required: ["name"]),
+            "App": object([
+                "name": name, "pipeline": optionalString, "stage": optionalString, "created_at": dateTime,
+                "review": object([
+                    "pr_number": ["type": "integer"], "branch": ["type": "string"], "head_commit": ["type": "string"],
+                    "merge_commit": optionalString, "from_fork": ["type": "boolean"],
+                    "state": ["type": "string", "enum": ["creating", "deployed", "failed", "destroyed"]],
+                    "url_host": optionalString,
+                ], required: ["pr_number", "branch", "head_commit", "from_fork", "state"]),
+            ], required: ["name", "created_at"]),
+            "ConfigVars": ["type": "object", "additionalProperties": ["type": "string"]],
+            "ConfigVarsPatch": [
+                "type": "object", "minProperties": 1,
+                "propertyNames": ["pattern": "^[A-Za-z_][A-Za-z0-9_]*$"],
+                "additionalProperties": ["type": ["string", "null"]],
+                "description": "a string sets the key, null unsets it",
+            ],
+            "ConfigChange": object([
+                "config_vars": ["$ref": "#/components/schemas/ConfigVars"],
+                "release": ["$ref": "#/components/schemas/Release"],
+            ], required: ["config_vars", "release"]),
+            "Release": object([
+                "app": name, "version": ["type": "integer", "minimum": 1], "label": ["type": "string"],
+                "build_id": optionalString, "config_keys": ["type": "array", "items": ["type": "string"]],
+                "description": ["type": "string"],
+                "state": ["type": "string", "enum": ["pending", "succeeded", "failed"]],
+                "release_phase_output": optionalString, "created_at": dateTime, "finished_at": optionalDateTime,
+            ], required: ["app", "version", "label", "config_keys", "description", "state", "created_at"]),
+            "FormationEntry": object([
+                "type": ["type": "string"], "quantity": ["type": "integer", "minimum": 0], "size": ["type": "string"],
+            ], required: ["type", "quantity", "size"]),
+            "FormationPatch": object([
+                "updates": [
+                    "type": "array", "minItems": 1,
+                    "items": object([
+                        "type": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,30}$"],
+                        "quantity": ["type": "integer", "minimum": 0, "maximum": FormationController.maximumQuantity],
+                        "size": name,
+                    ], required: ["type", "quantity"]),
+                ],
+            ], required: ["updates"]),
+            "DeployCreate": object(["directory": ["type": "string", "description": "an absolute path on the service's machine"]],
+                                   required: ["directory"]),
+            "RollbackCreate": object(["version": ["type": "integer", "minimum": 1]], required: []),
+            "PromotionCreate": object(["to": ["type": "array", "items": name]], required: []),
+            "DeployResult": object([
+                "app": name, "release": ["$ref": "#/components/schemas/Release"], "succeeded": ["type": "boolean"],
+                "reason": ["type": "string"], "output": ["type": "string"],
+            ], required: ["app", "release", "succeeded"]),
+            "Promotion": object([
+                "source": name, "source_release": ["type": "integer"], "build_id": ["type": "string"],
+                "targets": ["type": "array", "items": ["$ref": "#/components/schemas/DeployResult"]],
+            ], required: ["source", "source_release", "build_id", "targets"]),
+            "Dyno": object([
+                "name": ["type": "string"], "type": ["type": "string"], "release": ["type": "integer"],
+                "state": ["type": "string", "enum": ["starting", "up", "crashed", "stopped"]],
+                "port": ["type": "integer"], "restarts": ["type": "integer"],
+            ], required: ["name", "type", "release", "state", "port", "restarts"]),
+            "TokenCreate": object(["name": name], required: ["name"]),
+            "CreatedToken": object(["name": name, "token": ["type": "string"], "created_at": dateTime],
+                                   required: ["name", "token", "created_at"]),
+            "Token": object([
+                "name": name, "created_at": dateTime, "last_used_at": optionalDateTime, "revoked_at": optionalDateTime,
+            ], required: ["name", "created_at"]),
+        ]
+    }
+}

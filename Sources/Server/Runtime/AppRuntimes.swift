@@ -1,0 +1,49 @@
+import EdgeRouter
+import Foundation
+import Platform
+
+/// The running side of every app in this process: one `AppRuntime` per app, made on first use, all
+/// sharing the router and the port allocator. `stopAll` is what graceful shutdown calls.
+public actor AppRuntimes {
+    public nonisolated let router: EdgeRouter
+    private let dataDirectory: URL
+    private let ports = PortAllocator()
+    private let settings: RuntimeSettings
+    private var runtimes: [String: AppRuntime] = [:]
+
+    public init(router: EdgeRouter, dataDirectory: URL, settings: RuntimeSettings = RuntimeSettings()) {
+        self.router = router
+        self.dataDirectory = dataDirectory
+        self.settings = settings
+    }
+
+    /// The app's runtime; `hosts` are used when it is made (`<app>.<domain>` by default).
+    func runtime(for app: String, hosts: [String]? = nil) -> AppRuntime {
+        if let existing = runtimes[app] { return existing }
+        let made = AppRuntime(
+            app: app,
+            hosts: hosts ?? ["\(app).\(router.configuration.domain)"],
+            directory: dataDirectory.appendingPathComponent("apps").appendingPathComponent(app),
+            router: router, ports: ports, settings: settings)
+        runtimes[app] = made
+        return made
+    }
+
+    /// The app's runtime if it has one.
+    func existing(_ app: String) -> AppRuntime? { runtimes[app] }
+
+    /// Stops the app's dynos and forgets its runtime (the app is being deleted).
+    func remove(_ app: String) async {
+        guard let runtime = runtimes.removeValue(forKey: app) else { return }
+        await runtime.stop()
+    }
+
+    /// Stops every app's dynos (SIGTERM, grace, SIGKILL) concurrently.
+    public func stopAll() async {
+        let all = Array(runtimes.values)
+        runtimes = [:]
+        await withTaskGroup(of: Void.self) { group in
+            for runtime in all { group.addTask { await runtime.stop() } }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Manifest
+import Platform
+import Store
+
+/// Deploys, rollbacks, promotions and scaling: each makes a release in the store, runs it through the
+/// app's `AppRuntime` (release phase, new dynos, health, router switch, drain) and records the outcome.
+/// A release whose deploy fails is recorded `failed` and the previous one keeps serving.
+public struct Deployer: Sendable {
+    let store: any SlipwayStore
+    let builds: BuildStore
+    let runtimes: AppRuntimes
+    private let locks = AppLocks()
+
+    public init(store: any SlipwayStore, builds: BuildStore, runtimes: AppRuntimes) {
+        self.store = store
+        self.builds = builds
+        self.runtimes = runtimes
+    }
+
+    /// Builds a local directory (the app's `slipway.build` runs once per distinct content) and deploys it.
+    func deploy(app: ResourceName, directory: URL) async throws -> DeployResultResource {
+        _ = try await store.app(named: app)
+        let manifest = ManifestLoader.load(directory: directory)
+        if let problem = Self.manifestProblem(manifest) { throw APIError.invalid("directory", problem) }
+        return try await locks.withLock(app.rawValue) {
+            let operation = try await store.beginOperation(kind: "deploy", app: app, pipeline: nil)
+            let build: Platform.Build
+            do throws(BuildError) {
+                build = try await builds.build(directory: directory, command: manifest.appJSON?.slipway.build)
+            } catch {
+                _ = try await store.finishOperation(id: operation.id, state: .failed, reason: error.message)
+                throw APIError.deployFailed("the build failed: \(error.message)", output: error.output)
+            }
+            let stored = try await store.createBuildIfAbsent(Store.Build(
+                id: build.id, source: .directory(digest: build.id), directory: build.directory, state: .succeeded)).build
+            return try await release(app: app, build: stored, config: .currentConfigVars,
+                                     description: "Deploy \(build.id.prefix(7))", operation: operation)
+        }
+    }
+
+    /// A new release with the build and config of `version` (default: the release before the current one).
+    func rollback(app: ResourceName, to version: Int?) async throws -> DeployResultResource {
+        try await locks.withLock(app.rawValue) {
+            let target = try await rollbackTarget(app: app, version: version)
+            guard let buildID = target.buildID else {
+                throw APIError.invalid("version", "\(target.label) has no build to roll back to (it was a config change before the first deploy)")
+            }
+            let build = try await store.build(id: buildID)
+            let operation = try await store.beginOperation(kind: "rollback", app: app, pipeline: nil)
+            return try await release(app: app, build: build, config: .restoring(target.config),
+                                     description: "Rollback to \(target.label)", operation: operation)
+        }
+    }
+
+    /// The source app's current build, released on each target with the target's own config: no rebuild.
+    func promote(app source: ResourceName, to requested: [ResourceName]?) async throws -> PromotionResource {
+        let sourceApp = try await store.app(named: source)
+        guard let current = try await store.currentRelease(app: source), let buildID = current.buildID else {
+            throw APIError(.conflict, id: "conflict", "\(source) has no deployed build to promote")
+        }
+        let targets = try await promotionTargets(from: sourceApp, requested: requested)
+        let build = try await store.build(id: buildID)
+        var results: [DeployResultResource] = []
+        for target in targets {
+            let result = try await locks.withLock(target.rawValue) {
+                let operation = try await store.beginOperation(kind: "promote", app: target, pipeline: sourceApp.pipeline)
+                return try await release(app: target, build: build, config: .currentConfigVars,
+                                         description: "Promote from \(source) \(current.label)", operation: operation)
+            }
+            results.append(result)
+        }
+        return PromotionResource(source: source.rawValue, sourceRelease: current.version, buildID: buildID, targets: results)
+    }
+
+    /// Scales the running release to `formation` (zero-downtime); fails when the app runs nothing.
+    func scale(app: ResourceName, formation: [String: Int]) async throws -> DeployOutcome? {
+        try await locks.withLock(app.rawValue) {
+            guard let runtime = await runtimes.existing(app.rawValue), await runtime.current != nil else { return nil }
+            let outcome = await runtime.scale(formation)
+            try await recordDynos(app: app, runtime: runtime)
+            return outcome
+        }
+    }
+
+    /// The app's dynos as the runtime sees them.
+    func dynos(app: ResourceName) async throws -> [DynoResource] {
+        _ = try await store.app(named: app)
+        guard let runtime = await runtimes.existing(app.rawValue) else { return [] }
+        return await runtime.statuses().map {
+            DynoResource(name: $0.name, type: String($0.name.prefix { $0 != "." }), release: $0.release,
+                         state: $0.state.rawValue, port: $0.port, restarts: $0.restarts)
+        }
+    }
+
+    /// Stops the app's dynos before it is deleted.
+    func stop(app: ResourceName) async {
+        await runtimes.remove(app.rawValue)
+    }
+
+    /// After a start: runs each app's current release again (its old dynos were killed by `StartupRecovery`).
+    /// Returns the apps that could not be started, with the reason.
+    public func restoreCurrentReleases() async -> [String: String] {
+        var failures: [String: String] = [:]
+        guard let apps = try? await store.apps() else { return ["*": "cannot read the apps"] }
+        for app in apps where app.review?.state != .destroyed {
+            do {
+                guard let current = try await store.currentRelease(app: app.name), let buildID = current.buildID else { continue }
+                let build = try await store.build(id: buildID)
+                let spec = try await releaseSpec(app: app.name, release: current, build: build)
+                let runtime = await runtimes.runtime(for: app.name.rawValue, hosts: app.review?.urlHost.map { [$0] })
+                if case .failed(let reason, _) = await runtime.deploy(spec) { failures[app.name.rawValue] = reason }
+                try await recordDynos(app: app.name, runtime: runtime)
+            } catch {
+                failures[app.name.rawValue] = "\(error)"
+            }
+        }
+        return failures
+    }
+
+    /// After every dyno has been stopped (graceful shutdown): their records say so, so the next start has no
+    /// process group to kill.
+    public func markAllDynosStopped() async {
+        guard let running = try? await store.dynos(inStates: [.starting, .up, .crashed]) else { return }
+        for var dyno in running {
+            dyno.state = .stopped
+            _ = try? await store.updateDyno(dyno)
+        }
+    }
+
+    // MARK: The one path every release takes
+
+    private func release(
+        app: ResourceName,
+        build: Store.Build,
+        config: ReleaseConfig,
+        description: String,
+        operation: TrackedOperation
+    ) async throws -> DeployResultResource {
+        do {
+            let result = try await runRelease(app: app, build: build, config: config, description: description)
+            _ = try await store.finishOperation(id: operation.id, state: result.succeeded ? .succeeded : .failed, reason: result.reason)
+            return result
+        } catch {
+            // The operation never stays `running` behind a failure (a restart would mark it, but later).
+            _ = try? await store.finishOperation(id: operation.id, state: .failed, reason: "\(error)")
+            throw error
+        }
+    }
+
+    /// Makes the pending release, deploys it and records how it went. The release is `failed` when its spec
+    /// cannot be made (no Procfile in the build) or the runtime refused it; the dyno records are refreshed
+    /// either way.
+    private func runRelease(
+        app: ResourceName,
+        build: Store.Build,
+        config: ReleaseConfig,
+        description: String
+    ) async throws -> DeployResultResource {
+        let pending = try await store.createRelease(app: app, buildID: build.id, config: config, description: description, state: .pending)
+        return try await deployPending(app: app, pending: pending, build: build)
+    }
+
+    /// Deploys a release the store made `pending` (a config change of a deployed app): the dynos restart
+    /// with the new config, zero-downtime, and the release ends `succeeded` or `failed`.
+    func deployConfigRelease(app: ResourceName, release: Release) async throws -> Release {
+        guard release.state == .pending, let buildID = release.buildID else { return release }
+        return try await locks.withLock(app.rawValue) {
+            let operation = try await store.beginOperation(kind: "config", app: app, pipeline: nil)
+            do {
+                let build = try await store.build(id: buildID)
+                let result = try await deployPending(app: app, pending: release, build: build)
+                _ = try await store.finishOperation(id: operation.id, state: result.succeeded ? .succeeded : .failed, reason: result.reason)
+                return try await store.release(app: app, version: release.version)
+            } catch {
+                _ = try? await store.finishOperation(id: operation.id, state: .failed, reason: "\(error)")
+                throw error
+            }
+        }
+    }
+
+    private func deployPending(app: ResourceName, pending: Release, build: Store.Build) async throws -> DeployResultResource {
+        let appRecord = try await store.app(named: app)
+        let runtime = await runtimes.runtime(for: app.rawValue, hosts: appRecord.review?.urlHost.map { [$0] })
+        let outcome: DeployOutcome
+        do {
+            outcome = await runtime.deploy(try await releaseSpec(app: app, release: pending, build: build))
+        } catch {
+            outcome = .failed(reason: (error as? APIError)?.message ?? "\(error)", output: "")
+        }
+        // Best effort: the deploy happened (or not) whatever the bookkeeping of dyno rows does.
+        try? await recordDynos(app: app, runtime: runtime)
+        switch outcome {
+        case .deployed:
+            let finished = try await store.finishRelease(app: app, version: pending.version, state: .succeeded, releasePhaseOutput: nil)
+            return DeployResultResource(app: app.rawValue, release: ReleaseResource(finished), succeeded: true)
+        case .failed(let reason, let output):
+            let finished = try await store.finishRelease(app: app, version: pending.version, state: .failed,
+                                                         releasePhaseOutput: output.isEmpty ? nil : String(output.suffix(8000)))
+            return DeployResultResource(app: app.rawValue, release: ReleaseResource(finished), succeeded: false,
+                                        reason: reason, output: output.isEmpty ? nil : String(output.suffix(4000)))
+        }
+    }
+
+    private static func manifestProblem(_ manifest: ManifestLoadResult) -> String? {
+        if !manifest.errors.isEmpty {
+            return "the app's manifest is invalid: " + manifest.errors.map { "\($0)" }.joined(separator: "; ")
+        }
+        if manifest.procfile?.processes.isEmpty ?? true { return "the directory has no Procfile with a process to run" }
+        return nil
+    }
+}

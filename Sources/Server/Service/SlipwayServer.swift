@@ -1,0 +1,73 @@
+import EdgeRouter
+import Foundation
+import Hummingbird
+import Logging
+import Platform
+import ServiceLifecycle
+import Store
+
+/// What `slipway serve` was asked to do.
+public struct ServeOptions: Sendable {
+    public var dataDirectory: URL
+    public var bind: String
+    public var apiPort: Int
+    public var routerPort: Int
+    public var domain: String
+
+    public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost") {
+        self.dataDirectory = dataDirectory
+        self.bind = bind
+        self.apiPort = apiPort
+        self.routerPort = routerPort
+        self.domain = domain
+    }
+}
+
+/// The service: opens the store in the data dir, cleans up after a previous instance, makes the admin
+/// token on the first start, then runs the store, the router, the apps' runtime and the API as one
+/// `ServiceGroup` until SIGTERM or SIGINT, which shut them down gracefully in reverse order: the API stops
+/// accepting, the dynos stop (while the router still routes), the router closes, the store closes.
+public enum SlipwayServer {
+    public static func run(
+        _ options: ServeOptions,
+        environmentToken: String?,
+        announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let logger = Logger(label: "slipway")
+        let store = try SQLiteStore(dataDirectory: options.dataDirectory)
+
+        let recovery = try await StartupRecovery.run(store: store)
+        let interrupted = recovery.interrupted.operations.count + recovery.interrupted.releases.count
+            + recovery.interrupted.buildIDs.count + recovery.interrupted.testRunIDs.count + recovery.interrupted.reviewApps.count
+        if interrupted > 0 || recovery.stoppedDynos > 0 {
+            announce("recovered from an interrupted run: \(interrupted) unfinished item(s) marked failed, \(recovery.stoppedDynos) leftover dyno(s) killed")
+        }
+
+        switch try await AdminToken.bootstrap(store: store, dataDirectory: options.dataDirectory, environmentToken: environmentToken) {
+        case .existing: break
+        case .environment: announce("admin token: taken from SLIPWAY_TOKEN (stored hashed)")
+        case .generated(let token, let file):
+            announce("admin token (shown once; also in \(file.path), mode 0600):\n  \(token)")
+        }
+
+        let router = EdgeRouter(configuration: RouterConfiguration(host: options.bind, port: options.routerPort, domain: options.domain))
+        let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory)
+        let deployer = Deployer(
+            store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds")), runtimes: runtimes)
+        let api = buildApplication(
+            APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer, logger: logger)
+        announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort) (*.\(options.domain)), data in \(options.dataDirectory.path)")
+
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: StoreService(store: store, logger: logger), serviceName: "store"),
+                .init(service: RouterService(router: router), serviceName: "router"),
+                .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
+                .init(service: api, serviceName: "api"),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Server
+import Store
+
+/// `slipway serve`: the API and the router in one process until SIGTERM or Ctrl-C.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the service: HTTP API, router and the state in the data dir.",
+        discussion: """
+        On the first start on a data dir the admin token is SLIPWAY_TOKEN when set, else a generated one \
+        written to <data-dir>/admin-token (mode 0600) and printed once. SIGTERM and SIGINT shut down gracefully.
+        """
+    )
+
+    @Option(help: "Where the state lives (created with mode 0700).") var dataDir: String = ".slipway"
+    @Option(help: "The API's port.") var apiPort: Int = 5100
+    @Option(help: "The router's port.") var routerPort: Int = 5000
+    @Option(help: "Apps are routed as <app>.<domain>.") var domain: String = "localhost"
+    @Option(help: "The address both ports bind to.") var bind: String = "127.0.0.1"
+    @Option(help: "The database; only the embedded SQLite file in the data dir is supported so far.") var database: String?
+
+    func validate() throws {
+        for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
+            throw ValidationError("\(flag) must be between 1 and 65535, got \(port)")
+        }
+        if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
+        if let database, !database.hasPrefix("sqlite:") {
+            throw ValidationError("--database: only the embedded SQLite store is supported so far; leave --database out")
+        }
+        if domain.isEmpty || domain.contains("/") || domain.contains(" ") {
+            throw ValidationError("--domain: expected a host name like localhost or apps.example.com")
+        }
+    }
+
+    func run() async throws {
+        let options = ServeOptions(
+            dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL,
+            bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain)
+        do {
+            try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch let error as StoreError {
+            throw CLIFailure(exitCode: .checkFailed, message: error.message)
+        } catch let error as ServeError {
+            throw CLIFailure(exitCode: .checkFailed, message: error.message)
+        } catch {
+            throw CLIFailure(exitCode: .checkFailed, message: "the service stopped: \(error)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+
+/// The CLI's clients against the API on a real loopback port.
+@Suite(.enabled(if: SlipwayBinary.url != nil, "needs the slipway executable built beside the tests"))
+struct CLIClientTests {
+    @Test func jsonOutputOfTheClientCommands() async throws {
+        let service = try await TestService.make()
+        defer { service.directory.remove() }
+        try await service.application.test(.live) { client in
+            let port = try #require(client.port)
+            let server = "http://127.0.0.1:\(port)"
+            let env = ["SLIPWAY_TOKEN": service.adminToken]
+            func slipway(_ arguments: String...) async throws -> SlipwayBinary.Result {
+                try await SlipwayBinary.run(arguments + ["--server", server], environment: env)
+            }
+
+            let created = try await slipway("pipelines", "create", "shop", "--repo", "/srv/git/shop", "--json")
+            #expect(created.status == 0, "\(created.stderr)")
+            let pipeline = try #require(try created.json() as? [String: Any])
+            #expect(pipeline["name"] as? String == "shop")
+            #expect(pipeline["target_branch"] as? String == "main")
+
+            let pipelines = try #require(try await slipway("pipelines", "--json").json() as? [[String: Any]])
+            #expect(pipelines.map { $0["name"] as? String } == ["shop"])
+
+            let review = try await slipway("pipelines", "config", "set", "--pipeline", "shop", "STRIPE_KEY=sk_1", "--json")
+            #expect(try review.json() as? [String: String] == ["STRIPE_KEY": "sk_1"], "\(review.stderr)")
+            #expect(try await slipway("pipelines", "config", "--pipeline", "shop", "--json").json() as? [String: String] == ["STRIPE_KEY": "sk_1"])
+            let updated = try await slipway("pipelines", "update", "shop", "--forks-get-config", "true", "--json")
+            #expect((try updated.json() as? [String: Any])?["forks_get_review_config_vars"] as? Bool == true, "\(updated.stderr)")
+
+            let app = try await slipway("apps", "create", "shop-staging", "--pipeline", "shop", "--stage", "staging", "--json")
+            #expect(app.status == 0, "\(app.stderr)")
+            #expect((try app.json() as? [String: Any])?["stage"] as? String == "staging")
+            let apps = try #require(try await slipway("apps", "--json").json() as? [[String: Any]])
+            #expect(apps.map { $0["name"] as? String } == ["shop-staging"])
+            #expect(try await slipway("apps").stdout.contains("shop-staging"))
+
+            let set = try await slipway("config", "set", "--app", "shop-staging", "A=1", "B=two=2", "--json")
+            #expect(set.status == 0, "\(set.stderr)")
+            let setRelease = (try set.json() as? [String: Any])?["release"] as? [String: Any]
+            #expect(setRelease?["version"] as? Int == 1)
+
+            let config = try await slipway("config", "--app", "shop-staging", "--json")
+            #expect(try config.json() as? [String: String] == ["A": "1", "B": "two=2"])
+            #expect(try await slipway("config", "--app", "shop-staging").stdout.contains("B: two=2"))
+
+            let unset = try await slipway("config", "unset", "--app", "shop-staging", "A", "--json")
+            #expect(((try unset.json() as? [String: Any])?["release"] as? [String: Any])?["version"] as? Int == 2)
+
+            let releases = try #require(try await slipway("releases", "--app", "shop-staging", "--json").json() as? [[String: Any]])
+            #expect(releases.map { $0["version"] as? Int } == [2, 1])
+            #expect(try await slipway("releases", "--app", "shop-staging").stdout.contains("v2"))
+
+            let token = try await slipway("tokens", "create", "ci", "--json")
+            let secret = try #require((try token.json() as? [String: Any])?["token"] as? String)
+            #expect(secret.hasPrefix("slw_"))
+            let tokens = try #require(try await slipway("tokens", "--json").json() as? [[String: Any]])
+            #expect(tokens.map { $0["name"] as? String } == ["admin", "ci"])
+            #expect(try await slipway("tokens", "revoke", "ci", "--json").status == 0)
+            let afterRevoke = try await SlipwayBinary.run(["apps", "--server", server], environment: ["SLIPWAY_TOKEN": secret])
+            #expect(afterRevoke.status == 2)
+            #expect(afterRevoke.stderr.contains("valid API token"))
+            #expect(!afterRevoke.stderr.contains(secret))
+
+            // The token file of a data dir, when SLIPWAY_TOKEN is not set.
+            let fromFile = try await SlipwayBinary.run(["apps", "--json", "--server", server, "--data-dir", service.directory.url.path])
+            #expect(fromFile.status == 0, "\(fromFile.stderr)")
+
+            let invalid = try await slipway("apps", "create", "UPPER")
+            #expect(invalid.status == 2)
+            #expect(invalid.stderr.contains("invalid name"))
+            let missing = try await slipway("config", "--app", "nope")
+            #expect(missing.status == 2)
+            #expect(missing.stderr.contains("not found"))
+            let usage = try await slipway("apps", "create", "x", "--pipeline", "shop")
+            #expect(usage.status == 2)
+        }
+        try await service.close()
+    }
+
+    @Test(.enabled(if: FixturePython.isAvailable, "needs python3 for the fixture web app"))
+    func jsonOutputOfDeployPsPromoteAndRollback() async throws {
+        let service = try await TestService.make()
+        defer { service.directory.remove() }
+        let runtime = try await TestRuntime.start(service)
+        let app = buildApplication(APIServerConfiguration(port: 0), store: service.store, deployer: runtime.deployer)
+        let sources = service.directory.url.appendingPathComponent("sources")
+        try await app.test(.live) { client in
+            let server = "http://127.0.0.1:\(try #require(client.port))"
+            let env = ["SLIPWAY_TOKEN": service.adminToken]
+            func slipway(_ arguments: String...) async throws -> SlipwayBinary.Result {
+                try await SlipwayBinary.run(arguments + ["--server", server], environment: env)
+            }
+            _ = try await slipway("pipelines", "create", "shop", "--repo", "/srv/shop")
+            _ = try await slipway("apps", "create", "shop-staging", "--pipeline", "shop", "--stage", "staging")
+            _ = try await slipway("apps", "create", "shop-prod", "--pipeline", "shop", "--stage", "production")
+
+            let first = try DeployTests.fixture(in: sources, body: "one")
+            let deployed = try await slipway("deploy", "--app", "shop-staging", "--dir", first.path, "--json")
+            #expect(deployed.status == 0, "\(deployed.stderr)")
+            let v1 = try #require(try deployed.json() as? [String: Any])
+            #expect(v1["succeeded"] as? Bool == true)
+            #expect((v1["release"] as? [String: Any])?["label"] as? String == "v1")
+
+            let ps = try #require(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]])
+            #expect(ps.map { $0["name"] as? String } == ["web.1"])
+
+            let promoted = try await slipway("promote", "--app", "shop-staging", "--json")
+            #expect(promoted.status == 0, "\(promoted.stderr)")
+            let targets = (try promoted.json() as? [String: Any])?["targets"] as? [[String: Any]]
+            #expect(targets?.map { $0["app"] as? String } == ["shop-prod"])
+
+            let second = try DeployTests.fixture(in: sources, body: "two")
+            #expect(try await slipway("deploy", "--app", "shop-staging", "--dir", second.path).status == 0)
+            let rolledBack = try await slipway("rollback", "--app", "shop-staging", "v1", "--json")
+            #expect(rolledBack.status == 0, "\(rolledBack.stderr)")
+            #expect(((try rolledBack.json() as? [String: Any])?["release"] as? [String: Any])?["description"] as? String == "Rollback to v1")
+
+            let broken = try DeployTests.fixture(in: sources, body: "broken", failingRelease: true)
+            let failed = try await slipway("deploy", "--app", "shop-staging", "--dir", broken.path)
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("was not deployed"))
+        }
+        try await runtime.shutdown()
+        try await service.close()
+    }
+
+    @Test func anUnreachableServiceIsExit3WithTheURL() async throws {
+        let port = try freeLoopbackPort()
+        let result = try await SlipwayBinary.run(["pipelines", "--server", "http://127.0.0.1:\(port)"],
+                                                 environment: ["SLIPWAY_TOKEN": "whatever"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("http://127.0.0.1:\(port)"))
+    }
+
+    @Test func noTokenIsAUsageError() async throws {
+        let empty = try TestDataDirectory()
+        defer { empty.remove() }
+        let result = try await SlipwayBinary.run(["apps", "--data-dir", empty.url.path, "--server", "http://127.0.0.1:1"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("SLIPWAY_TOKEN"))
+    }
+}
