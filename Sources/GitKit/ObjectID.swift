@@ -7,8 +7,13 @@ public struct ObjectID: Sendable, Hashable, Comparable, CustomStringConvertible,
 
     /// Accepts exactly 40 hexadecimal characters (any case).
     public init?(hex: String) {
-        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
-        self.hex = hex.lowercased()
+        guard hex.utf8.count == 40 else { return nil }
+        var lowercase = true
+        for byte in hex.utf8 {
+            guard byte.isHexDigit else { return nil }
+            if byte >= 0x41 && byte <= 0x46 { lowercase = false }
+        }
+        self.hex = lowercase ? hex : hex.lowercased()
     }
 
     init(_ oid: git_oid) {

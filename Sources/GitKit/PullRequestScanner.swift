@@ -48,7 +48,7 @@ public struct PullRequestScanner: Sendable {
         var targetTip: ObjectID?
         var pulls: [PullRequestRef] = []
         var mergeRefs: [Int: ObjectID] = [:]
-        for reference in try await primary.unsortedReferences() {
+        for reference in try await primary.scanReferences(targetRef: targetRef, prefixes: ["refs/pull/", Self.mergeRefPrefix]) {
             if reference.name == targetRef {
                 targetTip = reference.target
             } else if reference.name.hasPrefix("refs/pull/") {

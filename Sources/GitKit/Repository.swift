@@ -48,9 +48,9 @@ public actor Repository {
         try handle.references(prefix: prefix)
     }
 
-    /// Every reference in storage order (no sorting: the scanner buckets them itself).
-    func unsortedReferences() throws(GitError) -> [Reference] {
-        try handle.references(prefix: "refs/", sorted: false)
+    /// The target branch and the refs under `prefixes`, in storage order (see `RepositoryHandle.scanReferences`).
+    func scanReferences(targetRef: String, prefixes: [String]) throws(GitError) -> [Reference] {
+        try handle.scanReferences(targetRef: targetRef, prefixes: prefixes)
     }
 
     /// Local branches (`refs/heads/*`).

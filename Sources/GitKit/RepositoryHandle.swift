@@ -63,7 +63,7 @@ final class RepositoryHandle {
     // MARK: References
 
     /// Every reference whose name starts with `prefix`, symbolic ones resolved to their object, sorted by name.
-    func references(prefix: String = "refs/", sorted: Bool = true) throws(GitError) -> [Reference] {
+    func references(prefix: String = "refs/") throws(GitError) -> [Reference] {
         var iterator: OpaquePointer?
         try check(git_reference_iterator_new(&iterator, pointer), "cannot list references")
         defer { git_reference_iterator_free(iterator) }
@@ -80,7 +80,31 @@ final class RepositoryHandle {
                 result.append(Reference(name: name, target: target))
             }
         }
-        return sorted ? result.sorted { $0.name < $1.name } : result
+        return result.sorted { $0.name < $1.name }
+    }
+
+    /// The references a pull-request scan needs — the target branch, `refs/pull/*` and
+    /// `refs/slipway/merge/*` — in one pass. Other refs (tags, branches: most of a large repository's)
+    /// are skipped by comparing the C name before any Swift value is made for them.
+    func scanReferences(targetRef: String, prefixes: [String]) throws(GitError) -> [Reference] {
+        var iterator: OpaquePointer?
+        try check(git_reference_iterator_new(&iterator, pointer), "cannot list references")
+        defer { git_reference_iterator_free(iterator) }
+        let wanted = prefixes.map { Array($0.utf8CString.dropLast()) }
+        let target = Array(targetRef.utf8CString)
+        var result: [Reference] = []
+        var ref: OpaquePointer?
+        while true {
+            let rc = git_reference_next(&ref, iterator)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try check(rc, "cannot list references")
+            defer { git_reference_free(ref) }
+            guard let cName = git_reference_name(ref) else { continue }
+            let keep = strcmp(cName, target) == 0 || wanted.contains { prefix in strncmp(cName, prefix, prefix.count) == 0 }
+            guard keep, let resolved = try resolvedTarget(of: ref!) else { continue }
+            result.append(Reference(name: String(cString: cName), target: resolved))
+        }
+        return result
     }
 
     /// The object a reference points to, following symbolic references; nil for a dangling symbolic ref.

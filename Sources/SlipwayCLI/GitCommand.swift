@@ -52,7 +52,7 @@ struct GitPullRequestsCommand: AsyncParsableCommand {
             throw CLIFailure(exitCode: inputErrors.contains(error.code) ? .usage : .checkFailed, message: error.message)
         }
         if json {
-            try printJSON(scan.pullRequests.map(PullRequestJSON.init))
+            FileHandle.standardOutput.write(Data(PullRequestJSON.render(scan.pullRequests).utf8))
         } else {
             print(PullRequestTable.render(scan))
         }
@@ -68,23 +68,45 @@ func applyOwnerValidationSetting() {
 }
 
 /// The `--json` shape of one pull request; keys are part of the contract (SPEC §5).
-struct PullRequestJSON: Encodable {
-    var status: PullRequestStatus
-    init(_ status: PullRequestStatus) { self.status = status }
-
-    enum CodingKeys: String, CodingKey {
-        case number, head, target, mergeBase, mergeable, mergeCommit, conflicts
+///
+/// `render` writes the array by hand: a thousand pull requests through `JSONEncoder` cost more than the
+/// warm scan itself. Every value is an object id, a number, a boolean or a path; paths are escaped.
+enum PullRequestJSON {
+    static func render(_ statuses: [PullRequestStatus]) -> String {
+        var out = "[\n"
+        for (index, pr) in statuses.enumerated() {
+            let conflicts = pr.conflicts.map { "\n      " + quoted($0) }.joined(separator: ",")
+            out += """
+              {
+                "conflicts" : [\(conflicts)\(pr.conflicts.isEmpty ? "" : "\n    ")],
+                "head" : "\(pr.head.hex)",
+                "mergeBase" : \(pr.mergeBase.map { "\"\($0.hex)\"" } ?? "null"),
+                "mergeCommit" : \(pr.mergeCommit.map { "\"\($0.hex)\"" } ?? "null"),
+                "mergeable" : \(pr.mergeable),
+                "number" : \(pr.number),
+                "target" : "\(pr.target.hex)"
+              }
+            """
+            out += index == statuses.count - 1 ? "\n" : ",\n"
+        }
+        return out + "]\n"
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(status.number, forKey: .number)
-        try container.encode(status.head.hex, forKey: .head)
-        try container.encode(status.target.hex, forKey: .target)
-        try container.encode(status.mergeBase?.hex, forKey: .mergeBase)
-        try container.encode(status.mergeable, forKey: .mergeable)
-        try container.encode(status.mergeCommit?.hex, forKey: .mergeCommit)
-        try container.encode(status.conflicts, forKey: .conflicts)
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 }
 
