@@ -176,7 +176,7 @@ extension Repository {
 
 /// Hands out indices 0..<count once each, to any number of concurrent workers.
 /// `@unchecked Sendable`: `nextIndex` is only read and written while holding `lock`.
-final class WorkQueue: @unchecked Sendable {
+final class WorkQueue: @unchecked Sendable {  // safe: state only under `lock`
     private let lock = NSLock()
     private var nextIndex = 0
     private let count: Int

@@ -7,7 +7,7 @@ import Foundation
 /// call for one handle happens on the same OS thread (libgit2 keeps its last error per thread).
 ///
 /// `@unchecked Sendable`: the job queue and the stop flag are only touched while holding `condition`'s lock.
-final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
+final class ThreadExecutor: SerialExecutor, @unchecked Sendable {  // safe: state only under the condition's lock
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
