@@ -9,6 +9,9 @@ public struct ProcessSpec: Sendable, Equatable {
     public var workingDirectory: String
     /// Standard output and standard error, appended to this file (created when missing); nil discards them.
     public var outputPath: String?
+    /// Standard output and standard error go to this descriptor instead (the write end of a pipe the caller
+    /// reads, for line-by-line log capture); it wins over `outputPath`. The caller keeps and closes its copy.
+    public var outputDescriptor: Int32?
 
     public init(executable: String, arguments: [String] = [], environment: [String: String],
                 workingDirectory: String, outputPath: String? = nil) {

@@ -35,8 +35,12 @@ enum Spawn {
         } else {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
-        let output = spec.outputPath ?? "/dev/null"
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        if let descriptor = spec.outputDescriptor {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 1)
+        } else {
+            let output = spec.outputPath ?? "/dev/null"
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        }
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         guard let addChdir = GNUSpawnExtensions.addChdir, let addCloseFrom = GNUSpawnExtensions.addCloseFrom else {
             throw ProcessError("this C library lacks posix_spawn_file_actions_addchdir_np/addclosefrom_np "

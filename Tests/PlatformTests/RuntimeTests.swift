@@ -37,7 +37,8 @@ struct RuntimeTests {
         let spec = DynoSpec(name: "worker.1", processType: "worker", command: "echo boom; exit 1",
                             environment: ["PATH": RuntimeFixture.path], workingDirectory: root.path, port: 0,
                             logPath: root.appendingPathComponent("worker.log").path, stopGrace: .seconds(1))
-        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy)
+        let log = AppLog(path: root.appendingPathComponent("app.log").path)
+        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
         await dyno.start()
         let deadline = ContinuousClock.now + .seconds(10)
         while await dyno.state != .crashed && ContinuousClock.now < deadline {
@@ -46,9 +47,13 @@ struct RuntimeTests {
         #expect(await dyno.state == .crashed)
         #expect(await dyno.restarts == 2, "three fast failures: the first run and two restarts")
         #expect(await dyno.lastExit == .exited(1))
-        let log = try String(contentsOfFile: spec.logPath, encoding: .utf8)
-        #expect(log.components(separatedBy: "boom").count - 1 == 3)
-        #expect(log.contains("not restarting"))
+        // Output arrives through a pipe, one line at a time, stamped with the dyno's name.
+        try await Task.sleep(for: .milliseconds(100))
+        let lines = log.recent()
+        #expect(lines.filter { $0.source == "worker.1" && $0.text == "boom" }.count == 3, "\(lines.map(\.formatted))")
+        #expect(lines.contains { $0.source == "slipway" && $0.text.contains("not restarting") })
+        let file = try String(contentsOfFile: log.path, encoding: .utf8)
+        #expect(file.contains(" worker.1: boom"))
     }
 
     @Test func stoppingSendsTermThenKillToTheWholeGroup() async throws {
@@ -162,6 +167,10 @@ struct RuntimeTests {
         #expect(await runtime.deploy(try RuntimeFixture.release(9, build: build, web: 3)) == .deployed(version: 9))
         #expect(await serving().contains("from v9"))
         steps.append("v6…v9 deployed")
+
+        let webLines = runtime.log.recent().filter { $0.source.hasPrefix("web.") }
+        #expect(webLines.contains { $0.text.contains("v9") && $0.text.contains("listening on") }, "dyno output reaches the app log")
+        #expect(runtime.log.recent().contains { $0.source == "release" && $0.text.contains("release phase of v3") })
 
         let (answered, failures) = await load.stop()
         #expect(failures.isEmpty, "requests failed during \(steps): \(failures)")

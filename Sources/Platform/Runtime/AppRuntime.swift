@@ -40,6 +40,8 @@ public actor AppRuntime {
 
     public private(set) var current: ReleaseSpec?
     private var dynos: [Dyno] = []
+    /// Every dyno's output and Slipway's own lines for this app, stamped with time and source.
+    public nonisolated let log: AppLog
 
     public init(app: String, hosts: [String], directory: URL, router: EdgeRouter, ports: PortAllocator,
                 settings: RuntimeSettings = RuntimeSettings()) {
@@ -49,6 +51,9 @@ public actor AppRuntime {
         self.router = router
         self.ports = ports
         self.settings = settings
+        let logs = directory.appendingPathComponent("logs")
+        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        self.log = AppLog(path: logs.appendingPathComponent("app.log").path)
     }
 
     /// Deploys `release`; on failure nothing changes and the reason says what went wrong.
@@ -116,13 +121,13 @@ public actor AppRuntime {
     }
 
     private func runReleasePhase(_ command: String, release: ReleaseSpec) async -> DeployOutcome {
-        let log = logDirectory.appendingPathComponent("release-v\(release.version).log").path
+        let outputFile = logDirectory.appendingPathComponent("release-v\(release.version).log").path
         var environment = release.environment
         environment["DYNO"] = "release.1"
         do {
             let group = try ProcessGroup(terminationGrace: .seconds(5))
             let spec = ProcessSpec.shell(command, environment: environment, workingDirectory: release.build.directory,
-                                         outputPath: log)
+                                         outputPath: outputFile)
             let limit = settings.releasePhaseTimeout
             let termination: Termination? = try await withThrowingTaskGroup(of: Termination?.self) { tasks in
                 tasks.addTask { try await group.run(spec) }
@@ -132,12 +137,15 @@ public actor AppRuntime {
                 await group.terminate()
                 return first
             }
+            for line in OutputTail.read(outputFile, lines: 200).split(separator: "\n") {
+                log.append(source: "release", text: String(line))
+            }
             guard let termination else {
-                return .failed(reason: "release phase of v\(release.version) timed out after \(limit)", output: OutputTail.read(log))
+                return .failed(reason: "release phase of v\(release.version) timed out after \(limit)", output: OutputTail.read(outputFile))
             }
             guard termination.succeeded else {
                 return .failed(reason: "release phase of v\(release.version) failed (\(termination)); v\(current?.version ?? 0) keeps serving",
-                               output: OutputTail.read(log))
+                               output: OutputTail.read(outputFile))
             }
             return .deployed(version: release.version)
         } catch {
@@ -163,7 +171,7 @@ public actor AppRuntime {
                                     workingDirectory: release.build.directory, port: port,
                                     logPath: logDirectory.appendingPathComponent("v\(release.version)-\(name).log").path,
                                     stopGrace: settings.stopGrace)
-                let dyno = Dyno(spec: spec, policy: settings.restartPolicy)
+                let dyno = Dyno(spec: spec, policy: settings.restartPolicy, log: log)
                 await dyno.start()
                 started.append(dyno)
             }

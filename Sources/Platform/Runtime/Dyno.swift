@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Processes
 
 /// What one dyno runs.
@@ -69,13 +72,16 @@ public actor Dyno {
     public private(set) var processGroupID: Int32?
 
     private let policy: RestartPolicy
+    /// Where output lines go, stamped with time and dyno name; without one, output is appended to `spec.logPath`.
+    private let log: AppLog?
     private var group: ProcessGroup?
     private var supervision: Task<Void, Never>?
     private var stopping = false
 
-    public init(spec: DynoSpec, policy: RestartPolicy = RestartPolicy()) {
+    public init(spec: DynoSpec, policy: RestartPolicy = RestartPolicy(), log: AppLog? = nil) {
         self.spec = spec
         self.policy = policy
+        self.log = log
     }
 
     /// Starts the process and supervises it until `stop`.
@@ -108,16 +114,20 @@ public actor Dyno {
         while !stopping {
             let started = ContinuousClock.now
             let termination: Termination
+            let output = log.flatMap { OutputPipe(log: $0, source: spec.name) }
             do {
                 let group = try ProcessGroup(terminationGrace: spec.stopGrace)
                 self.group = group
                 processGroupID = group.id
-                let run = ProcessSpec.shell(spec.command, environment: spec.environment,
+                var run = ProcessSpec.shell(spec.command, environment: spec.environment,
                                             workingDirectory: spec.workingDirectory, outputPath: spec.logPath)
+                run.outputDescriptor = output?.writeEnd
                 termination = try await group.run(run)
                 // Whatever the command left behind in its group goes with it.
                 await group.terminate()
+                output?.closeWriteEnd()
             } catch {
+                output?.closeWriteEnd()
                 appendToLog("slipway: \(spec.name) could not start: \(error)")
                 termination = .exited(127)
             }
@@ -145,6 +155,10 @@ public actor Dyno {
 
     /// Slipway's own lines go into the dyno's log, as Heroku's router and dyno manager lines do.
     private func appendToLog(_ line: String) {
+        if let log {
+            log.append(source: "slipway", text: line.hasPrefix("slipway: ") ? String(line.dropFirst(9)) : line)
+            return
+        }
         let stamped = "\(Date().formatted(.iso8601)) \(line)\n"
         guard let handle = FileHandle(forWritingAtPath: spec.logPath) else {
             _ = FileManager.default.createFile(atPath: spec.logPath, contents: Data(stamped.utf8))
@@ -153,5 +167,25 @@ public actor Dyno {
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()
         try? handle.write(contentsOf: Data(stamped.utf8))
+    }
+}
+
+/// A pipe whose read end an `AppLog` drains line by line; the write end becomes a run's stdout and stderr.
+private struct OutputPipe {
+    let writeEnd: Int32
+
+    init?(log: AppLog, source: String) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        // Close-on-exec in this process: only the dyno (through posix_spawn's dup2) gets a copy.
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        writeEnd = ends[1]
+        log.collect(from: ends[0], source: source)
+    }
+
+    /// After the run: the reader sees end of file once the dyno's own copies are gone too.
+    func closeWriteEnd() {
+        close(writeEnd)
     }
 }
