@@ -53,5 +53,16 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil) -> R
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }
     api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+
+    // Prometheus text at the API port's root, behind the same token (Prometheus sends it as a bearer token).
+    let metrics = router.group("metrics").add(middleware: BearerTokenMiddleware(store: store))
+    metrics.get { _, _ -> Response in
+        guard let deployer else {
+            throw APIError(.serviceUnavailable, id: "runtime_unavailable", "this API runs without a runtime: start it with 'slipway serve'")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: await deployer.metricsText())))
+    }
     return router
 }

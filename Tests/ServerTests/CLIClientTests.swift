@@ -110,6 +110,17 @@ struct CLIClientTests {
             let ps = try #require(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]])
             #expect(ps.map { $0["name"] as? String } == ["web.1"])
 
+            // `logs`: the dyno's output with its name; --json prints one object per line.
+            var logged = ""
+            for _ in 0..<50 where !logged.contains("web.1: listening on") {
+                logged = try await slipway("logs", "--app", "shop-staging", "--lines", "20").stdout
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(logged.contains("web.1: listening on"), "\(logged)")
+            let jsonLines = try await slipway("logs", "--app", "shop-staging", "--json").stdout.split(separator: "\n")
+            #expect(jsonLines.contains { $0.contains(#""source":"web.1""#) })
+            #expect(try await slipway("logs", "--app", "shop-staging", "--lines", "5000").status == 2)
+
             let promoted = try await slipway("promote", "--app", "shop-staging", "--json")
             #expect(promoted.status == 0, "\(promoted.stderr)")
             let targets = (try promoted.json() as? [String: Any])?["targets"] as? [[String: Any]]

@@ -36,6 +36,7 @@ struct DeployTests {
                 self.wfile.write(data)
             def log_message(self, *args):
                 pass
+        print('listening on', os.environ['PORT'], flush=True)
         http.server.ThreadingHTTPServer(('127.0.0.1', int(os.environ['PORT'])), Handler).serve_forever()
         """
 
@@ -74,6 +75,19 @@ struct DeployTests {
             #expect(v2.succeeded, "\(v2.reason ?? "") \(v2.output ?? "")")
             #expect(v2.release.label == "v2")
             #expect(try await Self.fetch(port: routerPort, host: "shop-staging.localhost") == "hello one")
+
+            // The dyno's output, stamped with its name, and the router's counters.
+            var logLines: [LogLineResource] = []
+            for _ in 0..<50 where !logLines.contains(where: { $0.source == "web.1" && $0.text.hasPrefix("listening on") }) {
+                logLines = try await client.api(.get, "/api/v1/apps/shop-staging/logs?lines=50", token: token).decode([LogLineResource].self)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(logLines.contains { $0.source == "web.1" && $0.text.hasPrefix("listening on") }, "\(logLines)")
+            #expect(try await client.api(.get, "/api/v1/apps/shop-staging/logs?lines=0", token: token).error?.field == "lines")
+            #expect(try await client.api(.get, "/metrics", token: nil).status == .unauthorized)
+            let metrics = try await client.api(.get, "/metrics", token: token)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains(#"slipway_router_requests_total{app="shop-staging",status="2xx"}"#), "\(metrics.text.prefix(600))")
 
             let dynos = try await client.api(.get, "/api/v1/apps/shop-staging/dynos", token: token).decode([DynoResource].self)
             #expect(dynos.map(\.name) == ["web.1"])

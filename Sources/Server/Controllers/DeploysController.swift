@@ -13,6 +13,7 @@ struct DeploysController {
         routes.post("rollbacks", use: rollback)
         routes.post("promotions", use: promote)
         routes.get("dynos", use: dynos)
+        routes.get("logs", use: logs)
         return routes
     }
 
@@ -56,6 +57,19 @@ struct DeploysController {
         let app = try context.name("app")
         let body = try await request.decodeJSON(PromoteBody.self, context: context)
         return try JSONResponse.make(try await deployer.promote(app: app, to: body.to), status: .created)
+    }
+
+    /// `?lines=N` (1–1000, default 100): the most recent lines, oldest first.
+    @Sendable func logs(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let app = try context.name("app")
+        var count = 100
+        if let text = request.uri.queryParameters.get("lines") {
+            guard let value = Int(text), (1...1_000).contains(value) else {
+                throw APIError.invalid("lines", "lines: expected a whole number from 1 to 1000, got \"\(text)\"")
+            }
+            count = value
+        }
+        return try JSONResponse.make(try await deployer.logs(app: app, lines: count))
     }
 
     @Sendable func dynos(_ request: Request, context: APIRequestContext) async throws -> Response {

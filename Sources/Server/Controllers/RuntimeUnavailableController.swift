@@ -12,6 +12,7 @@ struct RuntimeUnavailableController {
         routes.post("rollbacks", use: unavailable)
         routes.post("promotions", use: unavailable)
         routes.get("dynos", use: unavailable)
+        routes.get("logs", use: unavailable)
         return routes
     }
 }

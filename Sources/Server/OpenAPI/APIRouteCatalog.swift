@@ -15,6 +15,8 @@ public struct APIRouteDescription: Sendable {
     /// Error statuses besides 401 (authenticated routes) that the route answers with.
     public var errorStatuses: [Int]
     public var authenticated: Bool = true
+    /// The success response's media type.
+    public var responseContentType: String = "application/json"
 
     /// The names in `{…}` segments of `path`.
     public var pathParameters: [String] {
@@ -85,6 +87,12 @@ public enum APIRouteCatalog {
               requestSchema: "PromotionCreate", successStatus: 201, responseSchema: "Promotion", errorStatuses: [400, 404, 409, 413, 422, 503]),
         .init(method: "get", path: "/api/v1/apps/{app}/dynos", operationID: "listDynos", summary: "The app's running dynos",
               successStatus: 200, responseSchema: "[Dyno]", errorStatuses: [404, 422, 503]),
+        .init(method: "get", path: "/api/v1/apps/{app}/logs", operationID: "appLogs",
+              summary: "The app's most recent log lines, oldest first (query: lines, 1-1000, default 100)",
+              successStatus: 200, responseSchema: "[LogLine]", errorStatuses: [404, 422, 503]),
+        .init(method: "get", path: "/metrics", operationID: "metrics",
+              summary: "Prometheus text: the router's requests by status class and latency per app",
+              successStatus: 200, responseSchema: "MetricsText", errorStatuses: [503], responseContentType: "text/plain"),
 
         .init(method: "post", path: "/api/v1/tokens", operationID: "createToken", summary: "Create an API token (shown once)",
               requestSchema: "TokenCreate", successStatus: 201, responseSchema: "CreatedToken", errorStatuses: [400, 409, 413, 422]),

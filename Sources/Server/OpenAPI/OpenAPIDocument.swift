@@ -44,7 +44,7 @@ public enum OpenAPIDocument {
         var responses: [String: Any] = [:]
         var success: [String: Any] = ["description": route.successStatus == 204 ? "Done" : "Success"]
         if let schema = route.responseSchema {
-            success["content"] = ["application/json": ["schema": reference(schema)]]
+            success["content"] = [route.responseContentType: ["schema": reference(schema)]]
         }
         responses[String(route.successStatus)] = success
         let errors = (route.authenticated ? [401] : []) + route.errorStatuses

@@ -99,6 +99,10 @@ enum OpenAPISchemas {
                 "state": ["type": "string", "enum": ["starting", "up", "crashed", "stopped"]],
                 "port": ["type": "integer"], "restarts": ["type": "integer"],
             ], required: ["name", "type", "release", "state", "port", "restarts"]),
+            "LogLine": object([
+                "time": dateTime, "source": ["type": "string"], "text": ["type": "string"],
+            ], required: ["time", "source", "text"]),
+            "MetricsText": ["type": "string", "description": "Prometheus text exposition format 0.0.4"],
             "TokenCreate": object(["name": name], required: ["name"]),
             "CreatedToken": object(["name": name, "token": ["type": "string"], "created_at": dateTime],
                                    required: ["name", "token", "created_at"]),

@@ -93,6 +93,18 @@ public struct Deployer: Sendable {
         }
     }
 
+    /// The app's most recent log lines (dyno output, release phase, Slipway's own lines), oldest first.
+    func logs(app: ResourceName, lines: Int) async throws -> [LogLineResource] {
+        _ = try await store.app(named: app)
+        guard let runtime = await runtimes.existing(app.rawValue) else { return [] }
+        return runtime.log.recent(lines).map(LogLineResource.init)
+    }
+
+    /// Prometheus text: the router's request counts and latency histograms per app.
+    func metricsText() async -> String {
+        await runtimes.router.prometheusText()
+    }
+
     /// Stops the app's dynos before it is deleted.
     func stop(app: ResourceName) async {
         await runtimes.remove(app.rawValue)
