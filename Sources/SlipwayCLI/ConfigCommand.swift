@@ -71,14 +71,7 @@ struct ConfigSet: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func parsed() throws -> [String: String] {
-        var vars: [String: String] = [:]
-        for assignment in assignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw ValidationError("'\(assignment.prefix(60))' is not KEY=VALUE")
-            }
-            vars[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
-        }
-        return vars
+        try KeyValueArguments.parse(assignments, option: "argument")
     }
 
     func validate() throws {

@@ -44,13 +44,13 @@ struct ManifestCheckCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        _ = try ManifestAssignments.parse(pipelineVars, option: "--var")
-        _ = try ManifestAssignments.parse(overrides, option: "--override")
+        _ = try KeyValueArguments.parse(pipelineVars, option: "--var")
+        _ = try KeyValueArguments.parse(overrides, option: "--override")
     }
 
     func run() async throws {
-        let pipeline = try ManifestAssignments.parse(pipelineVars, option: "--var")
-        let overrideValues = try ManifestAssignments.parse(overrides, option: "--override")
+        let pipeline = try KeyValueArguments.parse(pipelineVars, option: "--var")
+        let overrideValues = try KeyValueArguments.parse(overrides, option: "--override")
         let url = URL(fileURLWithPath: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {

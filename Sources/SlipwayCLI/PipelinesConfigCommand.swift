@@ -34,18 +34,12 @@ struct PipelinesConfigSet: AsyncParsableCommand {
 
     func validate() throws {
         guard !assignments.isEmpty else { throw ValidationError("give at least one KEY=VALUE") }
-        for assignment in assignments where (assignment.firstIndex(of: "=") ?? assignment.startIndex) == assignment.startIndex {
-            throw ValidationError("'\(assignment.prefix(60))' is not KEY=VALUE")
-        }
+        _ = try KeyValueArguments.parse(assignments, option: "argument")
     }
 
     func run() async throws {
         let api = try client.client()
-        var vars: [String: String] = [:]
-        for assignment in assignments {
-            let equals = assignment.firstIndex(of: "=") ?? assignment.endIndex
-            vars[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
-        }
+        let vars = try KeyValueArguments.parse(assignments, option: "argument")
         let data = try await api.send("PATCH", "/pipelines/\(APIClient.segment(pipeline))/review-config-vars", body: ConfigPatch(set: vars))
         if client.json { return try printServerJSON(data) }
         print("Set \(vars.keys.sorted().joined(separator: ", ")) for the review apps of \(pipeline)")

@@ -1,6 +1,7 @@
-/// Parses repeated `KEY=VALUE` options (`--var`, `--override`).
-enum ManifestAssignments {
+/// Parses `KEY=VALUE` arguments: `manifest check --var/--override`, `config set`, `pipelines config set`.
+enum KeyValueArguments {
     /// Splits at the first `=`; the value may be empty or contain more `=`. A later repeat of a key wins.
+    /// `option` names the flag in messages (`--var`); positional arguments pass "argument".
     static func parse(_ arguments: [String], option: String) throws -> [String: String] {
         var values: [String: String] = [:]
         for argument in arguments {
