@@ -17,23 +17,23 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
-    private let loop: LoopContext
-    private var context: ChannelHandlerContext?
-    private var exchange: Exchange?
+    let loop: LoopContext
+    var context: ChannelHandlerContext?
+    var exchange: Exchange?
     /// The current request was answered already (error page, or an early response): drop its body.
-    private var discardingRequestBody = false
+    var discardingRequestBody = false
     /// A client read held back until the backend can take more.
-    private var clientReadPending = false
-    private var upstreamNeedsFlush = false
-    private var closeAfterResponse = false
+    var clientReadPending = false
+    var upstreamNeedsFlush = false
+    var closeAfterResponse = false
     /// A response head not yet written: a small body read with it is appended, so that a whole
     /// small response goes out as one buffer (one pipeline write, one iovec).
-    private var unwrittenHead: ByteBuffer?
+    var unwrittenHead: ByteBuffer?
     /// Parts of pipelined requests, waiting for the current response to finish.
-    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    var queued = CircularBuffer<HTTPServerRequestPart>()
     /// One upstream-timeout timer per client connection, armed when a request goes out and re-armed
     /// only when it fires: keep-alive connections pay for it once per timeout period, not per request.
-    private var timer: Scheduled<Void>?
+    var timer: Scheduled<Void>?
     /// What `X-Forwarded-*` say about this client connection.
     private lazy var forwarding = UpstreamRequestWriter.Forwarding(
         clientAddress: context?.channel.remoteAddress?.ipAddress ?? "unknown",
@@ -58,7 +58,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The current request has fully arrived and its response is still going out.
-    private var isBusy: Bool { exchange?.requestEnded ?? false }
+    var isBusy: Bool { exchange?.requestEnded ?? false }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
@@ -69,7 +69,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
             begin(head, context: context)
@@ -146,7 +146,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private static let maxQueuedParts = 16
 
     /// Handles queued pipelined parts until one starts an exchange that must finish first.
-    private func drainQueue() {
+    func drainQueue() {
         guard let context else { return }
         while !isBusy, let part = queued.popFirst() {
             handle(part, context: context)
@@ -158,7 +158,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         resumeClientReads()
     }
 
-    private func resumeClientReads() {
+    func resumeClientReads() {
         if clientReadPending, let context {
             clientReadPending = false
             context.read()
@@ -167,7 +167,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Routing
 
-    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let started = NIODeadline.now()
         let host = head.headers.first(name: "host") ?? ""
         guard let route = loop.table.route(forHostHeader: host) else {
@@ -203,7 +203,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Sends the exchange to its current backend, on a pooled connection when one is idle.
-    private func dispatch(_ exchange: Exchange) {
+    func dispatch(_ exchange: Exchange) {
         // An upgraded connection never returns to the pool, so it does not take a pooled one either.
         if !exchange.isUpgrade && !exchange.retriedOnFreshConnection,
             let connection = loop.pool.takeIdle(exchange.backend)
@@ -230,7 +230,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Nothing was sent to that backend: try the next one, or answer 502 when none is left.
-    private func connectFailed(_ exchange: Exchange, error: any Error) {
+    func connectFailed(_ exchange: Exchange, error: any Error) {
         exchange.failedBackends.append(exchange.backend)
         exchange.lastFailure = "\(UpstreamFailure.describe(error)) (\(exchange.backend))"
         if let next = loop.pickBackend(exchange.route, excluding: exchange.failedBackends) {
@@ -249,7 +249,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         fail(exchange, with: .badGateway(app: exchange.route.app, cause: cause))
     }
 
-    private func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
+    func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
         exchange.upstream = connection
         connection.proxy = self
         connection.expect(
@@ -275,7 +275,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if connection.isWritable { resumeClientReads() }
     }
 
-    private func send(body: ByteBuffer, of exchange: Exchange, to connection: UpstreamConnection) {
+    func send(body: ByteBuffer, of exchange: Exchange, to connection: UpstreamConnection) {
         exchange.bodyForwarded = true
         guard exchange.chunkedBody else {
             connection.write(body)
@@ -287,114 +287,14 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         connection.write(UpstreamRequestWriter.chunkSuffix)
     }
 
-    private func sendEnd(trailers: HTTPHeaders?, of exchange: Exchange, to connection: UpstreamConnection) {
+    func sendEnd(trailers: HTTPHeaders?, of exchange: Exchange, to connection: UpstreamConnection) {
         guard exchange.chunkedBody, let context else { return }
         connection.write(UpstreamRequestWriter.lastChunk(trailers: trailers, allocator: context.channel.allocator))
     }
 
-    // MARK: Upstream side (called by UpstreamConnection)
-
-    func upstreamResponseHead(_ head: ResponseFramer.Head, from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else { return }
-        exchange.lastUpstreamActivity = .now()
-        if head.isInformational {
-            // 100 Continue and friends: HTTP/1.0 clients do not expect them.
-            if exchange.clientVersion.minor >= 1 { context.write(wrapOutboundOut(.byteBuffer(head.bytes)), promise: nil) }
-            return
-        }
-        exchange.upgradeAccepted = head.status == 101
-        exchange.upstreamKeepAlive = head.upstreamKeepAlive
-        closeAfterResponse = !head.clientKeepAlive
-        exchange.responseStatus = HTTPResponseStatus(statusCode: head.status)
-        unwrittenHead = head.bytes
-    }
-
-    func upstreamResponseBody(_ body: ByteBuffer, from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else { return }
-        exchange.lastUpstreamActivity = .now()
-        if var head = unwrittenHead {
-            unwrittenHead = nil
-            if body.readableBytes <= Self.coalescedBodyLimit {
-                var body = body
-                head.writeBuffer(&body)
-                context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
-                return
-            }
-            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
-        }
-        context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
-    }
-
-    /// Bodies up to this size are copied behind their head rather than written separately.
-    private static let coalescedBodyLimit = 4096
-
-    private func writeUnwrittenHead(_ context: ChannelHandlerContext) {
-        if let head = unwrittenHead {
-            unwrittenHead = nil
-            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
-        }
-    }
-
-    func upstreamReadComplete(from connection: UpstreamConnection) {
-        guard exchange?.upstream === connection, let context else { return }
-        writeUnwrittenHead(context)
-        context.flush()
-    }
-
-    func upstreamResponseEnd(from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else { return }
-        writeUnwrittenHead(context)
-        let close = closeAfterResponse
-        closeAfterResponse = false
-        finish(exchange, upstreamReusable: exchange.upstreamKeepAlive && exchange.requestEnded)
-        if close {
-            closeAfterFlush(context)
-        } else {
-            context.flush()
-        }
-    }
-
-    /// The backend switched protocols (WebSocket): relay what it sent past the 101, then become a tunnel.
-    func upstreamSwitchedProtocols(leftover: ByteBuffer, from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else { return }
-        writeUnwrittenHead(context)
-        if leftover.readableBytes > 0 { context.write(wrapOutboundOut(.byteBuffer(leftover)), promise: nil) }
-        context.flush()
-        switchToTunnel(exchange)
-    }
-
-    func upstreamClosed(_ connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection else { return }
-        exchange.upstream = nil
-        if exchange.responseStatus == nil {
-            if exchange.isReplayable {
-                // A pooled connection the backend had already closed: send the request again on a new one.
-                exchange.retriedOnFreshConnection = true
-                if exchange.requestEnded { exchange.pendingParts = [.end(nil)] }
-                dispatch(exchange)
-                return
-            }
-            fail(
-                exchange,
-                with: .badGateway(
-                    app: exchange.route.app,
-                    cause: "the web dyno at \(exchange.backend) closed the connection without answering"
-                )
-            )
-        } else {
-            // The response was cut short; the client must not mistake it for a whole one.
-            finish(exchange, upstreamReusable: false)
-            context?.close(promise: nil)
-        }
-    }
-
-    func upstreamBecameWritable() {
-        resumeClientReads()
-    }
-
     // MARK: Timeout
 
-    private func armTimer(after delay: TimeAmount) {
+    func armTimer(after delay: TimeAmount) {
         guard let context else { return }
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
             self.timerFired()
@@ -403,7 +303,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Checks how long the backend of the current exchange has really been silent; times it out,
     /// or re-arms for the rest of the period. With no exchange the timer lapses until the next one.
-    private func timerFired() {
+    func timerFired() {
         timer = nil
         guard let exchange, !exchange.upgradeAccepted else { return }
         let limit = loop.configuration.upstreamTimeout
@@ -423,7 +323,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Ending an exchange
 
     /// Ends the exchange's accounting and hands its upstream connection back (or closes it).
-    private func finish(_ exchange: Exchange, upstreamReusable: Bool) {
+    func finish(_ exchange: Exchange, upstreamReusable: Bool) {
         self.exchange = nil
         unwrittenHead = nil
         if let upstream = exchange.upstream {
@@ -449,7 +349,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Ends the exchange with one of the router's own error pages.
-    private func fail(_ exchange: Exchange, with page: ErrorPage) {
+    func fail(_ exchange: Exchange, with page: ErrorPage) {
         exchange.responseStatus = page.status
         finish(exchange, upstreamReusable: false)
         writeErrorPage(
@@ -461,12 +361,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Answers a request that never became an exchange.
-    private func respond(with page: ErrorPage, to head: HTTPRequestHead) {
+    func respond(with page: ErrorPage, to head: HTTPRequestHead) {
         discardingRequestBody = true
         writeErrorPage(page, version: head.version, keepAlive: head.isKeepAlive, isHead: head.method == .HEAD)
     }
 
-    private func writeErrorPage(_ page: ErrorPage, version: HTTPVersion, keepAlive: Bool, isHead: Bool) {
+    func writeErrorPage(_ page: ErrorPage, version: HTTPVersion, keepAlive: Bool, isHead: Bool) {
         guard let context else { return }
         let bytes = page.response(
             allocator: context.channel.allocator,
@@ -483,39 +383,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Flushes what was written, then closes; a plain close could drop writes the socket has not taken yet.
-    private func closeAfterFlush(_ context: ChannelHandlerContext) {
+    func closeAfterFlush(_ context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(.byteBuffer(ByteBuffer()))).assumeIsolated().whenComplete { _ in
             context.close(promise: nil)
         }
     }
 
-    // MARK: WebSocket and other protocol switches
-
-    /// After a 101, both connections stop speaking HTTP: the HTTP handlers leave both pipelines
-    /// and a pair of ``TunnelHandler``s relays bytes. The exchange stays in flight until either side closes.
-    private func switchToTunnel(_ exchange: Exchange) {
-        guard self.exchange === exchange, let context, let upstream = exchange.upstream,
-            let upstreamContext = upstream.context, upstream.isActive
-        else {
-            if let exchange = self.exchange { finish(exchange, upstreamReusable: false) }
-            context?.close(promise: nil)
-            return
-        }
-        timer?.cancel()
-        timer = nil
-        self.exchange = nil
-        upstream.proxy = nil
-        let elapsed = (NIODeadline.now() - exchange.started).nanoseconds
-        loop.metrics.record(app: exchange.route.app, status: 101, nanoseconds: elapsed)
-
-        let clientChannel = context.channel
-        let loop = self.loop
-        let app = exchange.route.app
-        let backend = exchange.backend
-        clientChannel.closeFuture.assumeIsolated().whenComplete { _ in
-            loop.requestFinished(app: app, backend: backend)
-        }
-
-        TunnelHandler.replaceHTTP(client: context, upstream: upstreamContext)
-    }
 }
