@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter",
+                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -152,6 +152,25 @@ public actor Repository {
         try handle.flushMemoryPack(mergeCommits: mergeCommits)
     }
 
+    /// Writes a commit: `parent`'s tree (or an empty one) with `changes` applied. No ref moves.
+    public func commit(parent: ObjectID?, changes: [FileChange], message: String,
+                       identity: MergeIdentity = MergeIdentity(), time: Date = Date()) throws(GitError) -> ObjectID {
+        try handle.commit(parent: parent, changes: changes, message: message, identity: identity, time: time)
+    }
+
+    /// The content of the file at `path` in `commit`'s tree; nil when the path names no file.
+    public func readFile(_ path: String, at commit: ObjectID) throws(GitError) -> Data? {
+        try handle.readFile(path, at: commit)
+    }
+
+    /// Copies the objects reachable from `commit` that the repository at `path` lacks into it (a local
+    /// "push" without moving any ref); returns how many were copied.
+    @discardableResult
+    public func copyObjects(reachableFrom commit: ObjectID, toRepositoryAt path: String) throws(GitError) -> Int {
+        let destination = try RepositoryHandle.open(path: path)
+        return try handle.copyObjects(reachableFrom: commit, to: destination)
+    }
+
     /// Fetches `refspecs` from a path or `file://` URL, e.g. `+refs/pull/*/head:refs/pull/*/head`.
     public func fetch(from remote: String, refspecs: [String], prune: Bool = false) throws(GitError) {
         try handle.fetch(remote: remote, refspecs: refspecs, prune: prune)

@@ -2,6 +2,17 @@ import Hummingbird
 import Logging
 import Store
 
+/// The pull-request flow and the secret GitHub signs webhook deliveries with.
+public struct PullRequestWiring: Sendable {
+    public var flow: PullRequestFlow
+    public var webhookSecret: String
+
+    public init(flow: PullRequestFlow, webhookSecret: String) {
+        self.flow = flow
+        self.webhookSecret = webhookSecret
+    }
+}
+
 /// Where the API listens.
 public struct APIServerConfiguration: Sendable {
     public var host: String
@@ -20,10 +31,11 @@ public func buildApplication(
     _ configuration: APIServerConfiguration,
     store: any SlipwayStore,
     deployer: Deployer? = nil,
+    pullRequests: PullRequestWiring? = nil,
     logger: Logger = Logger(label: "slipway.api")
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, deployer: deployer),
+        router: buildRouter(store: store, deployer: deployer, pullRequests: pullRequests),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         logger: logger
     )
@@ -32,7 +44,7 @@ public func buildApplication(
 /// The API's routes: `/healthz` open, everything under `/api/v1` behind a bearer token. Every failure,
 /// unknown routes included, is answered as a JSON error. Without a `deployer` (tests of the API alone)
 /// the deploy, rollback, promotion and dyno routes answer 503.
-public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil) -> Router<APIRequestContext> {
+public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pullRequests: PullRequestWiring? = nil) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: APIErrorMiddleware())
     router.addRoutes(HealthController().routes)
@@ -53,6 +65,12 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil) -> R
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }
     api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+    if let pullRequests {
+        api.addRoutes(PullRequestsController(store: store, flow: pullRequests.flow).routes, atPath: "pipelines/:name/prs")
+        // Outside /api/v1: GitHub authenticates with the signature, not a token.
+        router.addRoutes(WebhooksController(store: store, flow: pullRequests.flow, secret: pullRequests.webhookSecret).routes,
+                         atPath: "webhooks")
+    }
 
     // Prometheus text at the API port's root, behind the same token (Prometheus sends it as a bearer token).
     let metrics = router.group("metrics").add(middleware: BearerTokenMiddleware(store: store))

@@ -19,11 +19,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The router's port.") var routerPort: Int = 5000
     @Option(help: "Apps are routed as <app>.<domain>.") var domain: String = "localhost"
     @Option(help: "The address both ports bind to.") var bind: String = "127.0.0.1"
+    @Option(help: "Seconds between fetches of every pipeline's repository (0: webhooks only).") var pollSeconds: Int = 30
+    @Option(help: "Workers for every test run instead of app.json's count (1-32).") var testWorkers: Int?
     @Option(help: "The database; only the embedded SQLite file in the data dir is supported so far.") var database: String?
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
             throw ValidationError("\(flag) must be between 1 and 65535, got \(port)")
+        }
+        if pollSeconds < 0 { throw ValidationError("--poll-seconds must be 0 (off) or more, got \(pollSeconds)") }
+        if let testWorkers, !(1...32).contains(testWorkers) {
+            throw ValidationError("--test-workers must be between 1 and 32, got \(testWorkers)")
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
         if let database, !database.hasPrefix("sqlite:") {
@@ -37,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let options = ServeOptions(
             dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL,
-            bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain)
+            bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain,
+            pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers)
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

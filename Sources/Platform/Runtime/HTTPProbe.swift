@@ -7,13 +7,13 @@ import Glibc
 ///
 /// A plain socket on a thread of its own: health checks must not depend on the router they gate, and a
 /// blocking connect or read never ties up Swift's cooperative pool.
-enum HTTPProbe {
-    struct Answer: Sendable {
-        var status: Int
-        var body: String
+public enum HTTPProbe {
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: String
     }
 
-    static func get(port: Int, path: String, host: String? = nil, timeout: Duration) async -> Answer? {
+    public static func get(port: Int, path: String, host: String? = nil, timeout: Duration) async -> Answer? {
         await withCheckedContinuation { (continuation: CheckedContinuation<Answer?, Never>) in
             let thread = Thread { continuation.resume(returning: blockingGet(port: port, path: path, host: host ?? "127.0.0.1:\(port)", timeout: timeout)) }
             thread.stackSize = 128 * 1024

@@ -32,6 +32,8 @@ public struct PullRequestEvent: Sendable, Equatable {
     public var isFromFork: Bool { headRepository != baseRepository }
     /// For `closed`: whether it was merged.
     public var merged: Bool
+    /// `pull_request.updated_at`: orders deliveries, so a late one changes nothing.
+    public var updatedAt: Date?
 }
 
 /// A `push` event.
@@ -98,6 +100,7 @@ private struct PullRequestPayload: Decodable {
         var head: Side
         var base: Side
         var merged: Bool?
+        var updated_at: String?
     }
     var action: String
     var number: Int
@@ -117,7 +120,8 @@ private struct PullRequestPayload: Decodable {
                                 // A deleted fork has no head repository: treat it as a fork.
                                 headRepository: pull_request.head.repo?.full_name,
                                 baseRepository: pull_request.base.repo?.full_name ?? repository.full_name,
-                                merged: pull_request.merged ?? false)
+                                merged: pull_request.merged ?? false,
+                                updatedAt: pull_request.updated_at.flatMap { try? Date($0, strategy: .iso8601) })
     }
 }
 

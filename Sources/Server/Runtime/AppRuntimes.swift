@@ -23,10 +23,15 @@ public actor AppRuntimes {
         let made = AppRuntime(
             app: app,
             hosts: hosts ?? ["\(app).\(router.configuration.domain)"],
-            directory: dataDirectory.appendingPathComponent("apps").appendingPathComponent(app),
+            directory: directory(for: app),
             router: router, ports: ports, settings: settings)
         runtimes[app] = made
         return made
+    }
+
+    /// `<data-dir>/apps/<app>`: the app's runtime directory (logs, one-off task output).
+    nonisolated func directory(for app: String) -> URL {
+        dataDirectory.appendingPathComponent("apps").appendingPathComponent(app)
     }
 
     /// The app's runtime if it has one.

@@ -10,7 +10,8 @@ public struct Deployer: Sendable {
     let store: any SlipwayStore
     let builds: BuildStore
     let runtimes: AppRuntimes
-    private let locks = AppLocks()
+    /// One deploy at a time per app (shared by every copy of this value).
+    let locks = AppLocks()
 
     public init(store: any SlipwayStore, builds: BuildStore, runtimes: AppRuntimes) {
         self.store = store
@@ -142,7 +143,7 @@ public struct Deployer: Sendable {
 
     // MARK: The one path every release takes
 
-    private func release(
+    func release(
         app: ResourceName,
         build: Store.Build,
         config: ReleaseConfig,

@@ -13,13 +13,20 @@ public struct ServeOptions: Sendable {
     public var apiPort: Int
     public var routerPort: Int
     public var domain: String
+    /// Seconds between polls of every pipeline's repository; nil: webhooks (and the start) only.
+    public var pollSeconds: Int?
+    /// Workers for every test run instead of app.json's count (nil: app.json's).
+    public var testWorkers: Int?
 
-    public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost") {
+    public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
+                pollSeconds: Int? = 30, testWorkers: Int? = nil) {
         self.dataDirectory = dataDirectory
         self.bind = bind
         self.apiPort = apiPort
         self.routerPort = routerPort
         self.domain = domain
+        self.pollSeconds = pollSeconds
+        self.testWorkers = testWorkers
     }
 }
 
@@ -31,7 +38,9 @@ public enum SlipwayServer {
     public static func run(
         _ options: ServeOptions,
         environmentToken: String?,
-        announce: @escaping @Sendable (String) -> Void
+        webhookSecret environmentSecret: String? = ProcessInfo.processInfo.environment["SLIPWAY_WEBHOOK_SECRET"],
+        announce: @escaping @Sendable (String) -> Void,
+        afterStart: AfterStart? = nil
     ) async throws {
         let logger = Logger(label: "slipway")
         let store = try SQLiteStore(dataDirectory: options.dataDirectory)
@@ -54,20 +63,66 @@ public enum SlipwayServer {
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory)
         let deployer = Deployer(
             store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds")), runtimes: runtimes)
+        let webhook = try WebhookSecret.load(dataDirectory: options.dataDirectory, environment: environmentSecret)
+        if let file = webhook.generatedFile {
+            announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
+        }
+        let flow = PullRequestFlow(store: store, deployer: deployer, settings: PullRequestSettings(
+            dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
+            pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers), logger: logger)
         let api = buildApplication(
-            APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer, logger: logger)
+            APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
+            pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret), logger: logger)
         announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort) (*.\(options.domain)), data in \(options.dataDirectory.path)")
 
+        var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let afterStart {
+            let running = RunningService(options: options, store: store, deployer: deployer, flow: flow, router: router)
+            extra.append(.init(service: AfterStartService(running: running, body: afterStart.body),
+                               successTerminationBehavior: afterStart.stopsService ? .gracefullyShutdownGroup : .ignore,
+                               failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
                 .init(service: StoreService(store: store, logger: logger), serviceName: "store"),
                 .init(service: RouterService(router: router), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
+                .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
                 .init(service: api, serviceName: "api"),
-            ],
+            ] + extra,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
+    }
+}
+
+/// Work to run inside the service once it has started (`slipway demo`'s tour), with what it needs.
+public struct AfterStart: Sendable {
+    public var body: @Sendable (RunningService) async throws -> Void
+    /// Shut the service down when `body` returns (`--once`); otherwise it keeps serving until SIGTERM.
+    public var stopsService: Bool
+
+    public init(stopsService: Bool, body: @escaping @Sendable (RunningService) async throws -> Void) {
+        self.body = body
+        self.stopsService = stopsService
+    }
+}
+
+/// The parts of a running service, for `AfterStart`.
+public struct RunningService: Sendable {
+    public let options: ServeOptions
+    public let store: any SlipwayStore
+    public let deployer: Deployer
+    public let flow: PullRequestFlow
+    public let router: EdgeRouter
+}
+
+private struct AfterStartService: Service {
+    let running: RunningService
+    let body: @Sendable (RunningService) async throws -> Void
+
+    func run() async throws {
+        try await body(running)
     }
 }

@@ -1,0 +1,18 @@
+import Foundation
+
+/// The names a pull request's review app gets: the app `<pipeline>-pr-<N>` and the router host
+/// `pr-<N>.<pipeline>.<domain>` (SPEC §6).
+public enum ReviewAppNaming {
+    /// App names are at most 30 characters (`[a-z][a-z0-9-]{0,29}`); a long pipeline name is cut so that
+    /// `-pr-<N>` always fits, and the cut never leaves a trailing `-`.
+    public static func appName(pipeline: String, prNumber: Int) -> String {
+        let suffix = "-pr-\(prNumber)"
+        var stem = String(pipeline.prefix(max(1, 30 - suffix.count)))
+        while stem.hasSuffix("-") { stem.removeLast() }
+        return stem + suffix
+    }
+
+    public static func host(pipeline: String, prNumber: Int, domain: String) -> String {
+        "pr-\(prNumber).\(pipeline).\(domain)"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GitKit
+import Platform
+import Store
+
+/// What `slipway pr merge` answers.
+public struct GateOutcome: Sendable, Codable, Equatable {
+    public var pipeline: String
+    public var number: Int
+    public var merged: Bool
+    /// Why the gate refused, or what it did.
+    public var reason: String
+    public var mergeCommit: String?
+    /// The target's tip before the merge (the expected value of the compare-and-swap).
+    public var previousTarget: String?
+    /// Deploys of the pipeline's staging apps from the new target.
+    public var deploys: [GateDeploy]
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, number, merged, reason, deploys
+        case mergeCommit = "merge_commit"
+        case previousTarget = "previous_target"
+    }
+}
+
+/// One staging app deployed after a merge.
+public struct GateDeploy: Sendable, Codable, Equatable {
+    public var app: String
+    public var succeeded: Bool
+    /// The release made, when one was.
+    public var release: Int?
+    public var reason: String?
+}
+
+/// The merge gate: the target moves, by compare-and-swap, only to a test merge commit whose required checks
+/// succeeded and that was made against the target's current tip.
+extension PullRequestFlow {
+    public func merge(pipeline name: ResourceName, number: Int) async throws -> GateOutcome {
+        let pipeline = try await store.pipeline(named: name)
+        let mirror = mirror(for: pipeline)
+        let outcome: GateOutcome = try await locks.withLock("pipeline:\(name)") {
+            try await self.decideAndMerge(pipeline: pipeline, mirror: mirror, number: number)
+        }
+        _ = try await store.recordGateDecision(pipeline: name, prNumber: number, mergeCommit: outcome.mergeCommit,
+                                               verdict: outcome.merged ? .merged : .refused, reason: outcome.reason)
+        // Whatever happened, the pipeline's other pull requests now test against the current target.
+        requestReconcile(name)
+        guard outcome.merged, let mergeHex = outcome.mergeCommit, let merge = ObjectID(hex: mergeHex) else { return outcome }
+        retire(PullRequestKey(pipeline: name.rawValue, number: number))
+        var result = outcome
+        result.deploys = await deployStaging(pipeline: pipeline, commit: merge, mirror: mirror, number: number)
+        return result
+    }
+
+    private func decideAndMerge(pipeline: Pipeline, mirror: PipelineMirror, number: Int) async throws -> GateOutcome {
+        var outcome = GateOutcome(pipeline: pipeline.name.rawValue, number: number, merged: false, reason: "",
+                                  mergeCommit: nil, previousTarget: nil, deploys: [])
+        let repository = try await mirror.refresh()
+        let scan = try await mirror.scan()
+        guard let status = scan.pullRequests.first(where: { $0.number == number }) else {
+            throw APIError(.notFound, id: "not_found", "pipeline \(pipeline.name) has no pull request #\(number) (no refs/pull/\(number)/head)")
+        }
+        outcome.previousTarget = status.target.hex
+        outcome.mergeCommit = status.mergeCommit?.hex
+        if let record = try await store.pullRequest(pipeline: pipeline.name, number: number), record.state == .closed || record.state == .merged {
+            outcome.reason = "pull request #\(number) is \(record.state.rawValue)"
+            return outcome
+        }
+        let checks = try await store.latestChecks(pipeline: pipeline.name, commit: status.mergeCommit?.hex ?? status.head.hex)
+        let verdict = GateRule.decide(status: status, checks: Dictionary(checks.map { ($0.context, $0.state.rawValue) },
+                                                                          uniquingKeysWith: { _, last in last }),
+                                      required: settings.requiredChecks)
+        switch verdict {
+        case .refuse(let reason):
+            outcome.reason = try await explainUntested(reason, pipeline: pipeline.name, status: status, repository: repository)
+            return outcome
+        case .merge(let merge, let expected):
+            do {
+                try await publish(merge, expected: expected, mirror: mirror, repository: repository)
+            } catch let error as GitError where error.code == .refMoved || error.code == .refLocked {
+                outcome.reason = "target moved: re-testing"
+                return outcome
+            }
+            _ = try await store.updatePullRequest(pipeline: pipeline.name, number: number) { $0?.state = .merged }
+            outcome.merged = true
+            outcome.reason = "\(mirror.targetBranch) moved from \(expected.short) to \(merge.short)"
+            return outcome
+        }
+    }
+
+    /// A pending or missing check on the current merge commit, after an earlier merge of the same pull request
+    /// was tested, means the target or the head moved since: say so, as bors does ("target moved: re-testing").
+    private func explainUntested(_ reason: String, pipeline: ResourceName, status: PullRequestStatus, repository: Repository) async throws -> String {
+        guard let merge = status.mergeCommit, reason.hasSuffix("not tested yet") || reason.hasSuffix(" pending") else { return reason }
+        let runs = try await store.testRuns(pipeline: pipeline, prNumber: status.number, limit: 20)
+        guard let earlier = runs.first(where: { $0.commit != merge.hex }), let earlierID = ObjectID(hex: earlier.commit),
+              let parents = try? await repository.commit(earlierID).parents, parents.count == 2 else { return reason }
+        return parents[1] == status.head ? "target moved: re-testing" : "new commits on the pull request: re-testing"
+    }
+
+    /// Moves the target to `merge`: first in the origin (when it is a local repository: the merge's objects are
+    /// copied there, then its ref is compared-and-swapped), then in the mirror. A moved origin writes nothing.
+    private func publish(_ merge: ObjectID, expected: ObjectID, mirror: PipelineMirror, repository: Repository) async throws {
+        if let origin = mirror.localOriginPath {
+            try await repository.copyObjects(reachableFrom: merge, toRepositoryAt: origin)
+            let originRepository = try Repository.open(path: origin)
+            try await originRepository.compareAndSwap(mirror.targetRef, expected: expected, new: merge,
+                                                      message: "slipway: gate merged \(merge.short)")
+        }
+        let movedInOrigin = mirror.localOriginPath != nil
+        do throws(GitError) {
+            try await repository.compareAndSwap(mirror.targetRef, expected: expected, new: merge, message: "slipway: gate merged \(merge.short)")
+        } catch {
+            // When the origin moved already, the next fetch brings the mirror in line.
+            let benign = error.code == .refMoved || error.code == .refLocked
+            if !(movedInOrigin && benign) { throw error }
+        }
+    }
+
+    /// Deploys the new target to every staging app of the pipeline (the same build review apps of that tree use).
+    private func deployStaging(pipeline: Pipeline, commit: ObjectID, mirror: PipelineMirror, number: Int) async -> [GateDeploy] {
+        guard let apps = try? await store.apps(inPipeline: pipeline.name) else { return [] }
+        var results: [GateDeploy] = []
+        for app in apps where app.stage == .staging && app.review == nil {
+            do {
+                let repository = try Repository.open(path: mirror.path)
+                let result = try await deployer.deploy(app: app.name, commit: commit, in: repository,
+                                                       description: "Deploy \(commit.short) (gate merged #\(number))")
+                results.append(GateDeploy(app: app.name.rawValue, succeeded: result.succeeded,
+                                          release: result.release.version, reason: result.reason))
+            } catch {
+                results.append(GateDeploy(app: app.name.rawValue, succeeded: false, release: nil,
+                                          reason: (error as? APIError)?.message ?? "\(error)"))
+            }
+        }
+        return results
+    }
+}

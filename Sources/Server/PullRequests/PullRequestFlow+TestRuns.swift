@@ -1,0 +1,145 @@
+import Foundation
+import GitKit
+import Platform
+import Sharding
+import Store
+import TestRunner
+
+/// The `ci` check: one sharded test run per test merge commit.
+extension PullRequestFlow {
+    /// Starts a test run of `merge` unless one ran, runs or was decided for it already; a run of an older
+    /// merge commit of the same pull request is cancelled (a newer push replaced it).
+    func ensureTestRun(_ record: PullRequestRecord, status: PullRequestStatus, merge: ObjectID, pipeline: Pipeline,
+                       mirror: PipelineMirror) async throws {
+        let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
+        if let running = runningTests[key] {
+            if running.commit == merge.hex { return }
+            cancelTask(running.task)
+            runningTests[key] = nil
+        }
+        let runs = try await store.testRuns(pipeline: pipeline.name, prNumber: record.number, limit: 50)
+        let decided = runs.contains { run in
+            run.commit == merge.hex && run.state != .cancelled && !(run.message ?? "").hasPrefix(StartupRecovery.reason)
+        }
+        if decided { return }
+        let run = try await store.createTestRun(pipeline: pipeline.name, prNumber: record.number, branch: record.branch,
+                                                commit: merge.hex, workers: 1, split: nil)
+        for commit in Set([merge.hex, record.headCommit]) {
+            _ = try await store.recordCheck(pipeline: pipeline.name, commit: commit, context: "ci", state: .pending,
+                                            description: "testing merge \(merge.short) of #\(record.number)",
+                                            targetURL: "/test-runs/\(run.id)")
+        }
+        let head = record.headCommit
+        let task = spawn { await self.performTestRun(run, head: head, mirror: mirror, key: key) }
+        runningTests[key] = (merge.hex, task)
+    }
+
+    /// Cancels the pull request's running test run, if any.
+    func cancelTestRun(_ key: PullRequestKey) {
+        guard let running = runningTests.removeValue(forKey: key) else { return }
+        cancelTask(running.task)
+    }
+
+    private func performTestRun(_ stored: Store.TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
+        var run = stored
+        run.state = .running
+        run.startedAt = Date()
+        _ = try? await store.updateTestRun(run)
+        let recorder = ShardTimelineRecorder()
+        let outcome: Result<TestRunResult, TestRunError>
+        do throws(TestRunError) {
+            let repository: Repository
+            do {
+                repository = try Repository.open(path: mirror.path)
+            } catch {
+                throw TestRunError(.workspace, "cannot open the mirror: \(error.message)")
+            }
+            guard let merge = ObjectID(hex: run.commit) else { throw TestRunError(.configuration, "not a commit id: \(run.commit)") }
+            try? FileManager.default.createDirectory(at: settings.scratchDirectory, withIntermediateDirectories: true)
+            let historyFile = settings.timingsFile(pipeline: run.pipeline.rawValue)
+            try? FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let options = RunOptions(historyFile: historyFile, timeout: settings.testTimeout,
+                                     scratchDirectory: settings.scratchDirectory, identity: RunIdentity(id: run.id))
+            let workers = settings.testWorkers
+            outcome = .success(try await CommitTestRun.run(
+                commit: merge, in: repository, branch: run.branch ?? "pr-\(key.number)", options: options,
+                observer: recorder) { configuration in
+                    if let workers { configuration.workers = workers }
+                })
+        } catch {
+            outcome = .failure(error)
+        }
+        await finishTestRun(run, outcome: outcome, timeline: recorder.timeline, head: head, key: key)
+    }
+
+    private func finishTestRun(_ started: Store.TestRun, outcome: Result<TestRunResult, TestRunError>,
+                               timeline: ShardTimelineRecorder.Timeline, head: String, key: PullRequestKey) async {
+        var run = started
+        run.finishedAt = Date()
+        let check: (state: CheckState, description: String)
+        switch outcome {
+        case .success(let result):
+            Self.fill(&run, from: result, timeline: timeline)
+            let failed = result.files.filter { $0.status == .failed }.count
+            let flaky = result.files.filter { $0.status == .flaky }.count
+            let passed = result.files.count - failed - flaky
+            let summary = "\(passed) passed, \(failed) failed, \(flaky) flaky on \(result.workers.count) worker(s) in "
+                + String(format: "%.1f s", result.wallSeconds)
+            switch result.status {
+            case .passed:
+                run.state = .succeeded
+                check = (.success, summary)
+            case .failed:
+                run.state = .failed
+                let names = result.files.filter { $0.status == .failed }.map(\.path).prefix(3).joined(separator: ", ")
+                check = (.failure, summary + (names.isEmpty ? "" : " (\(names))"))
+            case .error:
+                run.state = .error
+                check = (.error, result.error?.message ?? result.stopReason ?? "the test run failed to run")
+            }
+            run.message = check.description
+            try? await store.recordFileTimings(pipeline: run.pipeline, Dictionary(
+                result.files.map { ($0.path, $0.seconds) }, uniquingKeysWith: { _, last in last }))
+        case .failure(let error) where error.kind == .cancelled || Task.isCancelled:
+            run.state = .cancelled
+            run.message = "cancelled: a newer push or the pull request's closing replaced it"
+            check = (.error, "cancelled")
+        case .failure(let error):
+            run.state = .error
+            run.message = error.message
+            check = (.error, error.message)
+        }
+        _ = try? await store.updateTestRun(run)
+        if runningTests[key]?.commit == run.commit { runningTests[key] = nil }
+        // A cancelled run says nothing about the commit: a newer run (or none, for a closed pull request)
+        // owns the check.
+        if run.state != .cancelled {
+            for commit in Set([run.commit, head]) {
+                _ = try? await store.recordCheck(pipeline: run.pipeline, commit: commit, context: "ci", state: check.state,
+                                                 description: check.description, targetURL: "/test-runs/\(run.id)")
+            }
+            // A review app waiting for a green check can now deploy.
+            requestReconcile(run.pipeline)
+        }
+    }
+
+    /// Copies a runner result into the stored run: shards with their timeline, one result per file.
+    static func fill(_ run: inout Store.TestRun, from result: TestRunResult, timeline: ShardTimelineRecorder.Timeline) {
+        run.workers = max(1, min(32, result.workers.count))
+        run.split = result.split.rawValue
+        run.wallTimeSeconds = result.wallSeconds
+        let byWorker = Dictionary(grouping: result.files, by: \.worker)
+        run.shards = result.workers.map { worker in
+            let files = byWorker[worker.index] ?? []
+            let state: TestRunState = files.contains { $0.status == .failed } ? .failed : .succeeded
+            return TestShard(index: worker.index, files: files.map(\.path), state: state,
+                             startOffsetSeconds: timeline.workerStart[worker.index],
+                             endOffsetSeconds: timeline.workerEnd[worker.index])
+        }
+        run.fileResults = result.files.map { file in
+            TestFileResult(path: file.path, worker: file.worker, seconds: file.seconds,
+                           status: TestFileStatus(rawValue: file.status.rawValue) ?? .failed,
+                           attempts: file.attempts, failure: file.failure)
+        }
+    }
+}

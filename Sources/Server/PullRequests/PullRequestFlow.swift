@@ -1,0 +1,219 @@
+import Foundation
+import GitKit
+import Logging
+import Platform
+import Store
+
+/// Pull requests end to end: every trigger (webhook, poll, gate) leads to one idempotent reconciliation of
+/// a pipeline — fetch the mirror, make each open pull request's test merge, test it, record the `ci` check,
+/// create or redeploy its review app, destroy the review apps of closed ones — so duplicate, late or
+/// out-of-order deliveries change nothing twice.
+///
+/// Reconciliations of one pipeline never overlap: a trigger during one marks the pipeline dirty and it runs
+/// once more afterwards. Test runs and review-app deploys run as tasks of their own; a newer push cancels the
+/// pull request's running test run. `shutdown()` cancels everything and waits for it.
+public actor PullRequestFlow {
+    let store: any SlipwayStore
+    let deployer: Deployer
+    public nonisolated let settings: PullRequestSettings
+    let logger: Logger
+    let tracker = WorkTracker()
+    /// Serialises reconciliation and the gate per pipeline (`pipeline:<name>`), and review-app work per pull
+    /// request (`pr:<pipeline>#<N>`).
+    let locks = AppLocks()
+
+    struct PullRequestKey: Hashable, Sendable {
+        var pipeline: String
+        var number: Int
+    }
+
+    private var tasks: [UUID: Task<Void, Never>] = [:]
+    /// The running test run of each pull request: the merge commit it tests and its task.
+    var runningTests: [PullRequestKey: (commit: String, task: UUID)] = [:]
+    /// The merge commit each pull request's review app is being deployed from.
+    var deployingReviewApps: [PullRequestKey: String] = [:]
+    private var reconciling: Set<String> = []
+    private var dirty: Set<String> = []
+    private var lastReap: [String: ContinuousClock.Instant] = [:]
+    private var stopping = false
+    /// Review apps whose failed deploy may be retried once (after a restart interrupted it).
+    var retryFailedReviewApps = true
+    var attemptedRetry: Set<PullRequestKey> = []
+
+    public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
+                logger: Logger = Logger(label: "slipway.prs")) {
+        self.store = store
+        self.deployer = deployer
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: Triggers
+
+    /// Reconciles the pipeline soon (coalesced with a reconciliation already running).
+    public func requestReconcile(_ pipeline: ResourceName) {
+        guard !stopping else { return }
+        if reconciling.contains(pipeline.rawValue) {
+            dirty.insert(pipeline.rawValue)
+            return
+        }
+        reconciling.insert(pipeline.rawValue)
+        spawn { await self.reconcileUntilClean(pipeline) }
+    }
+
+    /// Reconciles every pipeline (the poll).
+    public func requestReconcileAll() async {
+        guard let pipelines = try? await store.pipelines() else { return }
+        for pipeline in pipelines { requestReconcile(pipeline.name) }
+    }
+
+    /// Returns when no reconciliation, test run or review-app deploy is outstanding.
+    public nonisolated func waitUntilIdle() async {
+        await tracker.waitUntilIdle()
+    }
+
+    /// Cancels every running task (test runs stop their processes) and waits for them to end.
+    public func shutdown() async {
+        stopping = true
+        let running = Array(tasks.values)
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    /// Runs `body` as a tracked task; returns its id (to cancel it).
+    @discardableResult
+    func spawn(_ body: @escaping @Sendable () async -> Void) -> UUID {
+        let id = UUID()
+        tracker.begin()
+        tasks[id] = Task {
+            await body()
+            self.finished(id)
+        }
+        return id
+    }
+
+    func cancelTask(_ id: UUID) {
+        tasks[id]?.cancel()
+    }
+
+    private func finished(_ id: UUID) {
+        tasks[id] = nil
+        tracker.end()
+    }
+
+    private func reconcileUntilClean(_ pipeline: ResourceName) async {
+        repeat {
+            dirty.remove(pipeline.rawValue)
+            do {
+                try await locks.withLock("pipeline:\(pipeline)") { try await self.reconcile(pipeline) }
+            } catch {
+                logger.warning("reconciliation failed", metadata: ["pipeline": "\(pipeline)", "error": "\(error)"])
+            }
+        } while dirty.contains(pipeline.rawValue) && !stopping
+        reconciling.remove(pipeline.rawValue)
+    }
+
+    // MARK: Reconciliation
+
+    func mirror(for pipeline: Pipeline) -> PipelineMirror {
+        PipelineMirror(root: settings.mirrorsDirectory, pipeline: pipeline.name.rawValue,
+                       origin: pipeline.repository, targetBranch: pipeline.targetBranch)
+    }
+
+    /// One pass over the pipeline: fetch, test-merge, then bring each pull request's test run, check and
+    /// review app in line with what the refs and the pull-request records say.
+    private func reconcile(_ name: ResourceName) async throws {
+        let pipeline = try await store.pipeline(named: name)
+        let mirror = mirror(for: pipeline)
+        _ = try await mirror.refresh()
+        let scan = try await mirror.scan()
+        var seen: Set<Int> = []
+        for status in scan.pullRequests {
+            seen.insert(status.number)
+            let record = try await recordScanned(status, pipeline: name)
+            let key = PullRequestKey(pipeline: name.rawValue, number: status.number)
+            if status.alreadyMerged && record.state == .open {
+                // Merged outside Slipway (pushed to the target): nothing left to test or review.
+                _ = try await store.updatePullRequest(pipeline: name, number: status.number) { $0?.state = .merged }
+                retire(key)
+                continue
+            }
+            guard record.state == .open else {
+                retire(key)
+                continue
+            }
+            try await advance(record, status: status, pipeline: pipeline, mirror: mirror)
+        }
+        // Pull requests whose ref is gone from the origin are closed, unless webhooks manage them (a webhook
+        // may announce a pull request a moment before its ref can be fetched).
+        for record in try await store.pullRequests(pipeline: name, state: .open) where !seen.contains(record.number) {
+            guard record.eventAt == nil else { continue }
+            _ = try await store.updatePullRequest(pipeline: name, number: record.number) { $0?.state = .closed }
+            retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
+        }
+        for record in try await store.pullRequests(pipeline: name, state: nil) where record.state != .open {
+            if try await store.reviewApp(pipeline: name, prNumber: record.number) != nil {
+                retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
+            }
+        }
+        try await reapIfDue(pipeline: pipeline)
+    }
+
+    /// Creates the record of a pull request seen for the first time and follows its head.
+    private func recordScanned(_ status: PullRequestStatus, pipeline: ResourceName) async throws -> PullRequestRecord {
+        let stored = try await store.updatePullRequest(pipeline: pipeline, number: status.number) { record in
+            if record == nil {
+                record = PullRequestRecord(pipeline: pipeline, number: status.number, branch: "pr-\(status.number)",
+                                           headCommit: status.head.hex)
+            } else if record?.headCommit != status.head.hex {
+                record?.headCommit = status.head.hex
+                // New commits wake a pull request whose review app went stale.
+                if record?.state == .stale { record?.state = .open }
+            } else {
+                record = nil // unchanged: nothing to write
+            }
+        }
+        guard let stored else { throw StoreError(.database, "pull request #\(status.number) was not stored") }
+        return stored
+    }
+
+    /// Moves one open pull request forward: its test run for the current merge, its check, its review app.
+    private func advance(_ record: PullRequestRecord, status: PullRequestStatus, pipeline: Pipeline, mirror: PipelineMirror) async throws {
+        let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
+        switch status.outcome {
+        case .merged(let merge, _):
+            try await ensureTestRun(record, status: status, merge: merge, pipeline: pipeline, mirror: mirror)
+            try await ensureReviewApp(record, merge: merge, pipeline: pipeline, mirror: mirror)
+        case .conflicts(let paths):
+            cancelTestRun(key)
+            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .failure, description: "conflicts: " + paths.joined(separator: ", "))
+        case .unrelatedHistories:
+            cancelTestRun(key)
+            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .error, description: "unrelated histories: cannot merge into \(pipeline.targetBranch)")
+        case .failed(let message):
+            cancelTestRun(key)
+            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .error, description: "cannot merge: \(message)")
+        }
+    }
+
+    /// Records `ci` on the head unless its latest status says the same already (reconciliation is idempotent).
+    private func ensureHeadCheck(_ record: PullRequestRecord, pipeline: ResourceName, state: CheckState, description: String) async throws {
+        let latest = try await store.latestChecks(pipeline: pipeline, commit: record.headCommit).first { $0.context == "ci" }
+        guard latest?.state != state || latest?.description != description else { return }
+        _ = try await store.recordCheck(pipeline: pipeline, commit: record.headCommit, context: "ci", state: state,
+                                        description: description, targetURL: nil)
+    }
+
+    /// Stops a pull request's work and destroys its review app (closed, merged or gone).
+    func retire(_ key: PullRequestKey) {
+        cancelTestRun(key)
+        spawn { await self.destroyReviewApp(key) }
+    }
+
+    private func reapIfDue(pipeline: Pipeline) async throws {
+        let now = ContinuousClock.now
+        if let last = lastReap[pipeline.name.rawValue], now - last < settings.reaperInterval { return }
+        lastReap[pipeline.name.rawValue] = now
+        try await reapStaleReviewApps(pipeline: pipeline)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// How the pull-request flow behaves in this service.
+public struct PullRequestSettings: Sendable {
+    /// Mirrors, timing histories and test scratch space live under here.
+    public var dataDirectory: URL
+    /// Review apps are `pr-<N>.<pipeline>.<domain>`.
+    public var domain: String
+    /// The router's port, for the review-app URLs shown to people.
+    public var routerPort: Int
+    /// The check contexts the gate requires on a test merge commit.
+    public var requiredChecks: [String]
+    /// How often every pipeline is fetched and reconciled without a webhook; nil: webhooks only.
+    public var pollInterval: Duration?
+    /// How often stale review apps are looked for.
+    public var reaperInterval: Duration
+    /// Review apps with no deploy for this long are destroyed when app.json sets no `slipway.review.stale_days`.
+    public var defaultStaleDays: Int
+    /// Overrides app.json's worker count for every test run (nil: app.json's).
+    public var testWorkers: Int?
+    /// Longest a test run may take.
+    public var testTimeout: Duration
+
+    public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, requiredChecks: [String] = ["ci"],
+                pollInterval: Duration? = .seconds(30), reaperInterval: Duration = .seconds(3600), defaultStaleDays: Int = 5,
+                testWorkers: Int? = nil, testTimeout: Duration = .seconds(3600)) {
+        self.dataDirectory = dataDirectory
+        self.domain = domain
+        self.routerPort = routerPort
+        self.requiredChecks = requiredChecks
+        self.pollInterval = pollInterval
+        self.reaperInterval = reaperInterval
+        self.defaultStaleDays = defaultStaleDays
+        self.testWorkers = testWorkers
+        self.testTimeout = testTimeout
+    }
+
+    var mirrorsDirectory: URL { dataDirectory.appendingPathComponent("mirrors") }
+    var scratchDirectory: URL { dataDirectory.appendingPathComponent("tmp") }
+
+    func timingsFile(pipeline: String) -> URL {
+        dataDirectory.appendingPathComponent("timings").appendingPathComponent("\(pipeline).json")
+    }
+
+    /// The URL a person opens: through the router, on its port.
+    func reviewAppURL(host: String) -> String {
+        routerPort == 80 ? "http://\(host)/" : "http://\(host):\(routerPort)/"
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+
+struct PullRequestRow: StoreRecord {
+    static let databaseTableName = "pull_requests"
+
+    var pipeline: String
+    var number: Int
+    var state: String
+    var branch: String
+    var headCommit: String
+    var fromFork: Bool
+    var eventAt: Int64?
+    var updatedAt: Int64
+
+    init(_ record: PullRequestRecord) {
+        pipeline = record.pipeline.rawValue
+        number = record.number
+        state = record.state.rawValue
+        branch = record.branch
+        headCommit = record.headCommit
+        fromFork = record.fromFork
+        eventAt = record.eventAt?.storeMilliseconds
+        updatedAt = record.updatedAt.storeMilliseconds
+    }
+
+    func value() throws -> PullRequestRecord {
+        PullRequestRecord(
+            pipeline: try storedName(pipeline), number: number, state: try storedEnum(state, PullRequestState.self),
+            branch: branch, headCommit: headCommit, fromFork: fromFork,
+            eventAt: eventAt.map(Date.init(storeMilliseconds:)), updatedAt: Date(storeMilliseconds: updatedAt))
+    }
+}
