@@ -69,7 +69,10 @@ extension PullRequestFlow {
         } catch {
             outcome = .failure(error)
         }
-        await finishTestRun(run, outcome: outcome, timeline: recorder.timeline, head: head, key: key)
+        // Recorded outside this (possibly cancelled) task: the store refuses writes from a cancelled task, and a
+        // cancelled run must still say so.
+        let timeline = recorder.timeline
+        await Task { await self.finishTestRun(run, outcome: outcome, timeline: timeline, head: head, key: key) }.value
     }
 
     private func finishTestRun(_ started: Store.TestRun, outcome: Result<TestRunResult, TestRunError>,
