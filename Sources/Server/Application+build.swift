@@ -70,6 +70,9 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
         // Outside /api/v1: GitHub authenticates with the signature, not a token.
         router.addRoutes(WebhooksController(store: store, flow: pullRequests.flow, secret: pullRequests.webhookSecret).routes,
                          atPath: "webhooks")
+    } else {
+        api.addRoutes(PullRequestsUnavailableController().pullRequestRoutes, atPath: "pipelines/:name/prs")
+        router.addRoutes(PullRequestsUnavailableController().webhookRoutes, atPath: "webhooks")
     }
 
     // Prometheus text at the API port's root, behind the same token (Prometheus sends it as a bearer token).

@@ -52,9 +52,15 @@ import Testing
                     .replacingOccurrences(of: "{version}", with: "v1")
                     .replacingOccurrences(of: "{name}", with: "some-name")
                     .replacingOccurrences(of: "{app}", with: "some-app")
+                    .replacingOccurrences(of: "{number}", with: "1")
                 let method = HTTPRequest.Method(rawValue: route.method.uppercased())!
                 let response = try await client.api(method, uri, token: nil, json: route.requestSchema == nil ? nil : "{}")
-                #expect(response.status == (route.authenticated ? .unauthorized : .ok), "\(route.method) \(route.path)")
+                // Routes without a token either answer (health) or check something else (a webhook's signature).
+                if route.authenticated {
+                    #expect(response.status == .unauthorized, "\(route.method) \(route.path)")
+                } else {
+                    #expect(response.status != .notFound, "\(route.method) \(route.path)")
+                }
             }
         }
     }
