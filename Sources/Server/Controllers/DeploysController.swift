@@ -1,4 +1,5 @@
 import Foundation
+import GitKit
 import Hummingbird
 import Store
 
@@ -17,10 +18,14 @@ struct DeploysController {
         return routes
     }
 
+    /// Either `directory`, or `repository` and `rev`.
     struct DeployBody: JSONRequestBody {
-        static let allowedKeys: Set<String> = ["directory"]
+        static let allowedKeys: Set<String> = ["directory", "repository", "rev"]
         /// An absolute path on the service's machine.
-        var directory: String
+        var directory: String?
+        /// A git repository on the service's machine (read through libgit2) and a revision in it.
+        var repository: String?
+        var rev: String?
     }
 
     struct RollbackBody: JSONRequestBody {
@@ -36,14 +41,36 @@ struct DeploysController {
     @Sendable func deploy(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
         let body = try await request.decodeJSON(DeployBody.self, context: context)
-        guard body.directory.hasPrefix("/") else {
-            throw APIError.invalid("directory", "directory: expected an absolute path on the service's machine")
+        switch (body.directory, body.repository, body.rev) {
+        case (let directory?, nil, nil):
+            guard directory.hasPrefix("/") else {
+                throw APIError.invalid("directory", "directory: expected an absolute path on the service's machine")
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw APIError.invalid("directory", "directory: \(directory) is not a directory the service can read")
+            }
+            return try JSONResponse.make(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: directory)), status: .created)
+        case (nil, let path?, let rev?):
+            guard path.hasPrefix("/") else {
+                throw APIError.invalid("repository", "repository: expected an absolute path on the service's machine")
+            }
+            let repository: Repository
+            let commit: ObjectID
+            do {
+                repository = try Repository.open(path: path)
+            } catch {
+                throw APIError.invalid("repository", "repository: \(error.message)")
+            }
+            do {
+                commit = try await repository.resolve(rev)
+            } catch {
+                throw APIError.invalid("rev", "rev: \(error.message)")
+            }
+            return try JSONResponse.make(try await deployer.deploy(app: app, commit: commit, in: repository), status: .created)
+        default:
+            throw APIError.invalid(nil, "give either directory, or repository and rev")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: body.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw APIError.invalid("directory", "directory: \(body.directory) is not a directory the service can read")
-        }
-        return try JSONResponse.make(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: body.directory)), status: .created)
     }
 
     @Sendable func rollback(_ request: Request, context: APIRequestContext) async throws -> Response {

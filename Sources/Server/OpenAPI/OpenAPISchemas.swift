@@ -86,8 +86,16 @@ enum OpenAPISchemas {
                     ], required: ["type", "quantity"]),
                 ],
             ], required: ["updates"]),
-            "DeployCreate": object(["directory": ["type": "string", "description": "an absolute path on the service's machine"]],
-                                   required: ["directory"]),
+            "DeployCreate": [
+                "type": "object", "additionalProperties": false,
+                "description": "either directory, or repository and rev",
+                "properties": [
+                    "directory": ["type": "string", "description": "an absolute path on the service's machine"],
+                    "repository": ["type": "string", "description": "an absolute path to a git repository on the service's machine"],
+                    "rev": ["type": "string", "description": "a branch, tag or commit id in repository"],
+                ],
+                "oneOf": [["required": ["directory"]], ["required": ["repository", "rev"]]],
+            ],
             "RollbackCreate": object(["version": ["type": "integer", "minimum": 1]], required: []),
             "PromotionCreate": object(["to": ["type": "array", "items": name]], required: []),
             "DeployResult": object([
