@@ -83,19 +83,7 @@ struct PullRequestFixture {
         let markers = root.appendingPathComponent("markers")
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
         let originPath = root.appendingPathComponent("origin.git").path
-        let origin = try Repository.initBare(path: originPath)
-        let base = try await origin.commit(parent: nil, changes: [
-            .write("Procfile", "web: exec python3 app.py\n"),
-            .write("app.py", appSource),
-            .write("app.json", appJSON(waitForCI: waitForCI, greetingRequired: greetingRequired)),
-            .write("version.txt", "base\n"),
-            .write("greeting.txt", "Hello\n"),
-            .write("bin/run-tests", runTests),
-            .write("tests/t1.sh", "true\n"),
-            .write("tests/t2.sh", "test -f app.py\n"),
-            .write("tests/t3.sh", "true\n"),
-        ], message: "base\n")
-        try await origin.setReference("refs/heads/main", to: base)
+        let (origin, base) = try await makeOrigin(at: originPath, waitForCI: waitForCI, greetingRequired: greetingRequired)
 
         let pipeline = try ResourceName("shop")
         _ = try await service.store.createPipeline(Pipeline(
@@ -109,6 +97,25 @@ struct PullRequestFixture {
             dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil, testWorkers: testWorkers))
         return PullRequestFixture(service: service, runtime: runtime, flow: flow, origin: origin, originPath: originPath,
                                   base: base, markers: markers, pipeline: pipeline)
+    }
+
+    /// A bare repository with the fixture app on `main` (`extraTests` adds test files).
+    static func makeOrigin(at path: String, waitForCI: Bool = false, greetingRequired: Bool = false,
+                           extraTests: [FileChange] = []) async throws -> (Repository, ObjectID) {
+        let origin = try Repository.initBare(path: path)
+        let base = try await origin.commit(parent: nil, changes: [
+            .write("Procfile", "web: exec python3 app.py\n"),
+            .write("app.py", appSource),
+            .write("app.json", appJSON(waitForCI: waitForCI, greetingRequired: greetingRequired)),
+            .write("version.txt", "base\n"),
+            .write("greeting.txt", "Hello\n"),
+            .write("bin/run-tests", runTests),
+            .write("tests/t1.sh", "true\n"),
+            .write("tests/t2.sh", "test -f app.py\n"),
+            .write("tests/t3.sh", "true\n"),
+        ] + extraTests, message: "base\n")
+        try await origin.setReference("refs/heads/main", to: base)
+        return (origin, base)
     }
 
     var application: some ApplicationProtocol {

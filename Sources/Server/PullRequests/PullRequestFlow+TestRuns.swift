@@ -19,7 +19,7 @@ extension PullRequestFlow {
         }
         let runs = try await store.testRuns(pipeline: pipeline.name, prNumber: record.number, limit: 50)
         let decided = runs.contains { run in
-            run.commit == merge.hex && run.state != .cancelled && !(run.message ?? "").hasPrefix(StartupRecovery.reason)
+            run.commit == merge.hex && run.state != .cancelled && !(run.message ?? "").hasPrefix("interrupted:")
         }
         if decided { return }
         let run = try await store.createTestRun(pipeline: pipeline.name, prNumber: record.number, branch: record.branch,

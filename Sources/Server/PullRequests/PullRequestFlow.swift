@@ -67,6 +67,15 @@ public actor PullRequestFlow {
         for pipeline in pipelines { requestReconcile(pipeline.name) }
     }
 
+    /// Removes what test runs of an earlier instance left in the scratch directory (a killed service cannot
+    /// clean up after itself). Call before the first reconciliation.
+    public func removeLeftoverScratch() {
+        let scratch = settings.scratchDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? [] {
+            try? FileManager.default.removeItem(at: scratch.appendingPathComponent(name))
+        }
+    }
+
     /// Returns when no reconciliation, test run or review-app deploy is outstanding.
     public nonisolated func waitUntilIdle() async {
         await tracker.waitUntilIdle()

@@ -9,6 +9,7 @@ struct PullRequestService: Service {
     let logger: Logger
 
     func run() async throws {
+        await flow.removeLeftoverScratch()
         await flow.requestReconcileAll()
         if let interval = flow.settings.pollInterval {
             try? await cancelWhenGracefulShutdown {
