@@ -53,6 +53,14 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil) -> R
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }
     api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+    // Read-only views of what CI, the gate and review apps recorded.
+    api.addRoutes(BuildsController(store: store).routes, atPath: "builds")
+    api.addRoutes(TestRunsController(store: store).pipelineRoutes, atPath: "pipelines/:name/test-runs")
+    api.addRoutes(TestRunsController(store: store).routes, atPath: "test-runs")
+    api.addRoutes(ChecksController(store: store).routes, atPath: "pipelines/:name/commits/:sha/checks")
+    api.addRoutes(GateDecisionsController(store: store).routes, atPath: "pipelines/:name/gate-decisions")
+    api.addRoutes(ReviewAppsController(store: store, deployer: deployer).pipelineRoutes, atPath: "pipelines/:name/review-apps")
+    api.addRoutes(ReviewAppsController(store: store, deployer: deployer).routes, atPath: "review-apps")
 
     // Prometheus text at the API port's root, behind the same token (Prometheus sends it as a bearer token).
     let metrics = router.group("metrics").add(middleware: BearerTokenMiddleware(store: store))

@@ -52,6 +52,8 @@ import Testing
                     .replacingOccurrences(of: "{version}", with: "v1")
                     .replacingOccurrences(of: "{name}", with: "some-name")
                     .replacingOccurrences(of: "{app}", with: "some-app")
+                    .replacingOccurrences(of: "{id}", with: "some-id")
+                    .replacingOccurrences(of: "{sha}", with: String(repeating: "a", count: 40))
                 let method = HTTPRequest.Method(rawValue: route.method.uppercased())!
                 let response = try await client.api(method, uri, token: nil, json: route.requestSchema == nil ? nil : "{}")
                 #expect(response.status == (route.authenticated ? .unauthorized : .ok), "\(route.method) \(route.path)")

@@ -1,17 +1,17 @@
 /// The JSON schemas of the API's bodies (OpenAPI 3.1, i.e. JSON Schema 2020-12), as plain JSON objects.
 enum OpenAPISchemas {
-    private static var name: [String: Any] {
+    static var name: [String: Any] {
         [
             "type": "string", "pattern": "^[a-z][a-z0-9-]{0,29}$",
             "description": "lowercase letters, digits and '-', starting with a letter, at most 30 characters",
         ]
     }
-    private static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
-    private static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
-    private static var optionalString: [String: Any] { ["type": ["string", "null"]] }
-    private static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
+    static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    static var optionalString: [String: Any] { ["type": ["string", "null"]] }
+    static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
 
-    private static func object(_ properties: [String: Any], required: [String], open: Bool = false) -> [String: Any] {
+    static func object(_ properties: [String: Any], required: [String], open: Bool = false) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required, "additionalProperties": open]
     }
 
