@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The router's port.") var routerPort: Int = 5000
     @Option(help: "Apps are routed as <app>.<domain>.") var domain: String = "localhost"
     @Option(help: "The address both ports bind to.") var bind: String = "127.0.0.1"
-    @Option(help: "The database; only the embedded SQLite file in the data dir is supported so far.") var database: String?
+    @Option(help: "The database; SQLite (slipway.sqlite in the data dir) is the supported store, PostgreSQL is not yet.") var database: String?
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -27,7 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
         if let database, !database.hasPrefix("sqlite:") {
-            throw ValidationError("--database: only the embedded SQLite store is supported so far; leave --database out")
+            // The URL is not repeated: a postgres:// URL usually carries a password.
+            let kind = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") ? "PostgreSQL is" : "that database is"
+            throw ValidationError("--database: \(kind) not supported yet; SQLite is the supported store "
+                + "(slipway.sqlite in --data-dir): leave --database out")
         }
         if domain.isEmpty || domain.contains("/") || domain.contains(" ") {
             throw ValidationError("--domain: expected a host name like localhost or apps.example.com")
