@@ -65,6 +65,14 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }
     api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+    // Read-only views of what CI, the gate and review apps recorded.
+    api.addRoutes(BuildsController(store: store).routes, atPath: "builds")
+    api.addRoutes(TestRunsController(store: store).pipelineRoutes, atPath: "pipelines/:name/test-runs")
+    api.addRoutes(TestRunsController(store: store).routes, atPath: "test-runs")
+    api.addRoutes(ChecksController(store: store).routes, atPath: "pipelines/:name/commits/:sha/checks")
+    api.addRoutes(GateDecisionsController(store: store).routes, atPath: "pipelines/:name/gate-decisions")
+    api.addRoutes(ReviewAppsController(store: store, deployer: deployer).pipelineRoutes, atPath: "pipelines/:name/review-apps")
+    api.addRoutes(ReviewAppsController(store: store, deployer: deployer).routes, atPath: "review-apps")
     if let pullRequests {
         api.addRoutes(PullRequestsController(store: store, flow: pullRequests.flow).routes, atPath: "pipelines/:name/prs")
         // Outside /api/v1: GitHub authenticates with the signature, not a token.

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address both ports bind to.") var bind: String = "127.0.0.1"
     @Option(help: "Seconds between fetches of every pipeline's repository (0: webhooks only).") var pollSeconds: Int = 30
     @Option(help: "Workers for every test run instead of app.json's count (1-32).") var testWorkers: Int?
-    @Option(help: "The database; only the embedded SQLite file in the data dir is supported so far.") var database: String?
+    @Option(help: "The database; SQLite (slipway.sqlite in the data dir) is the supported store, PostgreSQL is not yet.") var database: String?
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -33,7 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
         if let database, !database.hasPrefix("sqlite:") {
-            throw ValidationError("--database: only the embedded SQLite store is supported so far; leave --database out")
+            // The URL is not repeated: a postgres:// URL usually carries a password.
+            let kind = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") ? "PostgreSQL is" : "that database is"
+            throw ValidationError("--database: \(kind) not supported yet; SQLite is the supported store "
+                + "(slipway.sqlite in --data-dir): leave --database out")
         }
         if domain.isEmpty || domain.contains("/") || domain.contains(" ") {
             throw ValidationError("--domain: expected a host name like localhost or apps.example.com")

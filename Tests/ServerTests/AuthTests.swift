@@ -53,6 +53,8 @@ import Testing
                     .replacingOccurrences(of: "{name}", with: "some-name")
                     .replacingOccurrences(of: "{app}", with: "some-app")
                     .replacingOccurrences(of: "{number}", with: "1")
+                    .replacingOccurrences(of: "{id}", with: "some-id")
+                    .replacingOccurrences(of: "{sha}", with: String(repeating: "a", count: 40))
                 let method = HTTPRequest.Method(rawValue: route.method.uppercased())!
                 let response = try await client.api(method, uri, token: nil, json: route.requestSchema == nil ? nil : "{}")
                 // Routes without a token either answer (health) or check something else (a webhook's signature).

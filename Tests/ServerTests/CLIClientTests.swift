@@ -61,7 +61,8 @@ struct CLIClientTests {
             #expect(secret.hasPrefix("slw_"))
             let tokens = try #require(try await slipway("tokens", "--json").json() as? [[String: Any]])
             #expect(tokens.map { $0["name"] as? String } == ["admin", "ci"])
-            #expect(try await slipway("tokens", "revoke", "ci", "--json").status == 0)
+            let revoked = try await slipway("tokens", "revoke", "ci", "--json")
+            #expect((try revoked.json() as? [String: Any])?["revoked_at"] is String, "\(revoked.stderr)")
             let afterRevoke = try await SlipwayBinary.run(["apps", "--server", server], environment: ["SLIPWAY_TOKEN": secret])
             #expect(afterRevoke.status == 2)
             #expect(afterRevoke.stderr.contains("valid API token"))
@@ -118,7 +119,9 @@ struct CLIClientTests {
             }
             #expect(logged.contains("web.1: listening on"), "\(logged)")
             let jsonLines = try await slipway("logs", "--app", "shop-staging", "--json").stdout.split(separator: "\n")
-            #expect(jsonLines.contains { $0.contains(#""source":"web.1""#) })
+            let logObjects = try jsonLines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
+            #expect(!logObjects.isEmpty && logObjects.allSatisfy { Set($0.keys) == ["time", "source", "text"] })
+            #expect(logObjects.contains { $0["source"] == "web.1" && $0["text"]?.hasPrefix("listening on") == true })
             #expect(try await slipway("logs", "--app", "shop-staging", "--lines", "5000").status == 2)
 
             let promoted = try await slipway("promote", "--app", "shop-staging", "--json")
@@ -133,9 +136,14 @@ struct CLIClientTests {
             #expect(((try rolledBack.json() as? [String: Any])?["release"] as? [String: Any])?["description"] as? String == "Rollback to v1")
 
             let broken = try DeployTests.fixture(in: sources, body: "broken", failingRelease: true)
-            let failed = try await slipway("deploy", "--app", "shop-staging", "--dir", broken.path)
+            let failed = try await slipway("deploy", "--app", "shop-staging", "--dir", broken.path, "--json")
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("was not deployed"))
+            let failure = try #require(try failed.json() as? [String: Any], "a failed deploy still prints its result")
+            #expect(failure["succeeded"] as? Bool == false)
+            #expect((failure["reason"] as? String)?.contains("release phase") == true, "\(failure)")
+            #expect((failure["output"] as? String)?.contains("migration 7 failed") == true, "\(failure)")
+            #expect((failure["release"] as? [String: Any])?["state"] as? String == "failed")
         }
         try await runtime.shutdown()
         try await service.close()

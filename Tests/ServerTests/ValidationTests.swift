@@ -79,6 +79,28 @@ import Testing
         Case(method: .post, path: "/api/v1/tokens", body: #"{"name":"a.b"}"#, status: .unprocessableContent, field: "name"),
         Case(method: .delete, path: "/api/v1/tokens/ghost", body: nil, status: .notFound, field: nil),
         Case(method: .delete, path: "/api/v1/pipelines/base-pipe", body: nil, status: .conflict, field: nil),
+        // Names in the path that would reach outside the data dir, whatever the route.
+        Case(method: .get, path: "/api/v1/apps/..", body: nil, status: .unprocessableContent, field: "app"),
+        Case(method: .delete, path: "/api/v1/apps/..", body: nil, status: .unprocessableContent, field: "app"),
+        Case(method: .delete, path: "/api/v1/apps/a%2Fb", body: nil, status: .unprocessableContent, field: "app"),
+        Case(method: .patch, path: "/api/v1/apps/..%2Fbase/config-vars", body: #"{"A":"1"}"#, status: .unprocessableContent, field: "app"),
+        Case(method: .patch, path: "/api/v1/apps/..%2F..%2Fetc/formation", body: #"{"updates":[{"type":"web","quantity":1}]}"#, status: .unprocessableContent, field: "app"),
+        Case(method: .delete, path: "/api/v1/pipelines/..", body: nil, status: .unprocessableContent, field: "name"),
+        Case(method: .patch, path: "/api/v1/pipelines/base-pipe%2F..", body: #"{"target_branch":"x"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .delete, path: "/api/v1/tokens/..", body: nil, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/apps", body: #"{"name":"../base"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/tokens", body: #"{"name":"../admin"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/apps", body: #"{"name":"x","pipeline":"../base-pipe","stage":"staging"}"#, status: .unprocessableContent, field: "pipeline"),
+        // Wrong types and shapes.
+        Case(method: .post, path: "/api/v1/apps", body: #"{"name":["x"]}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/apps", body: #"{"name":null}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/tokens", body: #"{"name":true}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .patch, path: "/api/v1/apps/base/formation", body: #"{"updates":{"type":"web","quantity":1}}"#, status: .unprocessableContent, field: "updates"),
+        Case(method: .patch, path: "/api/v1/apps/base/formation", body: #"{"updates":[{"type":"web","quantity":1.5}]}"#, status: .unprocessableContent, field: "updates[0].quantity"),
+        Case(method: .patch, path: "/api/v1/apps/base/config-vars", body: #"{"A":{"nested":"x"}}"#, status: .unprocessableContent, field: "A"),
+        Case(method: .patch, path: "/api/v1/apps/base/config-vars", body: #"["A"]"#, status: .unprocessableContent, field: nil),
+        Case(method: .patch, path: "/api/v1/apps/base/config-vars", body: "not json", status: .badRequest, field: nil),
+        Case(method: .post, path: "/api/v1/tokens", body: "{\"name\":\"x\"}}", status: .badRequest, field: nil),
     ]
 
     @Test func badRequestsAreRefusedAndChangeNothing() async throws {
@@ -102,6 +124,81 @@ import Testing
                 }
                 #expect(try await Snapshot.take(service.store) == before, "\(item) changed the store")
             }
+        }
+    }
+
+    /// Every write refused for want of a valid token (none, a wrong one, the right one under another scheme)
+    /// leaves the store as it was; the same request with the token does change it, so the check can fail.
+    @Test func writesWithoutAValidTokenChangeNothing() async throws {
+        try await TestService.withService { service, client in
+            let token = service.adminToken
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"base-pipe","repository":"/r"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"empty-pipe","repository":"/r"}"#)
+            try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"base","pipeline":"base-pipe","stage":"staging"}"#)
+            try await client.api(.patch, "/api/v1/apps/base/config-vars", token: token, json: #"{"KEEP":"me"}"#)
+            try await client.api(.patch, "/api/v1/pipelines/base-pipe/review-config-vars", token: token, json: #"{"SECRET":"s"}"#)
+            let before = try await Snapshot.take(service.store)
+
+            // Requests that would each change something if they were let through.
+            let writes: [(HTTPRequest.Method, String, String?)] = [
+                (.post, "/api/v1/pipelines", #"{"name":"new-pipe","repository":"/r"}"#),
+                (.patch, "/api/v1/pipelines/base-pipe", #"{"target_branch":"other"}"#),
+                (.patch, "/api/v1/pipelines/base-pipe/review-config-vars", #"{"SECRET":null}"#),
+                (.delete, "/api/v1/pipelines/empty-pipe", nil),
+                (.post, "/api/v1/apps", #"{"name":"new-app"}"#),
+                (.delete, "/api/v1/apps/base", nil),
+                (.patch, "/api/v1/apps/base/config-vars", #"{"KEEP":null,"NEW":"1"}"#),
+                (.patch, "/api/v1/apps/base/formation", #"{"updates":[{"type":"web","quantity":3}]}"#),
+                (.post, "/api/v1/apps/base/rollbacks", "{}"),
+                (.post, "/api/v1/tokens", #"{"name":"intruder"}"#),
+                (.delete, "/api/v1/tokens/admin", nil),
+            ]
+            // Every other documented write too, with an empty body.
+            let documented = APIRouteCatalog.routes.filter { $0.method != "get" && $0.authenticated }.map { route in
+                (HTTPRequest.Method(rawValue: route.method.uppercased())!,
+                 route.path.replacingOccurrences(of: "{app}", with: "base").replacingOccurrences(of: "{version}", with: "1")
+                    .replacingOccurrences(of: "{name}", with: route.path.contains("/tokens/") ? "admin" : "base-pipe"),
+                 route.requestSchema == nil ? String?.none : "{}")
+            }
+            for (method, path, body) in writes + documented {
+                for header in [nil, "Bearer slw_wrong", "Bearer \(token)x", "Basic \(token)", token] {
+                    var headers: HTTPFields = [:]
+                    if let header { headers[.authorization] = header }
+                    if body != nil { headers[.contentType] = "application/json" }
+                    let response = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                    #expect(response.status == .unauthorized, "\(method) \(path) with \(header.map { String($0.prefix(6)) } ?? "no token")")
+                    #expect(response.error?.id == "unauthorized")
+                }
+                #expect(try await Snapshot.take(service.store) == before, "\(method) \(path) without a valid token changed the store")
+            }
+
+            let control = try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"new-pipe","repository":"/r"}"#)
+            #expect(control.status == .created)
+            #expect(try await Snapshot.take(service.store) != before)
+        }
+    }
+
+    @Test func oversizedBodiesChangeNothing() async throws {
+        try await TestService.withService { service, client in
+            let token = service.adminToken
+            try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"base"}"#)
+            try await client.api(.patch, "/api/v1/apps/base/config-vars", token: token, json: #"{"KEEP":"me"}"#)
+            let before = try await Snapshot.take(service.store)
+            let padding = String(repeating: "x", count: APIRequestContext.maximumBodySize)
+            for (method, path, body) in [
+                (HTTPRequest.Method.patch, "/api/v1/apps/base/config-vars", #"{"BIG":"\#(padding)"}"#),
+                (.post, "/api/v1/apps", #"{"name":"big","pad":"\#(padding)"}"#),
+                (.patch, "/api/v1/apps/base/formation", #"{"updates":[{"type":"web","quantity":1,"size":"\#(padding)"}]}"#),
+                (.post, "/api/v1/tokens", #"{"name":"big","pad":"\#(padding)"}"#),
+            ] {
+                let response = try await client.api(method, path, token: token, json: body)
+                #expect(response.status == .contentTooLarge, "\(method) \(path)")
+                #expect(response.error?.id == "body_too_large")
+                #expect(try await Snapshot.take(service.store) == before, "\(method) \(path) changed the store")
+            }
+            // Just under the limit is read (and refused for its content, not its size).
+            let fits = #"{"name":"big","pad":""# + String(repeating: "x", count: APIRequestContext.maximumBodySize - 40) + #""}"#
+            #expect(try await client.api(.post, "/api/v1/apps", token: token, json: fits).status == .unprocessableContent)
         }
     }
 

@@ -21,6 +21,10 @@ extension Request {
         }
         do {
             return try JSONDecoder().decode(Body.self, from: data)
+        } catch DecodingError.dataCorrupted(let failure) where failure.codingPath.isEmpty {
+            // The body parsed as JSON above, so this is not broken syntax: Foundation's decoder reports a
+            // number that does not fit the expected integer (1.5, 1e30) this way, without its path.
+            throw DecodingFailure.misfitNumber(in: data)
         } catch let error as DecodingError {
             throw DecodingFailure.apiError(error)
         }
@@ -66,6 +70,34 @@ enum DecodingFailure {
         @unknown default:
             return .invalid(nil, "the request body does not have the expected shape")
         }
+    }
+
+    /// A 422 naming the first number in `data` that is not a whole number in `Int`'s range, or a 422
+    /// about the body's shape when there is none.
+    static func misfitNumber(in data: Data) -> APIError {
+        guard let value = try? JSONSerialization.jsonObject(with: data), let path = firstMisfitNumber(value, at: "") else {
+            return .invalid(nil, "the request body does not have the expected shape")
+        }
+        return .invalid(path, "\(path): expected an integer")
+    }
+
+    private static func firstMisfitNumber(_ value: Any, at path: String) -> String? {
+        switch value {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = firstMisfitNumber(object[key]!, at: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        case let array as [Any]:
+            for (index, element) in array.enumerated() {
+                if let found = firstMisfitNumber(element, at: "\(path)[\(index)]") { return found }
+            }
+        case let number as NSNumber:
+            let double = number.doubleValue
+            if double.rounded() != double || double.magnitude >= 0x1p63 { return path }
+        default:
+            break
+        }
+        return nil
     }
 
     /// `updates[0].quantity`.

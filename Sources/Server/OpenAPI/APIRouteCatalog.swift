@@ -17,12 +17,32 @@ public struct APIRouteDescription: Sendable {
     public var authenticated: Bool = true
     /// The success response's media type.
     public var responseContentType: String = "application/json"
+    /// The query parameters the route reads.
+    public var queryParameters: [APIQueryParameter] = []
 
     /// The names in `{…}` segments of `path`.
     public var pathParameters: [String] {
         path.split(separator: "/").compactMap { segment in
             segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
         }
+    }
+}
+
+/// One query parameter of a route, for the OpenAPI document.
+public struct APIQueryParameter: Sendable {
+    public var name: String
+    public var description: String
+    /// A JSON Schema type: `integer`, `boolean` or `string`.
+    public var type: String
+    public var minimum: Int?
+    public var maximum: Int?
+
+    static func pullRequest(_ description: String) -> APIQueryParameter {
+        .init(name: "pr", description: description, type: "integer", minimum: 1)
+    }
+
+    static func limit(default value: String) -> APIQueryParameter {
+        .init(name: "limit", description: "at most this many (default \(value))", type: "integer", minimum: 1, maximum: 1000)
     }
 }
 
@@ -50,6 +70,31 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "ConfigVars", errorStatuses: [400, 404, 413, 422]),
         .init(method: "delete", path: "/api/v1/pipelines/{name}", operationID: "deletePipeline", summary: "Delete a pipeline that has no apps",
               successStatus: 204, errorStatuses: [404, 409, 422]),
+
+        // Read-only views of what CI, the merge gate and review apps recorded.
+        .init(method: "get", path: "/api/v1/pipelines/{name}/test-runs", operationID: "listTestRuns",
+              summary: "The pipeline's test runs, newest first, as summaries", successStatus: 200, responseSchema: "[TestRun]",
+              errorStatuses: [404, 422], queryParameters: [.pullRequest("only this pull request's runs"), .limit(default: "50")]),
+        .init(method: "get", path: "/api/v1/test-runs/{id}", operationID: "showTestRun",
+              summary: "One test run with its shards (the per-worker timeline) and one result per file",
+              successStatus: 200, responseSchema: "TestRun", errorStatuses: [404, 422]),
+        .init(method: "get", path: "/api/v1/pipelines/{name}/commits/{sha}/checks", operationID: "listChecks",
+              summary: "The latest status of each check on a commit (40 or 64 hex digits), by context",
+              successStatus: 200, responseSchema: "[Check]", errorStatuses: [404, 422],
+              queryParameters: [.init(name: "history", description: "every status recorded, oldest first", type: "boolean")]),
+        .init(method: "get", path: "/api/v1/pipelines/{name}/gate-decisions", operationID: "listGateDecisions",
+              summary: "The merge gate's decisions, newest first", successStatus: 200, responseSchema: "[GateDecision]",
+              errorStatuses: [404, 422], queryParameters: [.pullRequest("only this pull request's decisions"), .limit(default: "100")]),
+        .init(method: "get", path: "/api/v1/pipelines/{name}/review-apps", operationID: "listReviewApps",
+              summary: "The pipeline's review apps by pull request (destroyed ones only with all=true)",
+              successStatus: 200, responseSchema: "[ReviewApp]", errorStatuses: [404, 422],
+              queryParameters: [.init(name: "all", description: "include destroyed review apps", type: "boolean")]),
+        .init(method: "get", path: "/api/v1/review-apps/{app}", operationID: "showReviewApp", summary: "One review app, destroyed ones too",
+              successStatus: 200, responseSchema: "ReviewApp", errorStatuses: [404, 422]),
+        .init(method: "get", path: "/api/v1/builds", operationID: "listBuilds", summary: "Builds, newest first",
+              successStatus: 200, responseSchema: "[Build]", errorStatuses: [422], queryParameters: [.limit(default: "all")]),
+        .init(method: "get", path: "/api/v1/builds/{id}", operationID: "showBuild", summary: "One build",
+              successStatus: 200, responseSchema: "Build", errorStatuses: [404, 422]),
 
         .init(method: "post", path: "/api/v1/apps", operationID: "createApp", summary: "Create an app, stand-alone or in a pipeline at a stage",
               requestSchema: "AppCreate", successStatus: 201, responseSchema: "App", errorStatuses: [400, 404, 409, 413, 422]),

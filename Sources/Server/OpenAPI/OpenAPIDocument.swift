@@ -11,7 +11,7 @@ public enum OpenAPIDocument {
     private static let reasons: [Int: String] = [
         400: "The body is not valid JSON",
         401: "No valid API token",
-        404: "No such pipeline, app, release or token",
+        404: "No such pipeline, app, release, token, build, test run or review app",
         409: "The name is taken, or the change contradicts what is stored",
         413: "The body is larger than 1 MiB",
         422: "Invalid input; `field` names it",
@@ -28,12 +28,13 @@ public enum OpenAPIDocument {
             "info": [
                 "title": "Slipway API",
                 "version": "1",
-                "description": "Pipelines, apps, config vars, releases, formation and API tokens. "
+                "description": "Pipelines, apps, config vars, releases, formation, API tokens, and what CI recorded: "
+                    + "builds, test runs, checks, the merge gate's decisions and review apps. "
                     + "Every route but /healthz needs 'Authorization: Bearer <token>'.",
             ],
             "paths": paths,
             "components": [
-                "schemas": OpenAPISchemas.all(),
+                "schemas": OpenAPISchemas.all().merging(OpenAPISchemas.recordViews()) { first, _ in first },
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             ],
             "security": [["bearer": [String]()]],
@@ -62,12 +63,19 @@ public enum OpenAPIDocument {
         if !route.authenticated { operation["security"] = [[String: Any]]() }
         let parameters = route.pathParameters.map { name -> [String: Any] in
             ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
-        }
+        } + route.queryParameters.map(queryParameter)
         if !parameters.isEmpty { operation["parameters"] = parameters }
         if let schema = route.requestSchema {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": reference(schema)]]]
         }
         return operation
+    }
+
+    private static func queryParameter(_ parameter: APIQueryParameter) -> [String: Any] {
+        var schema: [String: Any] = ["type": parameter.type]
+        if let minimum = parameter.minimum { schema["minimum"] = minimum }
+        if let maximum = parameter.maximum { schema["maximum"] = maximum }
+        return ["name": parameter.name, "in": "query", "required": false, "description": parameter.description, "schema": schema]
     }
 
     /// `Name` → a `$ref`; `[Name]` → an array of it.

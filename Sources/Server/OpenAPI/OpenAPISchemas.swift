@@ -7,9 +7,9 @@ enum OpenAPISchemas {
         ]
     }
     static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
-    private static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
+    static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
     static var optionalString: [String: Any] { ["type": ["string", "null"]] }
-    private static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
+    static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
 
     static func object(_ properties: [String: Any], required: [String], open: Bool = false) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required, "additionalProperties": open]
