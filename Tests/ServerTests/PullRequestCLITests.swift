@@ -62,4 +62,14 @@ struct PullRequestCLITests {
         }
         try await fixture.shutdown()
     }
+
+    @Test func demoOnceGoesAsDescribed() async throws {
+        let result = try await SlipwayBinary.run(["demo", "--once", "--api-port", "\(try freeLoopbackPort())",
+                                                  "--router-port", "\(try freeLoopbackPort())"], timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("every step did what it said"))
+        #expect(result.stdout.contains("slipway pr merge 2  →  refused: check ci failed"))
+        #expect(result.stdout.contains("slipway pr merge 3  →  refused: conflicts: greeting.txt"))
+        #expect(result.stdout.contains("slipway pr merge 1  →  merged"))
+    }
 }

@@ -46,8 +46,11 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIFailure(exitCode: .checkFailed, message: failure.message)
         }
         if once, let failures = tour.failures, !failures.isEmpty {
-            throw CLIFailure(exitCode: .checkFailed, message: "the demo did not go as described: " + failures.joined(separator: "; "))
+            throw CLIFailure(exitCode: .checkFailed, message: "the demo did not go as described: " + failures.joined(separator: "; ")
+                             + " (its data is kept in \(directory.path))")
         }
+        // A tour that went as described leaves nothing behind unless the data dir was asked for.
+        if once, dataDir == nil, tour.failures != nil { try? FileManager.default.removeItem(at: directory) }
     }
 }
 
