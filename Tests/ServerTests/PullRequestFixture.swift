@@ -76,7 +76,7 @@ struct PullRequestFixture {
         """
 
     static func make(waitForCI: Bool = false, greetingRequired: Bool = false, testWorkers: Int? = nil,
-                     reviewConfigVars: [String: String]? = nil) async throws -> PullRequestFixture {
+                     reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600)) async throws -> PullRequestFixture {
         let service = try await TestService.make()
         let runtime = try await TestRuntime.start(service)
         let root = service.directory.url
@@ -94,7 +94,8 @@ struct PullRequestFixture {
         _ = try await service.store.updateConfigVars(app: staging, set: ["GREETING": "staging", "MARKERS": markers.path],
                                                      unset: [], description: nil)
         let flow = PullRequestFlow(store: service.store, deployer: runtime.deployer, settings: PullRequestSettings(
-            dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil, testWorkers: testWorkers))
+            dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil,
+            reaperInterval: reaperInterval, testWorkers: testWorkers))
         return PullRequestFixture(service: service, runtime: runtime, flow: flow, origin: origin, originPath: originPath,
                                   base: base, markers: markers, pipeline: pipeline)
     }

@@ -297,4 +297,51 @@ struct PullRequestLifecycleTests {
         }
         try await fixture.shutdown()
     }
+
+    @Test("a review app's own config vars override what it inherits, and unsetting one brings the inherited value back")
+    func reviewAppOverrides() async throws {
+        let fixture = try await PullRequestFixture.make()
+        do {
+            try await fixture.openPullRequest(21, [.write("version.txt", "x\n")])
+            await fixture.sync()
+            try await fixture.application.test(.router) { client in
+                let token = fixture.service.adminToken
+                let set = try await client.api(.patch, "/api/v1/apps/shop-pr-21/config-vars", token: token, json: #"{"GREETING":"just this app"}"#)
+                #expect(set.status == .ok, "\(set.text)")
+                #expect(await fixture.fetch(host: fixture.reviewHost(21))?.body.hasPrefix("GREETING=just this app PR=21") == true)
+                let unset = try await client.api(.patch, "/api/v1/apps/shop-pr-21/config-vars", token: token, json: #"{"GREETING":null}"#)
+                #expect(unset.status == .ok, "\(unset.text)")
+                let body = await fixture.fetch(host: fixture.reviewHost(21))?.body
+                #expect(body?.hasPrefix("GREETING=pipeline secret greeting PR=21") == true, "\(body ?? "")")
+                #expect(body?.contains("SECRET=64") == true, "the generated secret is kept")
+            }
+        } catch {
+            try? await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
+
+    @Test("the reaper destroys a review app with no deploy for stale_days; a new push brings it back")
+    func reaper() async throws {
+        let fixture = try await PullRequestFixture.make(reaperInterval: .zero)
+        do {
+            let head = try await fixture.openPullRequest(22, [.write("version.txt", "old\n")])
+            await fixture.sync()
+            let app = try #require(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 22))
+            _ = try await fixture.service.store.updateApp(named: app.name) { $0.review?.lastDeployedAt = Date() - 6 * 86_400 }
+            await fixture.sync()
+            #expect(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 22) == nil)
+            #expect(try await fixture.service.store.pullRequest(pipeline: fixture.pipeline, number: 22)?.state == .stale)
+            await fixture.sync()
+            #expect(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 22) == nil, "stays gone without a push")
+            try await fixture.openPullRequest(22, on: head, [.write("version.txt", "new\n")])
+            await fixture.sync()
+            #expect(await fixture.fetch(host: fixture.reviewHost(22))?.body.hasSuffix("VERSION=new") == true)
+        } catch {
+            try? await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
 }

@@ -17,11 +17,11 @@ extension Deployer {
             if let quantity = entry.quantity { formation[entry.processType] = quantity }
         }
         for entry in try await store.formation(app: app) { formation[entry.processType] = entry.quantity }
-        var environment = release.config
+        let appRecord = try await store.app(named: app)
+        var environment = try await inheritedConfig(appRecord, manifest: manifest, release: release)
         environment["SLIPWAY_APP"] = app.rawValue
         environment["SLIPWAY_RELEASE"] = release.label
         if case .commit(let id) = build.source { environment["SOURCE_VERSION"] = id }
-        let appRecord = try await store.app(named: app)
         if let review = appRecord.review {
             environment["HEROKU_APP_NAME"] = app.rawValue
             environment["HEROKU_BRANCH"] = review.branch
@@ -30,6 +30,22 @@ extension Deployer {
         return ReleaseSpec(version: release.version, build: try Self.runtimeBuild(build), processes: processes,
                            formation: formation, environment: environment,
                            webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [])
+    }
+
+    /// The release's config; for a review app, laid over what it inherits (SPEC §3): app.json `env` for the
+    /// review context with the app's generated secrets, then the pipeline's review config vars (not for forks
+    /// unless the pipeline opts in), then the release's own vars. A config change on a review app, a rollback
+    /// or a restart therefore keeps the inherited values.
+    func inheritedConfig(_ app: App, manifest: ManifestLoadResult, release: Release) async throws -> [String: String] {
+        guard app.review != nil, let pipelineName = app.pipeline else { return release.config }
+        let pipeline = try await store.pipeline(named: pipelineName)
+        let resolved = ConfigResolver.resolve(manifest.appJSON, input: ConfigResolutionInput(
+            context: .review, pipelineVars: pipeline.reviewConfigVars, overrides: release.config,
+            storedSecrets: try await store.generatedSecrets(app: app.name), isFork: app.review?.fromFork ?? false,
+            forkReceivesPipelineVars: pipeline.forksGetReviewConfigVars))
+        // Secrets are generated when the app is created; none is made here.
+        return Dictionary(resolved.variables.filter { $0.source != .generated || resolved.newSecrets[$0.name] == nil }
+            .map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
     /// The runtime's view of a stored build. `Platform.Build` has no public memberwise initializer but is
