@@ -144,13 +144,14 @@ struct PullRequestLifecycleTests {
         try await fixture.shutdown()
     }
 
-    @Test("a push during a test run cancels it and tests the new merge")
-    func newPushCancelsRunningTest() async throws {
+    @Test("a push to the pull request or to main during a test run cancels it and tests the new merge",
+          arguments: ["pull request", "main"])
+    func pushDuringATestRunCancelsIt(pushTo: String) async throws {
         let fixture = try await PullRequestFixture.make()
         do {
             let slow = try await fixture.openPullRequest(5, [.write("tests/t9.sh", "sleep 3\n")])
             await fixture.flow.requestReconcile(fixture.pipeline)
-            // Wait until the first run is running, then push to the pull request.
+            // Wait until the first run is running, then push.
             var first: Store.TestRun?
             for _ in 0..<200 {
                 first = try await fixture.service.store.testRuns(pipeline: fixture.pipeline, prNumber: 5, limit: 1).first
@@ -158,13 +159,19 @@ struct PullRequestLifecycleTests {
                 try await Task.sleep(for: .milliseconds(25))
             }
             #expect(first?.state == .running)
-            try await fixture.openPullRequest(5, on: slow, [.write("tests/t9.sh", "true\n")])
+            if pushTo == "main" {
+                try await fixture.pushToMain([.write("NOTES.md", "moved\n")])
+            } else {
+                try await fixture.openPullRequest(5, on: slow, [.write("tests/t9.sh", "true\n")])
+            }
             await fixture.sync()
             let runs = try await fixture.service.store.testRuns(pipeline: fixture.pipeline, prNumber: 5, limit: nil)
             #expect(runs.count == 2)
             #expect(runs.last?.state == .cancelled, "the older run: \(runs.last?.state.rawValue ?? "-")")
             #expect(runs.first?.state == .succeeded)
-            #expect(try await fixture.ciCheck(on: try #require(runs.first?.commit))?.state == .success)
+            let current = try #require(try await fixture.status(5).mergeCommit)
+            #expect(runs.first?.commit == current)
+            #expect(try await fixture.ciCheck(on: current)?.state == .success)
         } catch {
             try? await fixture.shutdown()
             throw error
