@@ -11,9 +11,27 @@ struct PRCommand: AsyncParsableCommand {
     )
 }
 
-/// Options shared by the `pr` subcommands: which pipeline.
+/// Which pull request: its number and, when the service has several, its pipeline.
+struct PullRequestChoice: ParsableArguments {
+    @Argument(help: "The pull request number.") var number: Int
+    @Option(help: "The pipeline (default: the only one the service has).") var pipeline: String?
+
+    func validate() throws {
+        if number < 1 { throw ValidationError("N: expected a pull request number like 7") }
+    }
+
+    /// `/pipelines/<p>/prs/<N>` for the chosen pull request.
+    func path(_ api: APIClient) async throws -> String {
+        "/pipelines/\(APIClient.segment(try await PipelineChoice(pipeline: pipeline).resolve(api)))/prs/\(number)"
+    }
+}
+
+/// Which pipeline: the named one, or the only one the service has.
 struct PipelineChoice: ParsableArguments {
     @Option(help: "The pipeline (default: the only one the service has).") var pipeline: String?
+
+    init() {}
+    init(pipeline: String?) { self.pipeline = pipeline }
 
     func resolve(_ api: APIClient) async throws -> String {
         if let pipeline { return pipeline }
@@ -32,18 +50,12 @@ struct PRStatusCommand: AsyncParsableCommand {
         abstract: "Checks, review-app URL, test runs and the gate's decision for pull request N.",
         discussion: "Exit 0 whatever the state; the gate's view is in the output (`mergeable`, `gate_reason` in --json)."
     )
-    @Argument(help: "The pull request number.") var number: Int
-    @OptionGroup var choice: PipelineChoice
+    @OptionGroup var choice: PullRequestChoice
     @OptionGroup var client: ClientOptions
-
-    func validate() throws {
-        if number < 1 { throw ValidationError("N: expected a pull request number like 7") }
-    }
 
     func run() async throws {
         let api = try client.client()
-        let pipeline = try await choice.resolve(api)
-        let data = try await api.send("GET", "/pipelines/\(APIClient.segment(pipeline))/prs/\(number)", timeout: 120)
+        let data = try await api.send("GET", try await choice.path(api), timeout: 120)
         if client.json { return try printServerJSON(data) }
         let status = try APIClient.decoder.decode(PullRequestStatusResource.self, from: data)
         print("Pull request #\(status.number) (\(status.branch)) in \(status.pipeline): \(status.state)")
@@ -74,18 +86,12 @@ struct PRMergeCommand: AsyncParsableCommand {
         (`check ci failed`, `target moved: re-testing`, `conflicts: a.txt`).
         """
     )
-    @Argument(help: "The pull request number.") var number: Int
-    @OptionGroup var choice: PipelineChoice
+    @OptionGroup var choice: PullRequestChoice
     @OptionGroup var client: ClientOptions
-
-    func validate() throws {
-        if number < 1 { throw ValidationError("N: expected a pull request number like 7") }
-    }
 
     func run() async throws {
         let api = try client.client()
-        let pipeline = try await choice.resolve(api)
-        let data = try await api.send("POST", "/pipelines/\(APIClient.segment(pipeline))/prs/\(number)/merge", timeout: 1800)
+        let data = try await api.send("POST", try await choice.path(api) + "/merge", timeout: 1800)
         let outcome = try APIClient.decoder.decode(GateOutcome.self, from: data)
         if client.json {
             try printServerJSON(data)
