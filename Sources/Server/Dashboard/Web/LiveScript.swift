@@ -37,8 +37,7 @@ enum LiveScript {
 
           function refresh() {
             if (document.hidden) { schedule(); return; }
-            var headers = { 'X-Slipway-Live': '1' };
-            if (etag) headers['If-None-Match'] = etag;
+            var headers = etag ? { 'If-None-Match': etag } : {};
             fetch(location.pathname + location.search, { credentials: 'same-origin', cache: 'no-store', headers: headers })
               .then(function (response) {
                 if (response.status === 304) return null;

@@ -80,7 +80,8 @@ enum Stylesheet {
         .below { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1rem; margin-top: 1.5rem; }
         .panel, .below > div { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 0.9rem 1rem;
                                margin-bottom: 1rem; min-width: 0; }
-        .grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; }
+        .grid-2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 1rem; margin-bottom: 1rem; }
+        .grid-2 > .panel { margin-bottom: 0; }
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
         th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--line); padding: 0.35rem 0.5rem; white-space: nowrap; }
