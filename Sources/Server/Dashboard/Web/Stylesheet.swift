@@ -87,6 +87,7 @@ enum Stylesheet {
         th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--line); padding: 0.35rem 0.5rem; white-space: nowrap; }
         td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.5rem; vertical-align: top; }
         tr:last-child td { border-bottom: none; }
+        .run-link { white-space: nowrap; }
         .decisions, .checks, .check-history, .releases, .slowest, .plain { list-style: none; margin: 0; padding: 0; }
         .decisions li, .checks li, .check-history li, .slowest li { padding: 0.35rem 0; border-bottom: 1px solid var(--line); font-size: 0.88rem; }
         .decisions li:last-child, .checks li:last-child, .slowest li:last-child { border-bottom: none; }
