@@ -93,5 +93,8 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: await deployer.metricsText())))
     }
+
+    // The dashboard: HTML pages at the root, same tokens (or a session cookie from its login form).
+    Dashboard.addRoutes(to: router, store: store, deployer: deployer)
     return router
 }

@@ -19,9 +19,12 @@ public struct FileResult: Sendable, Equatable {
     public var cases: [TestCaseResult]
     /// For a failed or flaky file: why its (last) failing attempt failed and the tail of its output.
     public var failure: String?
+    /// Seconds after the run started that the file's last attempt began (the start of its batch), so a
+    /// timeline can place it; nil when unknown.
+    public var startOffsetSeconds: Double?
 
     public init(path: String, worker: Int, seconds: Double, status: FileStatus, attempts: Int,
-                cases: [TestCaseResult] = [], failure: String? = nil) {
+                cases: [TestCaseResult] = [], failure: String? = nil, startOffsetSeconds: Double? = nil) {
         self.path = path
         self.worker = worker
         self.seconds = seconds
@@ -29,5 +32,6 @@ public struct FileResult: Sendable, Equatable {
         self.attempts = attempts
         self.cases = cases
         self.failure = failure
+        self.startOffsetSeconds = startOffsetSeconds
     }
 }

@@ -59,7 +59,7 @@ actor Dispatcher {
     /// Records a finished batch. Returns false when the run is stopping.
     @discardableResult
     func complete(_ item: WorkItem, verdicts: [FileVerdict], seconds: [String: Double], worker: Int,
-                  outputTail: String, interrupted: Bool) -> Bool {
+                  outputTail: String, interrupted: Bool, startOffset: Double? = nil) -> Bool {
         inFlight -= 1
         defer { wakeWaiters() }
         if interrupted {
@@ -71,7 +71,7 @@ actor Dispatcher {
                     judged.reason = "the run timed out after \(Int(limit)) s while this file was running"
                 }
                 let attempts = ledger.record(judged, worker: worker, seconds: seconds[verdict.file] ?? 0,
-                                             outputTail: outputTail)
+                                             outputTail: outputTail, startOffset: startOffset)
                 observer?.handle(.fileFinished(path: verdict.file, worker: worker, attempt: attempts,
                                                passed: judged.passed, willRetry: false,
                                                seconds: seconds[verdict.file] ?? 0))
@@ -83,7 +83,7 @@ actor Dispatcher {
         var finalFailure: String?
         for verdict in verdicts {
             let fileSeconds = seconds[verdict.file] ?? 0
-            ledger.record(verdict, worker: worker, seconds: fileSeconds, outputTail: outputTail)
+            ledger.record(verdict, worker: worker, seconds: fileSeconds, outputTail: outputTail, startOffset: startOffset)
             let willRetry = !verdict.passed && canRetry
             if !verdict.passed && !canRetry && finalFailure == nil { finalFailure = verdict.file }
             if willRetry && split != .env {

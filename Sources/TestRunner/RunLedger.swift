@@ -10,6 +10,8 @@ struct RunLedger: Sendable {
         var seconds: Double
         /// Why the last failing attempt failed, with its output tail.
         var failure: String?
+        /// When the last attempt's batch started, in seconds after the run started.
+        var startOffset: Double?
     }
 
     struct WorkerTally: Sendable {
@@ -26,13 +28,15 @@ struct RunLedger: Sendable {
 
     /// Records one attempt; returns the file's attempt count so far.
     @discardableResult
-    mutating func record(_ verdict: FileVerdict, worker: Int, seconds: Double, outputTail: String) -> Int {
+    mutating func record(_ verdict: FileVerdict, worker: Int, seconds: Double, outputTail: String,
+                         startOffset: Double? = nil) -> Int {
         var entry = entries[verdict.file]
             ?? Entry(last: verdict, worker: worker, seconds: seconds)
         entry.attempts += 1
         entry.last = verdict
         entry.worker = worker
         entry.seconds = seconds
+        entry.startOffset = startOffset
         if !verdict.passed {
             entry.everFailed = true
             let reason = verdict.reason.map { $0.isEmpty ? "" : $0 + "\n" } ?? ""
@@ -52,7 +56,8 @@ struct RunLedger: Sendable {
             let entry = entries[path]!
             let status: FileStatus = !entry.last.passed ? .failed : (entry.everFailed ? .flaky : .passed)
             return FileResult(path: path, worker: entry.worker, seconds: entry.seconds, status: status,
-                              attempts: entry.attempts, cases: entry.last.cases, failure: entry.failure)
+                              attempts: entry.attempts, cases: entry.last.cases, failure: entry.failure,
+                              startOffsetSeconds: entry.startOffset)
         }
     }
 }

@@ -56,7 +56,7 @@ public struct TestRun: Sendable {
 
         let context = WorkerContext(configuration: configuration, options: options, factory: factory,
                                     dispatcher: dispatcher, collector: collector, files: files, estimates: estimates,
-                                    total: workers)
+                                    total: workers, runStarted: started)
         let firstError = await runWorkers(active: active, context: context, dispatcher: dispatcher)
         if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
 

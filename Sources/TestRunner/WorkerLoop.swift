@@ -12,6 +12,8 @@ struct WorkerContext: Sendable {
     let files: [String]
     let estimates: [String: Double]
     let total: Int
+    /// When the run started: batch start offsets are measured from it.
+    let runStarted: ContinuousClock.Instant
 }
 
 /// One worker: make its workspace and process group, run `test-setup`, then batches until the dispatcher
@@ -84,6 +86,7 @@ struct WorkerLoop: Sendable {
         var sequence = 0
         while let item = await nextItem() {
             sequence += 1
+            let startOffset = (ContinuousClock.now - context.runStarted).seconds
             let outcome: BatchRunner.Outcome
             do {
                 outcome = try await runner.run(item, sequence: sequence)
@@ -96,7 +99,7 @@ struct WorkerLoop: Sendable {
             await dispatcher.addBusyTime(outcome.wallSeconds, worker: index)
             let keepGoing = await dispatcher.complete(item, verdicts: outcome.verdicts, seconds: outcome.seconds,
                                                       worker: index, outputTail: outcome.outputTail,
-                                                      interrupted: outcome.interrupted)
+                                                      interrupted: outcome.interrupted, startOffset: startOffset)
             if !keepGoing { return outcome.interrupted ? .finished : .stopping }
         }
         return await dispatcher.stopReason == nil ? .finished : .stopping

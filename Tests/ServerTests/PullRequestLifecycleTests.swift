@@ -107,6 +107,7 @@ struct PullRequestLifecycleTests {
             #expect(run.state == .failed)
             #expect(run.fileResults.first { $0.path == "tests/t4.sh" }?.status == .failed)
             #expect(run.shards.count == 2)
+            #expect(run.fileResults.allSatisfy { $0.startOffsetSeconds != nil }, "the dashboard's timeline needs each file's start")
             let decisions = try await fixture.service.store.gateDecisions(pipeline: fixture.pipeline, prNumber: nil, limit: nil)
             #expect(decisions.count == 2 && decisions.allSatisfy { $0.verdict == .refused })
             // The red pull request's review app still runs: reviewers look at red pull requests too.

@@ -19,14 +19,16 @@ import Testing
                 TestShard(index: 1, files: ["c_test.sh"], state: .failed, startOffsetSeconds: 0.1, endOffsetSeconds: 3.25, outputTail: "boom"),
             ]
             finished.fileResults = [
-                TestFileResult(path: "a_test.sh", worker: 0, seconds: 1.5, status: .passed),
-                TestFileResult(path: "b_test.sh", worker: 0, seconds: 1.6, status: .flaky, attempts: 2, failure: "timeout"),
+                TestFileResult(path: "a_test.sh", worker: 0, seconds: 1.5, status: .passed, startOffsetSeconds: 0),
+                TestFileResult(path: "b_test.sh", worker: 0, seconds: 1.6, status: .flaky, attempts: 2, failure: "timeout",
+                               startOffsetSeconds: 1.5),
                 TestFileResult(path: "c_test.sh", worker: 1, seconds: 3.1, status: .failed, failure: "exit 1"),
             ]
             finished.message = "1 file failed"
             let stored = try await store.updateTestRun(finished)
             #expect(try await store.testRun(id: run.id) == stored)
             #expect(stored.fileResults.count == 3 && stored.shards.count == 2)
+            #expect(stored.fileResults.map(\.startOffsetSeconds) == [0, 1.5, nil])
 
             let other = try await store.createTestRun(pipeline: pipeline.name, prNumber: 13, branch: nil, commit: "merge13", workers: 1, split: nil)
             #expect(try await store.testRuns(pipeline: pipeline.name, prNumber: nil, limit: nil).map(\.id) == [other.id, run.id])

@@ -152,3 +152,38 @@ import Testing
         try await store.close()
     }
 }
+
+/// Opening a file made by an earlier schema brings it up to date and keeps its rows.
+@Suite struct SchemaUpgradeTests {
+    @Test func aVersion1FileGainsStartOffsetsAndKeepsItsFileResults() async throws {
+        try await withDataDirectory { directory in
+            let path = directory.appendingPathComponent(SQLiteStore.fileName).path
+            // Made exactly as Slipway with only `v1-initial-schema` made it.
+            let pool = try DatabasePool(path: path)
+            var v1 = DatabaseMigrator()
+            v1.registerMigration("v1-initial-schema", migrate: SchemaV1.create)
+            try v1.migrate(pool)
+            try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO pipelines (name, repository, target_branch, review_config_vars, forks_get_review_config_vars, created_at)
+                        VALUES ('shop', '/srv/shop.git', 'main', '{}', 0, 0);
+                    INSERT INTO test_runs (id, pipeline, pr_number, branch, commit_id, state, workers, split, shards, message,
+                                           created_at, started_at, finished_at, wall_time_seconds)
+                        VALUES ('run-1', 'shop', 4, 'feature', 'abc', 'failed', 2, 'queue', '[]', NULL, 0, 0, 1000, 1.0);
+                    INSERT INTO test_file_results (run_id, path, worker, seconds, status, attempts, failure)
+                        VALUES ('run-1', 'a_test.sh', 1, 0.75, 'failed', 1, 'exit 1');
+                    """)
+            }
+            try pool.close()
+
+            let store = try SQLiteStore(dataDirectory: directory)
+            #expect(try await store.appliedMigrations() == Migrations.identifiers)
+            var run = try await store.testRun(id: "run-1")
+            #expect(run.fileResults == [TestFileResult(path: "a_test.sh", worker: 1, seconds: 0.75, status: .failed, failure: "exit 1")])
+            run.fileResults[0].startOffsetSeconds = 0.25
+            _ = try await store.updateTestRun(run)
+            #expect(try await store.testRun(id: "run-1").fileResults.first?.startOffsetSeconds == 0.25)
+            try await store.close()
+        }
+    }
+}

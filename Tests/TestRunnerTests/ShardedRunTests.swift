@@ -27,6 +27,20 @@ struct ShardedRunTests {
         // The log's worker column is CI_NODE_INDEX: it must agree with the worker the report names.
         let workerOf = Dictionary(uniqueKeysWithValues: fixture.logLines().map { ($0.file, $0.worker) })
         for file in result.files { #expect(workerOf[file.path] == file.worker, "\(file.path)") }
+        // Each file knows when its batch started; one worker's batches never overlap.
+        for worker in 0..<workers {
+            let mine = result.files.filter { $0.worker == worker }
+                .sorted { ($0.startOffsetSeconds ?? -1, $0.path) < ($1.startOffsetSeconds ?? -1, $1.path) }
+            for file in mine {
+                let offset = try #require(file.startOffsetSeconds, "\(file.path) has no start offset")
+                #expect(offset >= 0 && offset + file.seconds <= result.wallSeconds + 0.05, "\(file.path): \(offset)")
+            }
+            for (earlier, later) in zip(mine, mine.dropFirst())
+            where earlier.startOffsetSeconds != later.startOffsetSeconds {
+                #expect(later.startOffsetSeconds! + 0.05 >= earlier.startOffsetSeconds! + earlier.seconds,
+                        "\(later.path) started before \(earlier.path) ended")
+            }
+        }
     }
 
     @Test("a failing file is attributed to that file and fails the run", arguments: modes, workerCounts)

@@ -204,6 +204,12 @@ public actor AppRuntime {
         }
     }
 
+    /// What release `version`'s release phase printed (its last 60 lines), or nil when it had none here.
+    public func releasePhaseOutput(version: Int) -> String? {
+        let output = OutputTail.read(logDirectory.appendingPathComponent("release-v\(version).log").path, lines: 60)
+        return output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : output
+    }
+
     private var logDirectory: URL {
         let url = directory.appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

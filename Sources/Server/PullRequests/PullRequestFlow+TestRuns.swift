@@ -142,7 +142,8 @@ extension PullRequestFlow {
         run.fileResults = result.files.map { file in
             TestFileResult(path: file.path, worker: file.worker, seconds: file.seconds,
                            status: TestFileStatus(rawValue: file.status.rawValue) ?? .failed,
-                           attempts: file.attempts, failure: file.failure)
+                           attempts: file.attempts, failure: file.failure,
+                           startOffsetSeconds: file.startOffsetSeconds ?? timeline.fileStart[file.path])
         }
     }
 }

@@ -205,7 +205,9 @@ public struct Deployer: Sendable {
         try? await recordDynos(app: app, runtime: runtime)
         switch outcome {
         case .deployed:
-            let finished = try await store.finishRelease(app: app, version: pending.version, state: .succeeded, releasePhaseOutput: nil)
+            // A release phase that succeeded is kept too: the dashboard shows what a release printed.
+            let output = await runtime.releasePhaseOutput(version: pending.version)
+            let finished = try await store.finishRelease(app: app, version: pending.version, state: .succeeded, releasePhaseOutput: output)
             return DeployResultResource(app: app.rawValue, release: ReleaseResource(finished), succeeded: true)
         case .failed(let reason, let output):
             let finished = try await store.finishRelease(app: app, version: pending.version, state: .failed,

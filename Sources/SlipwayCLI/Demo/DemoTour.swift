@@ -109,7 +109,8 @@ final class DemoTour: Sendable {
         Self.say(String(format: "\n== Done in %.1f s: ", (ContinuousClock.now - started).seconds)
                  + (problems.isEmpty ? "every step did what it said." : "\(problems.count) step(s) did not."))
         if !once {
-            Self.say("Still serving: API http://127.0.0.1:\(options.apiPort) (token in \(options.dataDirectory.path)/admin-token), "
+            Self.say("Still serving. Dashboard: http://127.0.0.1:\(options.apiPort)/pipelines/demo (sign in with the token in "
+                     + "\(options.dataDirectory.path)/admin-token); API http://127.0.0.1:\(options.apiPort)/api/v1; "
                      + "router http://127.0.0.1:\(options.routerPort). Ctrl-C to stop.")
         }
     }

@@ -126,14 +126,18 @@ public struct TestFileResult: Sendable, Codable, Equatable {
     public var attempts: Int
     /// For a failed or flaky file: why it failed and the tail of its output.
     public var failure: String?
+    /// Seconds after the run started that the file's last attempt began (its batch's start), for the
+    /// dashboard's timeline; nil when the runner did not say.
+    public var startOffsetSeconds: Double?
 
     public init(path: String, worker: Int, seconds: Double, status: TestFileStatus, attempts: Int = 1,
-                failure: String? = nil) {
+                failure: String? = nil, startOffsetSeconds: Double? = nil) {
         self.path = path
         self.worker = worker
         self.seconds = seconds
         self.status = status
         self.attempts = attempts
         self.failure = failure
+        self.startOffsetSeconds = startOffsetSeconds
     }
 }

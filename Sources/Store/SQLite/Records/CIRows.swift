@@ -66,6 +66,7 @@ struct TestFileResultRow: StoreRecord {
     var status: String
     var attempts: Int
     var failure: String?
+    var startOffsetSeconds: Double?
 
     init(runId: String, _ result: TestFileResult) {
         self.runId = runId
@@ -75,12 +76,14 @@ struct TestFileResultRow: StoreRecord {
         status = result.status.rawValue
         attempts = result.attempts
         failure = result.failure
+        startOffsetSeconds = result.startOffsetSeconds
     }
 
     func value() throws -> TestFileResult {
         TestFileResult(
             path: path, worker: worker, seconds: seconds,
-            status: try storedEnum(status, TestFileStatus.self), attempts: attempts, failure: failure)
+            status: try storedEnum(status, TestFileStatus.self), attempts: attempts, failure: failure,
+            startOffsetSeconds: startOffsetSeconds)
     }
 }
 

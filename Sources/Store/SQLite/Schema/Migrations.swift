@@ -10,6 +10,7 @@ import GRDB
 enum Migrations {
     static let registered: [(identifier: String, migrate: @Sendable (Database) throws -> Void)] = [
         ("v1-initial-schema", SchemaV1.create),
+        ("v2-test-file-start-offsets", SchemaV2.migrate),
         ("v3-pull-requests", SchemaV3PullRequests.create),
     ]
 

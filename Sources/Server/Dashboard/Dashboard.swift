@@ -1,0 +1,46 @@
+import Hummingbird
+import Store
+
+/// The web dashboard (issue #8): server-rendered HTML on the API's port, at `/`, `/pipelines/<name>`,
+/// `/pipelines/<name>/prs/<N>`, `/test-runs/<id>` and `/apps/<name>`, plus `/login`, `/logout` and
+/// `/assets/…`. It reads the store and the runtime and changes nothing but sessions.
+enum Dashboard {
+    static func addRoutes(to router: Router<APIRequestContext>, store: any SlipwayStore, deployer: Deployer?) {
+        let renderer = DashboardRenderer()
+        let sessions = DashboardSessions()
+        DashboardAssets.addRoutes(to: router)
+        DashboardLoginController(store: store, sessions: sessions, renderer: renderer).addRoutes(to: router)
+        DashboardController(store: store, deployer: deployer, renderer: renderer, rates: RequestRates())
+            .addRoutes(to: router, sessions: sessions)
+    }
+}
+
+/// The stylesheet and the live-refresh script: public (they hold no data), revalidated by ETag.
+enum DashboardAssets {
+    static func addRoutes(to router: Router<APIRequestContext>) {
+        let css = asset(Stylesheet.source, type: "text/css; charset=utf-8")
+        let js = asset(LiveScript.source, type: "text/javascript; charset=utf-8")
+        router.get("assets/dashboard.css") { request, _ in css.response(to: request) }
+        router.get("assets/live.js") { request, _ in js.response(to: request) }
+    }
+
+    struct Asset: Sendable {
+        var body: String
+        var type: String
+        var etag: String
+
+        func response(to request: Request) -> Response {
+            var headers: HTTPFields = [:]
+            headers[.contentType] = type
+            headers[.eTag] = etag
+            headers[.cacheControl] = "no-cache"
+            headers[.xContentTypeOptions] = "nosniff"
+            if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+
+    static func asset(_ body: String, type: String) -> Asset {
+        Asset(body: body, type: type, etag: HTMLResponse.etag(of: body))
+    }
+}
