@@ -134,12 +134,13 @@ public actor PullRequestFlow {
     private func reconcile(_ name: ResourceName) async throws {
         let pipeline = try await store.pipeline(named: name)
         let mirror = mirror(for: pipeline)
-        _ = try await mirror.refresh()
+        let repository = try await mirror.refresh()
         let scan = try await mirror.scan()
+        let branchNames = try await Self.branchNames(in: repository, except: mirror.targetRef)
         var seen: Set<Int> = []
         for status in scan.pullRequests {
             seen.insert(status.number)
-            let record = try await recordScanned(status, pipeline: name)
+            let record = try await recordScanned(status, pipeline: name, branch: branchNames[status.head])
             let key = PullRequestKey(pipeline: name.rawValue, number: status.number)
             if status.alreadyMerged && record.state == .open {
                 // Merged outside Slipway (pushed to the target): nothing left to test or review.
@@ -169,10 +170,12 @@ public actor PullRequestFlow {
     }
 
     /// Creates the record of a pull request seen for the first time and follows its head.
-    private func recordScanned(_ status: PullRequestStatus, pipeline: ResourceName) async throws -> PullRequestRecord {
+    /// A pull request first seen by polling is named after the branch whose tip is its head (when exactly one
+    /// is), else `pr-<N>`; a webhook names it with GitHub's head ref.
+    private func recordScanned(_ status: PullRequestStatus, pipeline: ResourceName, branch: String?) async throws -> PullRequestRecord {
         let stored = try await store.updatePullRequest(pipeline: pipeline, number: status.number) { record in
             if record == nil {
-                record = PullRequestRecord(pipeline: pipeline, number: status.number, branch: "pr-\(status.number)",
+                record = PullRequestRecord(pipeline: pipeline, number: status.number, branch: branch ?? "pr-\(status.number)",
                                            headCommit: status.head.hex)
             } else if record?.headCommit != status.head.hex {
                 record?.headCommit = status.head.hex
@@ -184,6 +187,18 @@ public actor PullRequestFlow {
         }
         guard let stored else { throw StoreError(.database, "pull request #\(status.number) was not stored") }
         return stored
+    }
+
+    /// Branch names by tip, for tips exactly one branch (other than the target) points at.
+    private static func branchNames(in repository: Repository, except target: String) async throws -> [ObjectID: String] {
+        var names: [ObjectID: String] = [:]
+        var ambiguous: Set<ObjectID> = []
+        for branch in try await repository.branches() where branch.name != target {
+            if names[branch.target] != nil { ambiguous.insert(branch.target) }
+            names[branch.target] = String(branch.name.dropFirst("refs/heads/".count))
+        }
+        for tip in ambiguous { names[tip] = nil }
+        return names
     }
 
     /// Moves one open pull request forward: its test run for the current merge, its check, its review app.

@@ -56,6 +56,7 @@ final class DemoTour: Sendable {
             let status = try await service.flow.status(pipeline: pipeline, number: pull.number)
             Self.say("\n  #\(pull.number) \(pull.branch): test merge \(status.mergeCommit.map { String($0.prefix(7)) } ?? "none")"
                      + (status.conflicts.isEmpty ? "" : " — conflicts: \(status.conflicts.joined(separator: ", "))"))
+            expect(status.branch == pull.branch, "#\(pull.number) should be known by its branch \(pull.branch), got \(status.branch)")
             for check in status.checks { Self.say("    check \(check.context): \(check.state) — \(check.description)") }
             if let runID = status.testRuns.first?.id {
                 try await showTestRun(try await store.testRun(id: runID))
