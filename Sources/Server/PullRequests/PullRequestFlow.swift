@@ -137,6 +137,13 @@ public actor PullRequestFlow {
         let repository = try await mirror.refresh()
         let scan = try await mirror.scan()
         let branchNames = try await Self.branchNames(in: repository, except: mirror.targetRef)
+        // Pull requests that still have something to retire: a live review app or a running test run.
+        let withReviewApps = Set(try await store.apps(inPipeline: name).compactMap { app in
+            app.review.flatMap { $0.state == .destroyed ? nil : $0.prNumber }
+        })
+        let needsRetiring = { (number: Int) in
+            withReviewApps.contains(number) || self.runningTests[PullRequestKey(pipeline: name.rawValue, number: number)] != nil
+        }
         var seen: Set<Int> = []
         for status in scan.pullRequests {
             seen.insert(status.number)
@@ -145,11 +152,11 @@ public actor PullRequestFlow {
             if status.alreadyMerged && record.state == .open {
                 // Merged outside Slipway (pushed to the target): nothing left to test or review.
                 _ = try await store.updatePullRequest(pipeline: name, number: status.number) { $0?.state = .merged }
-                retire(key)
+                if needsRetiring(status.number) { retire(key) }
                 continue
             }
             guard record.state == .open else {
-                retire(key)
+                if needsRetiring(status.number) { retire(key) }
                 continue
             }
             try await advance(record, status: status, pipeline: pipeline, mirror: mirror)
@@ -161,10 +168,9 @@ public actor PullRequestFlow {
             _ = try await store.updatePullRequest(pipeline: name, number: record.number) { $0?.state = .closed }
             retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
         }
-        for record in try await store.pullRequests(pipeline: name, state: nil) where record.state != .open {
-            if try await store.reviewApp(pipeline: name, prNumber: record.number) != nil {
-                retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
-            }
+        for record in try await store.pullRequests(pipeline: name, state: nil)
+        where record.state != .open && !seen.contains(record.number) && needsRetiring(record.number) {
+            retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
         }
         try await reapIfDue(pipeline: pipeline)
     }
