@@ -27,7 +27,7 @@ struct CLIRecordViewsTests {
             #expect(reviewJSON.status == 0, "\(reviewJSON.stderr)")
             let live = try #require(try reviewJSON.json() as? [[String: Any]])
             #expect(live.map { $0["app"] as? String } == ["shop-pr-7", "shop-pr-9"])
-            #expect(live.first?["url"] as? String == "http://pr-7.shop.localhost:\(runtime.routerPort)")
+            #expect(live.first?["url"] as? String == "http://pr-7.shop.localhost:\(runtime.routerPort)/")
             #expect(live.first?["branch"] as? String == "feature/cart")
             #expect(live.first?["pr_number"] as? Int == 7)
             #expect(live.first?["last_deployed_at"] as? String == "2026-09-21T14:13:20Z")
@@ -43,7 +43,7 @@ struct CLIRecordViewsTests {
             #expect(lines.first?.hasPrefix("APP") == true && lines.first?.contains("LAST DEPLOY") == true, "\(table.stdout)")
             #expect(lines.count == 3, "\(table.stdout)")
             #expect(lines[1].contains("shop-pr-7") && lines[1].contains("#7") && lines[1].contains("feature/cart")
-                    && lines[1].contains("deployed") && lines[1].contains("http://pr-7.shop.localhost:\(runtime.routerPort)")
+                    && lines[1].contains("deployed") && lines[1].contains("http://pr-7.shop.localhost:\(runtime.routerPort)/")
                     && lines[1].contains("2026-09-21 14:13Z"), "\(lines[1])")
             #expect(lines[2].contains("shop-pr-9") && lines[2].contains("creating"), "\(lines[2])")
 

@@ -15,4 +15,10 @@ public enum ReviewAppNaming {
     public static func host(pipeline: String, prNumber: Int, domain: String) -> String {
         "pr-\(prNumber).\(pipeline).\(domain)"
     }
+
+    /// The URL a person opens: `http://<host>:<router port>/` (no port for 80; none known: the bare host).
+    public static func url(host: String, routerPort: Int?) -> String {
+        let port = routerPort.map { $0 == 80 ? "" : ":\($0)" } ?? ""
+        return "http://\(host)\(port)/"
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// How the pull-request flow behaves in this service.
 public struct PullRequestSettings: Sendable {
@@ -44,6 +45,6 @@ public struct PullRequestSettings: Sendable {
 
     /// The URL a person opens: through the router, on its port.
     func reviewAppURL(host: String) -> String {
-        routerPort == 80 ? "http://\(host)/" : "http://\(host):\(routerPort)/"
+        ReviewAppNaming.url(host: host, routerPort: routerPort)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import Store
 
 /// A review app as `GET /pipelines/{name}/review-apps` and `GET /review-apps/{app}` show it: the app, its
@@ -44,7 +45,7 @@ public struct ReviewAppResource: Codable, Sendable, Equatable {
         fromFork = review.fromFork
         state = review.state.rawValue
         urlHost = review.urlHost
-        url = review.state == .destroyed ? nil : review.urlHost.flatMap { host in routerPort.map { $0 == 80 ? "http://\(host)" : "http://\(host):\($0)" } }
+        url = review.state == .destroyed ? nil : review.urlHost.flatMap { host in routerPort.map { ReviewAppNaming.url(host: host, routerPort: $0) } }
         lastDeployedAt = review.lastDeployedAt
         createdAt = app.createdAt
     }

@@ -22,8 +22,7 @@ struct DashboardData: Sendable {
     /// `http://pr-12.shop.localhost:5000/` for a review app's router host; nil before it has one.
     func reviewURL(host: String?) -> Link? {
         guard let host, !host.isEmpty else { return nil }
-        let port = routerPort.map { $0 == 80 ? "" : ":\($0)" } ?? ""
-        let url = "http://\(host)\(port)/"
+        let url = ReviewAppNaming.url(host: host, routerPort: routerPort)
         return Link(text: url, href: url)
     }
 
