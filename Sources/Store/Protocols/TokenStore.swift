@@ -5,7 +5,8 @@ public protocol TokenStore: Sendable {
     /// shows the token).
     func createToken(name: ResourceName, token: String) async throws(StoreError) -> APIToken
 
-    /// The live (not revoked) token with that digest, after stamping its `lastUsedAt`; nil when none matches.
+    /// The live (not revoked) token with that digest, with its `lastUsedAt` stamped (at most once a minute, so
+    /// frequent requests only read); nil when none matches.
     func authenticate(digest: TokenDigest) async throws(StoreError) -> APIToken?
 
     /// Every token, revoked ones included, oldest first.
