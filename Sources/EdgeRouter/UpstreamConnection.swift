@@ -70,13 +70,16 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        // One clock read per backend read: it dates the upstream activity and the response's end.
+        let now = NIODeadline.now()
+        proxy?.upstreamBytesArrived(from: self, at: now)
         do {
             try framer.feed(unwrapInboundIn(data), allocator: context.channel.allocator) { event in
                 // `proxy` lets go of this connection at the end of a response; later events are dropped.
                 switch event {
                 case .head(let head): self.proxy?.upstreamResponseHead(head, from: self)
                 case .body(let body): self.proxy?.upstreamResponseBody(body, from: self)
-                case .end: self.proxy?.upstreamResponseEnd(from: self)
+                case .end: self.proxy?.upstreamResponseEnd(from: self, at: now)
                 case .switched(let leftover): self.proxy?.upstreamSwitchedProtocols(leftover: leftover, from: self)
                 }
             }
@@ -95,7 +98,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         self.proxy = nil
         if framer.feedEOF() {
             // A body delimited by the end of the connection is complete now.
-            proxy?.upstreamResponseEnd(from: self)
+            proxy?.upstreamResponseEnd(from: self, at: .now())
         }
         proxy?.upstreamClosed(self)
         context.fireChannelInactive()
