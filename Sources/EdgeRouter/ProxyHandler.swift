@@ -52,12 +52,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.loop = loop
     }
 
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    /// Kept from writability events (asked on every upstream read), not asked of the channel each time.
+    private(set) var clientIsWritable = true
+    private(set) var allocator = ByteBufferAllocator()
 
     // MARK: Client side
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
+        clientIsWritable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -140,7 +144,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { exchange?.upstream?.resumeReading() }
+        clientIsWritable = context.channel.isWritable
+        if clientIsWritable { exchange?.upstream?.resumeReading() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -201,7 +206,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let upstreamHead = UpstreamRequestWriter.head(
             head,
             forwarding: forwarding,
-            allocator: context.channel.allocator,
+            allocator: allocator,
             requestIDs: &loop.requestIDs
         )
         let exchange = Exchange(
@@ -373,7 +378,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func writeErrorPage(_ page: ErrorPage, minorVersion: Int, keepAlive: Bool, isHead: Bool) {
         guard let context else { return }
         let bytes = page.response(
-            allocator: context.channel.allocator,
+            allocator: allocator,
             minorVersion: minorVersion,
             keepAlive: keepAlive,
             includeBody: !isHead
