@@ -166,11 +166,11 @@ public final class EdgeRouter: Sendable {
 
     /// Requests (and tunnels) in flight for `app` right now.
     public func inFlightRequests(app: String) async -> Int {
-        await sumOverLoops { $0.inFlightByApp[app] ?? 0 }
+        await sumOverLoops { $0.metrics.inFlight(app: app) }
     }
 
     private func totalInFlight() async -> Int {
-        await sumOverLoops { $0.inFlightByApp.values.reduce(0, +) }
+        await sumOverLoops { $0.metrics.totalInFlight }
     }
 
     // MARK: Metrics
@@ -181,7 +181,7 @@ public final class EdgeRouter: Sendable {
         for slot in loops {
             let box = slot.context
             if let snapshot = try? await slot.eventLoop.submit({
-                box.value.metrics.snapshot(inFlightByApp: box.value.inFlightByApp)
+                box.value.metrics.snapshot()
             }).get() {
                 merged.merge(snapshot)
             }

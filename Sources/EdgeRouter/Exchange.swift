@@ -6,14 +6,12 @@ import NIOHTTP1
 final class Exchange {
     let route: AppRoute
     let started: NIODeadline
-    let method: HTTPMethod
-    let clientVersion: HTTPVersion
+    let method: RequestHead.Method
+    let clientMinorVersion: Int
     let clientKeepAlive: Bool
     let isUpgrade: Bool
     /// The head sent to the backend (rewritten headers, as bytes), kept for a retry.
     let upstreamHead: ByteBuffer
-    /// The client sends its body in chunks, so body parts are framed again on the way out.
-    let chunkedBody: Bool
 
     var backend: Backend
     var backendIndex: Int
@@ -22,7 +20,7 @@ final class Exchange {
     var lastFailure: String?
     var upstream: UpstreamConnection?
     /// Request parts that arrived while a connection was being made.
-    var pendingParts: [HTTPServerRequestPart] = []
+    var pendingParts: [RequestFramer.Event] = []
     /// The client has sent the whole request.
     var requestEnded = false
     /// Body bytes went to a backend: the request can no longer be replayed.
@@ -38,9 +36,8 @@ final class Exchange {
     init(
         route: AppRoute,
         backendIndex: Int,
-        head: HTTPRequestHead,
+        head: RequestHead,
         upstreamHead: ByteBuffer,
-        isUpgrade: Bool,
         started: NIODeadline
     ) {
         self.route = route
@@ -48,11 +45,10 @@ final class Exchange {
         self.backend = route.backends[backendIndex]
         self.started = started
         self.method = head.method
-        self.clientVersion = head.version
-        self.clientKeepAlive = head.isKeepAlive
-        self.isUpgrade = isUpgrade
+        self.clientMinorVersion = head.minorVersion
+        self.clientKeepAlive = head.keepAlive
+        self.isUpgrade = head.isUpgrade
         self.upstreamHead = upstreamHead
-        self.chunkedBody = UpstreamRequestWriter.isChunked(head)
         self.lastUpstreamActivity = started
     }
 
@@ -60,8 +56,8 @@ final class Exchange {
     var isReplayable: Bool {
         guard !bodyForwarded, !retriedOnFreshConnection, connectionWasReused else { return false }
         switch method {
-        case .GET, .HEAD, .OPTIONS, .PUT, .DELETE, .TRACE: return true
-        default: return false
+        case .get, .head, .options, .put, .delete, .trace: return true
+        case .other: return false
         }
     }
 }

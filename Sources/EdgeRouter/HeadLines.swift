@@ -1,16 +1,20 @@
 import NIOCore
 
-/// A response head split into lines, with what the router needs from it: status, framing, and the
-/// `Connection` header's verdict. Ranges are offsets from the head buffer's reader index.
+/// A response or request head split into lines, with what the router needs from it: status,
+/// framing, and the `Connection` header's verdict. Ranges are offsets from the head buffer's reader index.
 struct HeadLines {
     enum Kind {
         case connection, hopByHop, upgrade, transferEncoding, contentLength, named
+        /// Only told apart in requests (in responses they are `named`).
+        case host, forwardedFor, forwardedOwn, requestID
     }
 
     struct Line {
         /// The whole line, without its CRLF.
         var range: Range<Int>
         var name: Range<Int>
+        /// The value without surrounding whitespace.
+        var value: Range<Int>
         var kind: Kind
     }
 
@@ -28,6 +32,10 @@ struct HeadLines {
     var transferEncoding: TransferCoding?
     var connectionClose = false
     var connectionKeepAlive = false
+    var connectionUpgrade = false
+    /// Requests: the `Host` line, when there is exactly one.
+    var host: Range<Int>?
+    var hasUpgradeHeader = false
     /// Other header names the `Connection` header lists (lowercased): hop-by-hop too.
     var connectionTokens: [[UInt8]] = []
 
@@ -66,8 +74,12 @@ struct HeadLines {
         guard code >= 100 else { throw FramingError(description: "malformed status code") }
         status = code
         statusLineRest = 8..<firstEnd
+        try parseFields(bytes, from: firstEnd + 2, isRequest: false)
+    }
 
-        var start = firstEnd + 2
+    /// Parses the header lines from `start` to the blank line that ends the head.
+    mutating func parseFields(_ bytes: UnsafeRawBufferPointer, from start: Int, isRequest: Bool) throws(FramingError) {
+        var start = start
         lines.reserveCapacity(12)
         while let end = Self.lineEnd(bytes, from: start), end > start {
             guard bytes[start] != UInt8(ascii: " ") && bytes[start] != UInt8(ascii: "\t") else {
@@ -83,13 +95,31 @@ struct HeadLines {
             while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
             let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])
 
+            if isRequest {
+                guard Self.isToken(UnsafeRawBufferPointer(rebasing: bytes[name])) else {
+                    throw FramingError(description: "malformed header name")
+                }
+                for byte in value where byte < 32 && byte != 9 || byte == 127 {
+                    throw FramingError(description: "control character in a header value")
+                }
+            }
+
             let kind: Kind
             switch HeaderName.classify(UnsafeRawBufferPointer(rebasing: bytes[name])) {
             case .connection:
                 kind = .connection
                 readConnectionTokens(value)
             case .hopByHop: kind = .hopByHop
-            case .upgrade: kind = .upgrade
+            case .upgrade:
+                kind = .upgrade
+                hasUpgradeHeader = true
+            case .host where isRequest:
+                guard host == nil else { throw FramingError(description: "more than one Host header") }
+                kind = .host
+                host = valueStart..<valueEnd
+            case .forwardedFor where isRequest: kind = .forwardedFor
+            case .forwardedProto where isRequest, .forwardedPort where isRequest: kind = .forwardedOwn
+            case .requestID where isRequest: kind = .requestID
             case .transferEncoding:
                 kind = .transferEncoding
                 transferEncoding = TransferCoding(isChunked: Self.lastCodingIsChunked(value))
@@ -101,7 +131,7 @@ struct HeadLines {
                 contentLength = length
             default: kind = .named
             }
-            lines.append(Line(range: start..<end, name: name, kind: kind))
+            lines.append(Line(range: start..<end, name: name, value: valueStart..<valueEnd, kind: kind))
             start = end + 2
         }
     }
@@ -122,7 +152,9 @@ struct HeadLines {
                 connectionClose = true
             } else if HeaderName.matches(token, "keep-alive") {
                 connectionKeepAlive = true
-            } else if !HeaderName.matches(token, "upgrade") {
+            } else if HeaderName.matches(token, "upgrade") {
+                connectionUpgrade = true
+            } else {
                 connectionTokens.append(token.map { $0 | 0x20 })
             }
             start = end + 1
@@ -130,13 +162,32 @@ struct HeadLines {
     }
 
     /// Index of the CR of the CRLF ending the line that starts at `from`, if there is one.
-    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+    static func lineEnd(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         var index = from
         while index + 1 < bytes.count {
             if bytes[index] == UInt8(ascii: "\r") && bytes[index + 1] == UInt8(ascii: "\n") { return index }
             index += 1
         }
         return nil
+    }
+
+    /// RFC 9110 `token`: what a method or a header name is made of.
+    static func isToken(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                continue
+            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+                UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     private static func startsWithHTTP1(_ bytes: UnsafeRawBufferPointer) -> Bool {

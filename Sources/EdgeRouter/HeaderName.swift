@@ -1,7 +1,7 @@
 /// The header names the router looks at, recognised without allocating (ASCII case-insensitive).
 enum HeaderName {
     case connection, hopByHop, upgrade, contentLength, transferEncoding
-    case forwardedFor, forwardedProto, forwardedPort, requestID
+    case host, forwardedFor, forwardedProto, forwardedPort, requestID
     case other
 
     static func classify(_ name: String) -> HeaderName {
@@ -12,6 +12,7 @@ enum HeaderName {
     static func classify(_ bytes: UnsafeRawBufferPointer) -> HeaderName {
         switch bytes.count {
         case 2: return matches(bytes, "te") ? .hopByHop : .other
+        case 4: return matches(bytes, "host") ? .host : .other
         case 7:
             if matches(bytes, "upgrade") { return .upgrade }
             return matches(bytes, "trailer") ? .hopByHop : .other

@@ -12,7 +12,6 @@ final class LoopContext {
     var requestIDs = RequestIDGenerator()
     var metrics = LoopMetrics()
     private(set) var inFlightByBackend: [Backend: Int] = [:]
-    private(set) var inFlightByApp: [String: Int] = [:]
     private var cursors: [String: Int] = [:]
     /// Open client connections, closed by `stop()` even when the event loops live on.
     private var clientChannels: [ObjectIdentifier: any Channel] = [:]
@@ -70,7 +69,13 @@ final class LoopContext {
     func pickBackend(_ route: AppRoute, excluding excluded: [Backend]) -> Int? {
         let count = route.backends.count
         guard count > 0 else { return nil }
-        let start = cursors[route.app] ?? Int.random(in: 0..<count)
+        // One in-place access to the cursor: read here, advanced below.
+        return pick(route, excluding: excluded, cursor: &cursors[route.app, default: Int.random(in: 0..<count)])
+    }
+
+    private func pick(_ route: AppRoute, excluding excluded: [Backend], cursor: inout Int) -> Int? {
+        let count = route.backends.count
+        let start = cursor
         var chosen: Int?
         var fewest = Int.max
         for step in 0..<count {
@@ -90,12 +95,12 @@ final class LoopContext {
             }
             break
         }
-        if let chosen { cursors[route.app] = (chosen + 1) % count }
+        if let chosen { cursor = (chosen + 1) % count }
         return chosen
     }
 
     func requestStarted(app: String, backend: Backend) {
-        inFlightByApp[app, default: 0] += 1
+        metrics.started(app: app)
         inFlightByBackend[backend, default: 0] += 1
     }
 
@@ -104,8 +109,9 @@ final class LoopContext {
         inFlightByBackend[new, default: 0] += 1
     }
 
-    func requestFinished(app: String, backend: Backend) {
-        decrement(&inFlightByApp, app)
+    /// The request is over; `status` is what the client got, nil when no response was sent.
+    func requestFinished(app: String, backend: Backend, status: Int?, nanoseconds: Int64) {
+        metrics.finished(app: app, status: status, nanoseconds: nanoseconds)
         decrement(&inFlightByBackend, backend)
     }
 
@@ -113,8 +119,13 @@ final class LoopContext {
         backends.reduce(0) { $0 + (inFlightByBackend[$1] ?? 0) }
     }
 
+    /// One hash lookup: the entry is changed or removed through its index.
     private func decrement<Key: Hashable>(_ counts: inout [Key: Int], _ key: Key) {
-        guard let count = counts[key] else { return }
-        counts[key] = count > 1 ? count - 1 : nil
+        guard let index = counts.index(forKey: key) else { return }
+        if counts.values[index] > 1 {
+            counts.values[index] -= 1
+        } else {
+            counts.remove(at: index)
+        }
     }
 }

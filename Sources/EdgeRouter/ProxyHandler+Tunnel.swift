@@ -25,9 +25,11 @@ extension ProxyHandler {
         let app = exchange.route.app
         let backend = exchange.backend
         clientChannel.closeFuture.assumeIsolated().whenComplete { _ in
-            loop.requestFinished(app: app, backend: backend)
+            loop.requestFinished(app: app, backend: backend, status: nil, nanoseconds: 0)
         }
 
+        // What the client sent past its upgrade request belongs to the new protocol: the backend gets it first.
+        if let held = framer.takeUpgradeBytes(), held.readableBytes > 0 { upstream.write(held) }
         TunnelHandler.replaceHTTP(client: context, upstream: upstreamContext)
     }
 }

@@ -3,24 +3,29 @@ import NIOHTTP1
 
 /// The upstream side of an exchange: what `UpstreamConnection` reports about the backend's response.
 extension ProxyHandler {
+    /// The backend sent bytes (read at `now`): the upstream timeout counts from here.
+    func upstreamBytesArrived(from connection: UpstreamConnection, at now: NIODeadline) {
+        guard let exchange, exchange.upstream === connection else { return }
+        exchange.lastUpstreamActivity = now
+    }
+
     func upstreamResponseHead(_ head: ResponseFramer.Head, from connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection, let context else { return }
-        exchange.lastUpstreamActivity = .now()
         if head.isInformational {
             // 100 Continue and friends: HTTP/1.0 clients do not expect them.
-            if exchange.clientVersion.minor >= 1 { context.write(wrapOutboundOut(.byteBuffer(head.bytes)), promise: nil) }
+            if exchange.clientMinorVersion >= 1 { context.write(wrapOutboundOut(.byteBuffer(head.bytes)), promise: nil) }
             return
         }
         exchange.upgradeAccepted = head.status == 101
         exchange.upstreamKeepAlive = head.upstreamKeepAlive
-        closeAfterResponse = !head.clientKeepAlive
+        // A refused upgrade: what the client sent after its request was not meant to be read as HTTP.
+        closeAfterResponse = !head.clientKeepAlive || (exchange.isUpgrade && head.status != 101)
         exchange.responseStatus = HTTPResponseStatus(statusCode: head.status)
         unwrittenHead = head.bytes
     }
 
     func upstreamResponseBody(_ body: ByteBuffer, from connection: UpstreamConnection) {
-        guard let exchange, exchange.upstream === connection, let context else { return }
-        exchange.lastUpstreamActivity = .now()
+        guard exchange?.upstream === connection, let context else { return }
         if var head = unwrittenHead {
             unwrittenHead = nil
             if body.readableBytes <= Self.coalescedBodyLimit {
@@ -50,12 +55,12 @@ extension ProxyHandler {
         context.flush()
     }
 
-    func upstreamResponseEnd(from connection: UpstreamConnection) {
+    func upstreamResponseEnd(from connection: UpstreamConnection, at now: NIODeadline) {
         guard let exchange, exchange.upstream === connection, let context else { return }
         writeUnwrittenHead(context)
         let close = closeAfterResponse
         closeAfterResponse = false
-        finish(exchange, upstreamReusable: exchange.upstreamKeepAlive && exchange.requestEnded)
+        finish(exchange, upstreamReusable: exchange.upstreamKeepAlive && exchange.requestEnded, at: now)
         if close {
             closeAfterFlush(context)
         } else {
@@ -79,7 +84,7 @@ extension ProxyHandler {
             if exchange.isReplayable {
                 // A pooled connection the backend had already closed: send the request again on a new one.
                 exchange.retriedOnFreshConnection = true
-                if exchange.requestEnded { exchange.pendingParts = [.end(nil)] }
+                if exchange.requestEnded { exchange.pendingParts = [.end] }
                 dispatch(exchange)
                 return
             }

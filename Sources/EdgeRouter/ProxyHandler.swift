@@ -10,10 +10,11 @@ import NIOHTTP1
 /// Backpressure goes both ways: the client is not read while the backend cannot take more, and the
 /// backend is not read while the client cannot.
 ///
-/// Responses are written as raw bytes (see ``ResponseFramer``): there is no response encoder in
-/// the client pipeline, and the router's own error pages are written out by hand.
+/// Requests are read as raw bytes too (see ``RequestFramer``): this is the only handler of the
+/// client pipeline. Responses are written as raw bytes (see ``ResponseFramer``), and the router's
+/// own error pages are written out by hand.
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
@@ -30,10 +31,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// small response goes out as one buffer (one pipeline write, one iovec).
     var unwrittenHead: ByteBuffer?
     /// Parts of pipelined requests, waiting for the current response to finish.
-    var queued = CircularBuffer<HTTPServerRequestPart>()
+    var queued = CircularBuffer<RequestFramer.Event>()
+    let framer = RequestFramer()
     /// One upstream-timeout timer per client connection, armed when a request goes out and re-armed
     /// only when it fires: keep-alive connections pay for it once per timeout period, not per request.
     var timer: Scheduled<Void>?
+    /// The last `Host` header on this connection and its route, valid for one routing-table generation:
+    /// a keep-alive client sends the same host every time, so it is normalised and looked up once.
+    private var cachedHost = ""
+    private var cachedRoute: AppRoute?
+    private var cachedGeneration: UInt64 = .max
     /// What `X-Forwarded-*` say about this client connection.
     private lazy var forwarding = UpstreamRequestWriter.Forwarding(
         clientAddress: context?.channel.remoteAddress?.ipAddress ?? "unknown",
@@ -45,12 +52,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.loop = loop
     }
 
-    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+    /// Kept from writability events (asked on every upstream read), not asked of the channel each time.
+    private(set) var clientIsWritable = true
+    private(set) var allocator = ByteBufferAllocator()
 
     // MARK: Client side
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
+        clientIsWritable = context.channel.isWritable
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -61,15 +72,26 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var isBusy: Bool { exchange?.requestEnded ?? false }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if isBusy || !queued.isEmpty {
-            queued.append(part)
-        } else {
-            handle(part, context: context)
+        do {
+            try framer.feed(unwrapInboundIn(data)) { part in
+                if isBusy || !queued.isEmpty {
+                    queued.append(part)
+                } else {
+                    handle(part, context: context)
+                }
+            }
+        } catch {
+            // Not HTTP/1: a 400 when nothing else is being answered on this connection, then close.
+            if exchange == nil && queued.isEmpty {
+                discardingRequestBody = false
+                writeErrorPage(.badRequest, minorVersion: 1, keepAlive: false, isHead: false)
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 
-    func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    func handle(_ part: RequestFramer.Event, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
             begin(head, context: context)
@@ -82,7 +104,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 exchange.pendingParts.append(part)
             }
-        case .end(let trailers):
+        case .end:
             if discardingRequestBody {
                 discardingRequestBody = false
                 return
@@ -90,7 +112,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard let exchange else { return }
             exchange.requestEnded = true
             if let upstream = exchange.upstream {
-                sendEnd(trailers: trailers, of: exchange, to: upstream)
                 upstream.flush()
                 upstreamNeedsFlush = false
             } else {
@@ -119,23 +140,18 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // An unparseable request gets a 400 when nothing else is being answered on this connection.
-        if error is HTTPParserError, exchange == nil {
-            discardingRequestBody = false
-            writeErrorPage(.badRequest, version: .http1_1, keepAlive: false, isHead: false)
-        } else {
-            context.close(promise: nil)
-        }
+        context.close(promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { exchange?.upstream?.resumeReading() }
+        clientIsWritable = context.channel.isWritable
+        if clientIsWritable { exchange?.upstream?.resumeReading() }
         context.fireChannelWritabilityChanged()
     }
 
     func read(context: ChannelHandlerContext) {
         let waitingForBackend = exchange.map { !$0.requestEnded && !($0.upstream?.isWritable ?? false) } ?? false
-        if waitingForBackend || queued.count >= Self.maxQueuedParts {
+        if waitingForBackend || queued.count >= Self.maxQueuedParts || framer.heldBytes > Self.maxHeldUpgradeBytes {
             clientReadPending = true
         } else {
             context.read()
@@ -144,6 +160,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Pipelined parts held before the client is no longer read.
     private static let maxQueuedParts = 16
+    /// Bytes a client may send past an upgrade request before the backend has answered it.
+    private static let maxHeldUpgradeBytes = 64 * 1024
 
     /// Handles queued pipelined parts until one starts an exchange that must finish first.
     func drainQueue() {
@@ -167,12 +185,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Routing
 
-    func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    func begin(_ head: RequestHead, context: ChannelHandlerContext) {
         let started = NIODeadline.now()
-        let host = head.headers.first(name: "host") ?? ""
-        guard let route = loop.table.route(forHostHeader: host) else {
+        if loop.table.generation != cachedGeneration || !head.hostEquals(cachedHost) {
+            cachedHost = head.host
+            cachedRoute = loop.table.route(forHostHeader: cachedHost)
+            cachedGeneration = loop.table.generation
+        }
+        guard let route = cachedRoute else {
             loop.metrics.recordUnrouted()
-            respond(with: .unknownHost(host), to: head)
+            respond(with: .unknownHost(cachedHost), to: head)
             return
         }
         guard let index = loop.pickBackend(route, excluding: []) else {
@@ -181,35 +203,33 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
 
-        let isUpgrade = UpstreamRequestWriter.isUpgradeRequest(head)
         let upstreamHead = UpstreamRequestWriter.head(
             head,
             forwarding: forwarding,
-            isUpgrade: isUpgrade,
-            allocator: context.channel.allocator,
-            makeRequestID: { loop.requestIDs.next() }
+            allocator: allocator,
+            requestIDs: &loop.requestIDs
         )
         let exchange = Exchange(
             route: route,
             backendIndex: index,
             head: head,
             upstreamHead: upstreamHead,
-            isUpgrade: isUpgrade,
             started: started
         )
         self.exchange = exchange
         loop.requestStarted(app: route.app, backend: exchange.backend)
-        dispatch(exchange)
+        dispatch(exchange, at: started)
     }
 
     /// Sends the exchange to its current backend, on a pooled connection when one is idle.
-    func dispatch(_ exchange: Exchange) {
+    /// `now` saves a clock read when the caller has just read the clock.
+    func dispatch(_ exchange: Exchange, at now: NIODeadline = .now()) {
         // An upgraded connection never returns to the pool, so it does not take a pooled one either.
         if !exchange.isUpgrade && !exchange.retriedOnFreshConnection,
             let connection = loop.pool.takeIdle(exchange.backend)
         {
             exchange.connectionWasReused = true
-            attach(connection, to: exchange)
+            attach(connection, to: exchange, at: now)
             return
         }
         exchange.connectionWasReused = false
@@ -249,47 +269,32 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         fail(exchange, with: .badGateway(app: exchange.route.app, cause: cause))
     }
 
-    func attach(_ connection: UpstreamConnection, to exchange: Exchange) {
+    func attach(_ connection: UpstreamConnection, to exchange: Exchange, at now: NIODeadline = .now()) {
         exchange.upstream = connection
         connection.proxy = self
         connection.expect(
             ResponseFramer.Expectation(
-                isHead: exchange.method == .HEAD,
+                isHead: exchange.method == .head,
                 isUpgrade: exchange.isUpgrade,
-                clientMinorVersion: exchange.clientVersion.minor,
+                clientMinorVersion: exchange.clientMinorVersion,
                 clientKeepAlive: exchange.clientKeepAlive
             )
         )
         connection.write(exchange.upstreamHead)
-        for part in exchange.pendingParts {
-            switch part {
-            case .body(let body): send(body: body, of: exchange, to: connection)
-            case .end(let trailers): sendEnd(trailers: trailers, of: exchange, to: connection)
-            case .head: continue
-            }
+        for case .body(let body) in exchange.pendingParts {
+            send(body: body, of: exchange, to: connection)
         }
         exchange.pendingParts.removeAll()
         connection.flush()
-        exchange.lastUpstreamActivity = .now()
+        exchange.lastUpstreamActivity = now
         if timer == nil { armTimer(after: loop.configuration.upstreamTimeout) }
         if connection.isWritable { resumeClientReads() }
     }
 
+    /// Body bytes as the client framed them (a chunked body keeps its chunks: the backend reads HTTP/1.1).
     func send(body: ByteBuffer, of exchange: Exchange, to connection: UpstreamConnection) {
         exchange.bodyForwarded = true
-        guard exchange.chunkedBody else {
-            connection.write(body)
-            return
-        }
-        guard body.readableBytes > 0, let context else { return }
-        connection.write(UpstreamRequestWriter.chunkPrefix(size: body.readableBytes, allocator: context.channel.allocator))
         connection.write(body)
-        connection.write(UpstreamRequestWriter.chunkSuffix)
-    }
-
-    func sendEnd(trailers: HTTPHeaders?, of exchange: Exchange, to connection: UpstreamConnection) {
-        guard exchange.chunkedBody, let context else { return }
-        connection.write(UpstreamRequestWriter.lastChunk(trailers: trailers, allocator: context.channel.allocator))
     }
 
     // MARK: Timeout
@@ -323,22 +328,24 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Ending an exchange
 
     /// Ends the exchange's accounting and hands its upstream connection back (or closes it).
-    func finish(_ exchange: Exchange, upstreamReusable: Bool) {
+    /// `now` is when the response ended (the time of the backend read that ended it, if any).
+    func finish(_ exchange: Exchange, upstreamReusable: Bool, at now: NIODeadline = .now()) {
         self.exchange = nil
         unwrittenHead = nil
         if let upstream = exchange.upstream {
             exchange.upstream = nil
             if upstreamReusable && loop.table.allBackends.contains(upstream.backend) {
-                loop.pool.park(upstream)
+                loop.pool.park(upstream, at: now)
             } else {
                 upstream.close()
             }
         }
-        loop.requestFinished(app: exchange.route.app, backend: exchange.backend)
-        if let status = exchange.responseStatus {
-            let elapsed = (NIODeadline.now() - exchange.started).nanoseconds
-            loop.metrics.record(app: exchange.route.app, status: Int(status.code), nanoseconds: elapsed)
-        }
+        loop.requestFinished(
+            app: exchange.route.app,
+            backend: exchange.backend,
+            status: exchange.responseStatus.map { Int($0.code) },
+            nanoseconds: (now - exchange.started).nanoseconds
+        )
         if !exchange.requestEnded { discardingRequestBody = true }
         if queued.isEmpty {
             resumeClientReads()
@@ -354,23 +361,25 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         finish(exchange, upstreamReusable: false)
         writeErrorPage(
             page,
-            version: exchange.clientVersion,
-            keepAlive: exchange.clientKeepAlive,
-            isHead: exchange.method == .HEAD
+            minorVersion: exchange.clientMinorVersion,
+            keepAlive: exchange.clientKeepAlive && !exchange.isUpgrade,
+            isHead: exchange.method == .head
         )
     }
 
     /// Answers a request that never became an exchange.
-    func respond(with page: ErrorPage, to head: HTTPRequestHead) {
+    func respond(with page: ErrorPage, to head: RequestHead) {
         discardingRequestBody = true
-        writeErrorPage(page, version: head.version, keepAlive: head.isKeepAlive, isHead: head.method == .HEAD)
+        // An upgrade request that got no tunnel leaves bytes nobody can read as HTTP: close after.
+        let keepAlive = head.keepAlive && !head.isUpgrade
+        writeErrorPage(page, minorVersion: head.minorVersion, keepAlive: keepAlive, isHead: head.method == .head)
     }
 
-    func writeErrorPage(_ page: ErrorPage, version: HTTPVersion, keepAlive: Bool, isHead: Bool) {
+    func writeErrorPage(_ page: ErrorPage, minorVersion: Int, keepAlive: Bool, isHead: Bool) {
         guard let context else { return }
         let bytes = page.response(
-            allocator: context.channel.allocator,
-            minorVersion: version.minor,
+            allocator: allocator,
+            minorVersion: minorVersion,
             keepAlive: keepAlive,
             includeBody: !isHead
         )

@@ -43,19 +43,12 @@ final class ResponseFramer {
         var description: String
     }
 
-    private enum ChunkState {
-        case size(value: Int, digits: Int, inExtension: Bool, sawCR: Bool)
-        case data(remaining: Int)
-        case dataEnd(sawCR: Bool)
-        case trailer(lineLength: Int, sawCR: Bool)
-    }
-
     private enum State {
         case idle
         case head
         case fixed(remaining: Int)
         /// `raw`: forward the chunked framing as is (HTTP/1.1 client); otherwise forward only data (HTTP/1.0).
-        case chunked(ChunkState, raw: Bool)
+        case chunked(ChunkedBodyScanner, raw: Bool)
         case untilClose
         case tunnel
     }
@@ -137,10 +130,13 @@ final class ResponseFramer {
                 } else {
                     state = .fixed(remaining: remaining - count)
                 }
-            case .chunked(let chunk, let raw):
-                if try consumeChunked(&buffer, chunk, raw: raw, emit: emit) {
+            case .chunked(var scanner, let raw):
+                let finished = try scanner.consume(&buffer, raw: raw) { emit(.body($0)) }
+                if finished {
                     state = .idle
                     emit(.end)
+                } else {
+                    state = .chunked(scanner, raw: raw)
                 }
             case .untilClose:
                 emit(.body(buffer.readSlice(length: buffer.readableBytes)!))
@@ -156,89 +152,6 @@ final class ResponseFramer {
             return true
         }
         return false
-    }
-
-    // MARK: Chunked bodies
-
-    /// Walks the chunked framing in `buffer`; returns true at the end of the last chunk's trailers.
-    private func consumeChunked(
-        _ buffer: inout ByteBuffer,
-        _ initial: ChunkState,
-        raw: Bool,
-        emit: (Event) -> Void
-    ) throws(FramingError) -> Bool {
-        var chunk = initial
-        let start = buffer.readerIndex
-        let end = buffer.writerIndex
-        var index = start
-        var finished = false
-        while index < end && !finished {
-            if case .data(let remaining) = chunk {
-                let count = min(remaining, end - index)
-                if !raw { emit(.body(buffer.getSlice(at: index, length: count)!)) }
-                index += count
-                chunk = count == remaining ? .dataEnd(sawCR: false) : .data(remaining: remaining - count)
-                continue
-            }
-            let byte = buffer.getInteger(at: index, as: UInt8.self)!
-            index += 1
-            switch chunk {
-            case .data:
-                break
-            case .dataEnd(let sawCR):
-                if !sawCR && byte == UInt8(ascii: "\r") {
-                    chunk = .dataEnd(sawCR: true)
-                } else if sawCR && byte == UInt8(ascii: "\n") {
-                    chunk = .size(value: 0, digits: 0, inExtension: false, sawCR: false)
-                } else {
-                    throw FramingError(description: "a chunk is not followed by CRLF")
-                }
-            case .size(let value, let digits, let inExtension, let sawCR):
-                if byte == UInt8(ascii: "\n") {
-                    guard sawCR, digits > 0 else { throw FramingError(description: "malformed chunk size line") }
-                    chunk = value == 0 ? .trailer(lineLength: 0, sawCR: false) : .data(remaining: value)
-                } else if sawCR {
-                    throw FramingError(description: "malformed chunk size line")
-                } else if byte == UInt8(ascii: "\r") {
-                    chunk = .size(value: value, digits: digits, inExtension: inExtension, sawCR: true)
-                } else if inExtension {
-                    continue
-                } else if let digit = Self.hexValue(byte) {
-                    guard digits < 15 else { throw FramingError(description: "chunk size too large") }
-                    chunk = .size(value: value * 16 + digit, digits: digits + 1, inExtension: false, sawCR: false)
-                } else if byte == UInt8(ascii: ";") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                    chunk = .size(value: value, digits: digits, inExtension: true, sawCR: false)
-                } else {
-                    throw FramingError(description: "malformed chunk size line")
-                }
-            case .trailer(let lineLength, let sawCR):
-                if byte == UInt8(ascii: "\n") {
-                    guard sawCR else { throw FramingError(description: "malformed trailer") }
-                    if lineLength == 0 {
-                        finished = true
-                    } else {
-                        chunk = .trailer(lineLength: 0, sawCR: false)
-                    }
-                } else if byte == UInt8(ascii: "\r") {
-                    chunk = .trailer(lineLength: lineLength, sawCR: true)
-                } else {
-                    chunk = .trailer(lineLength: lineLength + 1, sawCR: false)
-                }
-            }
-        }
-        if raw && index > start { emit(.body(buffer.getSlice(at: start, length: index - start)!)) }
-        buffer.moveReaderIndex(to: index)
-        if !finished { state = .chunked(chunk, raw: raw) }
-        return finished
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 
     // MARK: Heads
@@ -293,9 +206,9 @@ final class ResponseFramer {
         } else if let coding = parsed.transferEncoding {
             if coding.isChunked {
                 if expectation.clientMinorVersion >= 1 {
-                    state = .chunked(.size(value: 0, digits: 0, inExtension: false, sawCR: false), raw: true)
+                    state = .chunked(ChunkedBodyScanner(), raw: true)
                 } else {
-                    state = .chunked(.size(value: 0, digits: 0, inExtension: false, sawCR: false), raw: false)
+                    state = .chunked(ChunkedBodyScanner(), raw: false)
                     dropTransferEncoding = true
                     clientKeepAlive = false
                 }

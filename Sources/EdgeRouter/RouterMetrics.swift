@@ -16,7 +16,16 @@ public enum StatusClass: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    var index: Int { Self.allCases.firstIndex(of: self)! }
+    /// Position in `allCases`, without building that array on every request.
+    var index: Int {
+        switch self {
+        case .informational: 0
+        case .success: 1
+        case .redirection: 2
+        case .clientError: 3
+        case .serverError: 4
+        }
+    }
 
     public static func < (lhs: StatusClass, rhs: StatusClass) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -158,31 +167,59 @@ public struct RouterMetricsSnapshot: Sendable, Equatable {
 
 /// The counters of one event loop: plain stored properties, touched only on that loop, so the hot
 /// path takes no lock and shares no cache line with another core.
+///
+/// Everything known about an app sits in one entry, so a request costs one hash lookup when it
+/// starts and one when it ends.
 struct LoopMetrics {
-    private var statusCounts: [String: [UInt64]] = [:]
-    private var latencies: [String: LatencyHistogram] = [:]
+    struct AppTally {
+        var statusCounts: [UInt64] = [0, 0, 0, 0, 0]
+        var latency = LatencyHistogram()
+        var inFlight = 0
+    }
+
+    private var apps: [String: AppTally] = [:]
     private(set) var unrouted: UInt64 = 0
 
+    mutating func started(app: String) {
+        apps[app, default: AppTally()].inFlight += 1
+    }
+
+    /// A request (or tunnel) of `app` is over; `status` is nil when no response was sent.
+    mutating func finished(app: String, status: Int?, nanoseconds: Int64) {
+        Self.finish(&apps[app, default: AppTally()], status: status, nanoseconds: nanoseconds)
+    }
+
+    /// A response not counted in flight (the router's 503 for an app without backends, a 101).
     mutating func record(app: String, status: Int, nanoseconds: Int64) {
-        let index = StatusClass(code: status).index
-        statusCounts[app, default: [0, 0, 0, 0, 0]][index] += 1
-        latencies[app, default: LatencyHistogram()].observe(nanoseconds: nanoseconds)
+        Self.count(&apps[app, default: AppTally()], status: status, nanoseconds: nanoseconds)
     }
 
     mutating func recordUnrouted() { unrouted += 1 }
 
-    func snapshot(inFlightByApp: [String: Int]) -> RouterMetricsSnapshot {
+    func inFlight(app: String) -> Int { apps[app]?.inFlight ?? 0 }
+
+    var totalInFlight: Int { apps.values.reduce(0) { $0 + $1.inFlight } }
+
+    private static func finish(_ tally: inout AppTally, status: Int?, nanoseconds: Int64) {
+        if tally.inFlight > 0 { tally.inFlight -= 1 }
+        if let status { count(&tally, status: status, nanoseconds: nanoseconds) }
+    }
+
+    private static func count(_ tally: inout AppTally, status: Int, nanoseconds: Int64) {
+        tally.statusCounts[StatusClass(code: status).index] += 1
+        tally.latency.observe(nanoseconds: nanoseconds)
+    }
+
+    func snapshot() -> RouterMetricsSnapshot {
         var snapshot = RouterMetricsSnapshot()
         snapshot.unroutedRequests = unrouted
-        for app in Set(statusCounts.keys).union(inFlightByApp.keys) {
+        for (app, tally) in apps {
             var metrics = AppMetrics()
-            if let counts = statusCounts[app] {
-                for statusClass in StatusClass.allCases where counts[statusClass.index] > 0 {
-                    metrics.requests[statusClass] = counts[statusClass.index]
-                }
+            for statusClass in StatusClass.allCases where tally.statusCounts[statusClass.index] > 0 {
+                metrics.requests[statusClass] = tally.statusCounts[statusClass.index]
             }
-            metrics.latency = latencies[app] ?? LatencyHistogram()
-            metrics.inFlight = inFlightByApp[app] ?? 0
+            metrics.latency = tally.latency
+            metrics.inFlight = tally.inFlight
             snapshot.apps[app] = metrics
         }
         return snapshot

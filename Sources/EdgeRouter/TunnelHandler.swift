@@ -20,7 +20,7 @@ final class TunnelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Turns a client connection and its backend connection into a tunnel after a 101: the HTTP
     /// handlers leave both pipelines (`client` and `upstream` are the contexts of the last ones) and a
     /// matched pair of tunnel handlers takes their place. Bytes the client sent past its request
-    /// reach the backend when the request decoder leaves.
+    /// were written to the backend already (the proxy held them).
     static func replaceHTTP(client: ChannelHandlerContext, upstream: ChannelHandlerContext) {
         let clientChannel = client.channel
         let upstreamChannel = upstream.channel
@@ -32,10 +32,6 @@ final class TunnelHandler: ChannelDuplexHandler, RemovableChannelHandler {
             try upstreamPipeline.addHandler(upstreamSide)
             upstreamPipeline.removeHandler(context: upstream, promise: nil)
             clientPipeline.removeHandler(context: client, promise: nil)
-            try clientPipeline.removeHandler(
-                clientPipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self),
-                promise: nil
-            )
         } catch {
             clientChannel.close(promise: nil)
             upstreamChannel.close(promise: nil)

@@ -27,8 +27,11 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
         self.backend = backend
     }
 
-    var isActive: Bool { context?.channel.isActive ?? false }
-    var isWritable: Bool { context?.channel.isWritable ?? false }
+    /// Kept from the channel's events rather than asked of the channel: the pool checks it on every
+    /// take and park, and each question to the channel is a pipeline hop, a lock-free load and a retain.
+    private(set) var isActive = false
+    private(set) var isWritable = true
+    private var allocator = ByteBufferAllocator()
 
     /// Says what the next response answers; call before sending its request.
     func expect(_ expectation: ResponseFramer.Expectation) {
@@ -45,6 +48,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func close() {
         proxy = nil
+        isActive = false
         context?.close(promise: nil)
     }
 
@@ -58,6 +62,14 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
+        isActive = context.channel.isActive
+        isWritable = context.channel.isWritable
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        isActive = true
+        context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -70,13 +82,16 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
+        // One clock read per backend read: it dates the upstream activity and the response's end.
+        let now = NIODeadline.now()
+        proxy?.upstreamBytesArrived(from: self, at: now)
         do {
-            try framer.feed(unwrapInboundIn(data), allocator: context.channel.allocator) { event in
+            try framer.feed(unwrapInboundIn(data), allocator: allocator) { event in
                 // `proxy` lets go of this connection at the end of a response; later events are dropped.
                 switch event {
                 case .head(let head): self.proxy?.upstreamResponseHead(head, from: self)
                 case .body(let body): self.proxy?.upstreamResponseBody(body, from: self)
-                case .end: self.proxy?.upstreamResponseEnd(from: self)
+                case .end: self.proxy?.upstreamResponseEnd(from: self, at: now)
                 case .switched(let leftover): self.proxy?.upstreamSwitchedProtocols(leftover: leftover, from: self)
                 }
             }
@@ -91,11 +106,12 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
         let proxy = self.proxy
         self.proxy = nil
         if framer.feedEOF() {
             // A body delimited by the end of the connection is complete now.
-            proxy?.upstreamResponseEnd(from: self)
+            proxy?.upstreamResponseEnd(from: self, at: .now())
         }
         proxy?.upstreamClosed(self)
         context.fireChannelInactive()
@@ -107,7 +123,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { proxy?.upstreamBecameWritable() }
+        isWritable = context.channel.isWritable
+        if isWritable { proxy?.upstreamBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 

@@ -50,13 +50,11 @@ final class UpstreamPool {
     }
 
     /// Takes back a connection whose exchange finished cleanly; closes it when the pool is full.
-    func park(_ connection: UpstreamConnection) {
+    func park(_ connection: UpstreamConnection, at now: NIODeadline = .now()) {
         connection.proxy = nil
         guard connection.isActive else { return }
-        connection.idleSince = .now()
-        if idle[connection.backend, default: []].count < maxIdlePerBackend {
-            idle[connection.backend, default: []].append(connection)
-        } else {
+        connection.idleSince = now
+        if !idle[connection.backend, default: []].append(connection, ifCountBelow: maxIdlePerBackend) {
             connection.close()
         }
     }
@@ -84,5 +82,14 @@ final class UpstreamPool {
     func closeAll() {
         for connections in idle.values { connections.forEach { $0.close() } }
         idle.removeAll()
+    }
+}
+
+extension Array {
+    /// Appends when there is room; one in-place access where a count check and an append would be two.
+    fileprivate mutating func append(_ element: Element, ifCountBelow limit: Int) -> Bool {
+        guard count < limit else { return false }
+        append(element)
+        return true
     }
 }

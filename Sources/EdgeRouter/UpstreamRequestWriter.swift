@@ -1,9 +1,8 @@
 import NIOCore
-import NIOHTTP1
 
-/// Writes the request a backend receives as bytes, straight from the client's decoded head: one
-/// pass over the headers drops hop-by-hop ones and any `X-Forwarded-*` the client sent, then the
-/// router's own are appended. Nothing is copied into a new `HTTPHeaders` and no encoder runs.
+/// Writes the request head a backend receives, as bytes, straight from the client's: the request
+/// line and every header line are copied as they arrived, except hop-by-hop ones and any
+/// `X-Forwarded-Proto/Port` the client sent; then the router's own headers are appended.
 enum UpstreamRequestWriter {
     /// What the router adds to every request.
     struct Forwarding {
@@ -12,61 +11,54 @@ enum UpstreamRequestWriter {
         var proto: String
     }
 
-    /// Whether the request asks to switch protocols (`Connection: upgrade` + `Upgrade: …`), e.g. WebSocket.
-    static func isUpgradeRequest(_ head: HTTPRequestHead) -> Bool {
-        guard head.headers.contains(name: "upgrade") else { return false }
-        return head.headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" }
-    }
-
     /// The head for the backend, always HTTP/1.1 on a persistent connection.
     static func head(
-        _ head: HTTPRequestHead,
+        _ request: RequestHead,
         forwarding: Forwarding,
-        isUpgrade: Bool,
         allocator: ByteBufferAllocator,
-        makeRequestID: () -> String
+        requestIDs: inout RequestIDGenerator
     ) -> ByteBuffer {
-        // Names listed in `Connection` are hop-by-hop too; rare, so only looked for when present.
-        var listed: [String] = []
-        if head.headers.contains(name: "connection") {
-            for token in head.headers[canonicalForm: "connection"] {
-                let name = token.lowercased()
-                if name != "close" && name != "keep-alive" && name != "upgrade" { listed.append(name) }
-            }
+        let source = request.bytes
+        let base = source.readerIndex
+        func slice(_ range: Range<Int>) -> ByteBuffer {
+            source.getSlice(at: base + range.lowerBound, length: range.count)!
         }
 
-        var buffer = allocator.buffer(capacity: 512)
-        buffer.writeString(head.method.rawValue)
-        buffer.writeStaticString(" ")
-        buffer.writeString(head.uri)
+        var buffer = allocator.buffer(capacity: source.readableBytes + 192)
+        buffer.writeImmutableBuffer(slice(request.methodAndTarget))
         buffer.writeStaticString(" HTTP/1.1\r\n")
 
-        var forwardedFor: String?
+        let fields = request.fields
+        var forwardedFor: [Range<Int>] = []
         var keptRequestID = false
-        for (name, value) in head.headers {
-            switch HeaderName.classify(name) {
-            case .connection, .hopByHop, .forwardedProto, .forwardedPort:
+        for line in fields.lines {
+            switch line.kind {
+            case .connection, .hopByHop, .forwardedOwn:
                 continue
-            case .upgrade where !isUpgrade:
+            case .upgrade where !request.isUpgrade:
                 continue
             case .forwardedFor:
-                forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value
+                // Appended to, below.
+                forwardedFor.append(line.value)
                 continue
             case .requestID:
-                guard !keptRequestID, RequestIDGenerator.isAcceptable(value) else { continue }
+                guard !keptRequestID, source.withUnsafeReadableBytes({
+                    RequestIDGenerator.isAcceptable(UnsafeRawBufferPointer(rebasing: $0[line.value]))
+                }) else { continue }
                 keptRequestID = true
             default:
-                if !listed.isEmpty && listed.contains(where: { $0 == name.lowercased() }) { continue }
+                // Names listed in `Connection` are hop-by-hop too; rare, so only looked for when present.
+                if !fields.connectionTokens.isEmpty && isListed(line.name, in: source, tokens: fields.connectionTokens) {
+                    continue
+                }
             }
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
+            buffer.writeImmutableBuffer(slice(line.range))
             buffer.writeStaticString("\r\n")
         }
 
         buffer.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor {
-            buffer.writeString(forwardedFor)
+        for range in forwardedFor where !range.isEmpty {
+            buffer.writeImmutableBuffer(slice(range))
             buffer.writeStaticString(", ")
         }
         buffer.writeString(forwarding.clientAddress)
@@ -77,41 +69,20 @@ enum UpstreamRequestWriter {
         buffer.writeStaticString("\r\n")
         if !keptRequestID {
             buffer.writeStaticString("x-request-id: ")
-            buffer.writeString(makeRequestID())
+            requestIDs.write(into: &buffer)
             buffer.writeStaticString("\r\n")
         }
-        if isUpgrade { buffer.writeStaticString("connection: upgrade\r\n") }
+        if request.isUpgrade { buffer.writeStaticString("connection: upgrade\r\n") }
         buffer.writeStaticString("\r\n")
         return buffer
     }
 
-    /// Whether the request body travels in chunks (then each part is framed again for the backend).
-    static func isChunked(_ head: HTTPRequestHead) -> Bool {
-        guard !head.headers.contains(name: "content-length") else { return false }
-        return head.headers[canonicalForm: "transfer-encoding"].last?.lowercased() == "chunked"
-    }
-
-    /// Frame for one body part of a chunked request: size line before, CRLF after.
-    static func chunkPrefix(size: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 18)
-        buffer.writeString(String(size, radix: 16))
-        buffer.writeStaticString("\r\n")
-        return buffer
-    }
-
-    static let chunkSuffix = ByteBuffer(string: "\r\n")
-
-    /// The last chunk, with the client's trailers if any.
-    static func lastChunk(trailers: HTTPHeaders?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 64)
-        buffer.writeStaticString("0\r\n")
-        for (name, value) in trailers ?? [:] {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
+    private static func isListed(_ name: Range<Int>, in source: ByteBuffer, tokens: [[UInt8]]) -> Bool {
+        source.withUnsafeReadableBytes { bytes in
+            let name = UnsafeRawBufferPointer(rebasing: bytes[name])
+            return tokens.contains { token in
+                token.count == name.count && zip(token, name).allSatisfy { $0 == $1 | 0x20 }
+            }
         }
-        buffer.writeStaticString("\r\n")
-        return buffer
     }
 }

@@ -83,6 +83,31 @@ struct RuntimeTests {
         #expect(await dyno.state == .stopped)
     }
 
+    @Test func aDynoThatHonoursSIGTERMStopsWithoutWaitingForTheGrace() async throws {
+        let root = RuntimeFixture.scratch("term")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let marker = root.appendingPathComponent("terminated").path
+        // The shell records the signal and exits; its child (sleep) gets the group's SIGTERM too.
+        let spec = DynoSpec(name: "web.1", processType: "web",
+                            command: "trap 'echo TERM > \(marker); exit 0' TERM; echo ready; sleep 600 & wait",
+                            environment: ["PATH": RuntimeFixture.path], workingDirectory: root.path, port: 0,
+                            logPath: root.appendingPathComponent("web.log").path, stopGrace: .seconds(10))
+        let log = AppLog(path: root.appendingPathComponent("app.log").path)
+        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
+        await dyno.start()
+        for _ in 0..<500 where !log.recent().contains(where: { $0.text == "ready" }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(log.recent().contains { $0.text == "ready" })
+        let started = ContinuousClock.now
+        await dyno.stop()
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(5), "a dyno that exits on SIGTERM is not kept waiting for the 10 s grace (\(took))")
+        #expect((try? String(contentsOfFile: marker, encoding: .utf8)) == "TERM\n", "SIGTERM came first and its handler ran")
+        #expect(await dyno.state == .stopped)
+        #expect(await dyno.restarts == 0, "a requested stop is not a crash to restart")
+    }
+
     /// The acceptance test: constant load through the router while deploys, failed deploys,
     /// scaling and a rollback happen back to back — no request may fail.
     @Test func deploysDropNoRequest() async throws {
@@ -151,8 +176,10 @@ struct RuntimeTests {
         // 5. Scale up, then down.
         #expect(await runtime.scale(["web": 4]) == .deployed(version: 2))
         #expect(await runtime.statuses().filter { $0.state == .up }.count == 4)
+        #expect(await serving().contains("from v2"))
         #expect(await runtime.scale(["web": 1]) == .deployed(version: 2))
         #expect(await runtime.statuses().count == 1)
+        #expect(await serving().contains("from v2"))
         steps.append("scaled 4 then 1")
 
         // 6. More good deploys, one with a slow boot, then a rollback (a new release from v2's spec).

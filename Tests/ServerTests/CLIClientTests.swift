@@ -111,6 +111,35 @@ struct CLIClientTests {
             let ps = try #require(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]])
             #expect(ps.map { $0["name"] as? String } == ["web.1"])
 
+            // `ps scale`: the formation through the API, the dynos restarted with it.
+            let scaled = try await slipway("ps", "scale", "--app", "shop-staging", "web=2", "--json")
+            #expect(scaled.status == 0, "\(scaled.stderr)")
+            let formation = try #require(try scaled.json() as? [[String: Any]], "\(scaled.stdout)")
+            #expect(formation.first { $0["type"] as? String == "web" }?["quantity"] as? Int == 2)
+            let scaledPs = try #require(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]])
+            #expect(scaledPs.compactMap { $0["name"] as? String }.sorted() == ["web.1", "web.2"])
+            let down = try await slipway("ps", "scale", "--app", "shop-staging", "web=1")
+            #expect(down.status == 0, "\(down.stderr)")
+            #expect(down.stdout.contains("Scaled shop-staging: web=1"), "\(down.stdout)")
+            #expect(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]] != nil)
+            // Bad input changes nothing: a non-number and a type given twice are refused by the client,
+            // a quantity past the service's limit by the service (422); all exit 2.
+            let refusals: [([String], String)] = [
+                (["web=two"], "whole number"), (["web"], "expected TYPE=N"), (["web=1", "web=2"], "given twice"),
+                (["web=-1"], "whole number"), (["web=101"], "quantity: expected 0 to 100"),
+            ]
+            for (bad, reason) in refusals {
+                let refused = try await SlipwayBinary.run(["ps", "scale", "--app", "shop-staging"] + bad + ["--server", server],
+                                                          environment: env)
+                #expect(refused.status == 2, "\(bad): \(refused.stderr)")
+                #expect(refused.stderr.contains(reason), "\(bad): \(refused.stderr)")
+            }
+            let unknownApp = try await slipway("ps", "scale", "--app", "nope", "web=1")
+            #expect(unknownApp.status == 2)
+            #expect(unknownApp.stderr.contains("not found"), "\(unknownApp.stderr)")
+            let stillOne = try #require(try await slipway("ps", "--app", "shop-staging", "--json").json() as? [[String: Any]])
+            #expect(stillOne.map { $0["name"] as? String } == ["web.1"])
+
             // `logs`: the dyno's output with its name; --json prints one object per line.
             var logged = ""
             for _ in 0..<50 where !logged.contains("web.1: listening on") {
@@ -155,6 +184,10 @@ struct CLIClientTests {
                                                  environment: ["SLIPWAY_TOKEN": "whatever"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("http://127.0.0.1:\(port)"))
+        let scale = try await SlipwayBinary.run(["ps", "scale", "--app", "shop", "web=2", "--server", "http://127.0.0.1:\(port)"],
+                                                environment: ["SLIPWAY_TOKEN": "whatever"])
+        #expect(scale.status == 3)
+        #expect(scale.stderr.contains("http://127.0.0.1:\(port)"), "\(scale.stderr)")
     }
 
     @Test func noTokenIsAUsageError() async throws {
