@@ -101,7 +101,11 @@ struct ShardedRunTests {
         #expect(result.status == .passed)
         #expect(result.files.count == 3)
         #expect(result.report.workers.count == 32)
-        #expect(result.report.workers.filter { $0.files == 0 }.count == 29)
+        #expect(result.report.workers.reduce(0) { $0 + $1.files } == 3)
+        // A planned split puts the three files on three workers; a queue lets a quick worker take a second
+        // file before a slow one starts, so on a loaded machine fewer may be busy.
+        let empty = result.report.workers.filter { $0.files == 0 }.count
+        if split == .queue { #expect((29...31).contains(empty)) } else { #expect(empty == 29) }
         #expect(fixture.runCounts().values.allSatisfy { $0 == 1 })
     }
 
