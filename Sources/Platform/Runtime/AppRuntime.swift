@@ -122,35 +122,14 @@ public actor AppRuntime {
 
     private func runReleasePhase(_ command: String, release: ReleaseSpec) async -> DeployOutcome {
         let outputFile = logDirectory.appendingPathComponent("release-v\(release.version).log").path
-        var environment = release.environment
-        environment["DYNO"] = "release.1"
-        do {
-            let group = try ProcessGroup(terminationGrace: .seconds(5))
-            let spec = ProcessSpec.shell(command, environment: environment, workingDirectory: release.build.directory,
-                                         outputPath: outputFile)
-            let limit = settings.releasePhaseTimeout
-            let termination: Termination? = try await withThrowingTaskGroup(of: Termination?.self) { tasks in
-                tasks.addTask { try await group.run(spec) }
-                tasks.addTask { try await Task.sleep(for: limit); return nil }
-                let first = try await tasks.next() ?? nil
-                tasks.cancelAll()
-                await group.terminate()
-                return first
-            }
-            for line in OutputTail.read(outputFile, lines: 200).split(separator: "\n") {
-                log.append(source: "release", text: String(line))
-            }
-            guard let termination else {
-                return .failed(reason: "release phase of v\(release.version) timed out after \(limit)", output: OutputTail.read(outputFile))
-            }
-            guard termination.succeeded else {
-                return .failed(reason: "release phase of v\(release.version) failed (\(termination)); v\(current?.version ?? 0) keeps serving",
-                               output: OutputTail.read(outputFile))
-            }
-            return .deployed(version: release.version)
-        } catch {
-            return .failed(reason: "cannot run the release phase: \(error)", output: "")
+        let task = OneOffTask(name: "release", command: command, directory: release.build.directory,
+                              environment: release.environment, timeout: settings.releasePhaseTimeout)
+        let outcome = await task.run(outputPath: outputFile, log: log)
+        guard outcome.succeeded else {
+            return .failed(reason: "release phase of v\(release.version): \(outcome.reason ?? "failed"); v\(current?.version ?? 0) keeps serving",
+                           output: outcome.output)
         }
+        return .deployed(version: release.version)
     }
 
     /// Starts every dyno of `release` and waits for the web dynos to be healthy; on any failure stops them all.
