@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -159,4 +162,27 @@ func freeLoopbackPort() throws -> Int {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
     }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Polls `check` every 100 ms until it is true (a thrown error counts as false) or `limit` passes.
+func eventually(within limit: Duration = .seconds(30), _ check: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if (try? await check()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
+
+/// Waits until `slipway serve` at `server` answers `/healthz`; records an issue and throws after 30 s.
+func waitUntilServing(_ server: String) async throws {
+    let url = try #require(URL(string: "\(server)/healthz"))
+    let ready = try await eventually {
+        let (_, response) = try await URLSession.shared.data(from: url)
+        return (response as? HTTPURLResponse)?.statusCode == 200
+    }
+    guard ready else {
+        Issue.record("serve did not answer /healthz within 30 s")
+        throw CancellationError()
+    }
 }

@@ -39,15 +39,15 @@ struct PullRequestCrashTests {
         // First instance: the review app deploys while the test run hangs in t9.sh.
         let first = StartedProcess()
         let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(120), started: first) }
-        #expect(try await poll { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
         #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
         #expect(try await SlipwayBinary.run(["pr", "sync"] + client).status == 0)
-        #expect(try await poll {
+        #expect(try await eventually {
             let status = try await SlipwayBinary.run(["pr", "status", "1", "--json"] + client).json() as? [String: Any]
             let run = (status?["test_runs"] as? [[String: Any]])?.first
             return run?["state"] as? String == "running" && (status?["review_app"] as? [String: Any])?["state"] as? String == "deployed"
         }, "the test run never ran alongside a deployed review app")
-        #expect(try await poll { !Self.processes(under: data.appendingPathComponent("tmp")).isEmpty }, "no test process found to outlive")
+        #expect(try await eventually { !Self.processes(under: data.appendingPathComponent("tmp")).isEmpty }, "no test process found to outlive")
         #expect(!Self.processes(under: data.appendingPathComponent("builds")).isEmpty, "no dyno found")
 
         kill(try #require(first.pid), SIGKILL)
@@ -56,14 +56,14 @@ struct PullRequestCrashTests {
         let oldDyno = try #require(try await store.dynos(app: ResourceName("shop-pr-1")).first?.pid)
         try await store.close()
         // The test workers die with the service (their keeper sees its pipe close); the dyno waits for the next start.
-        #expect(try await poll { Self.processes(under: data.appendingPathComponent("tmp")).isEmpty },
+        #expect(try await eventually { Self.processes(under: data.appendingPathComponent("tmp")).isEmpty },
                 "test processes outlived the killed service: \(Self.processes(under: data.appendingPathComponent("tmp")))")
 
         // Second instance: the interrupted run is redone (fast now), the review app runs again with a new dyno.
         try FileManager.default.removeItem(at: slow)
         let second = StartedProcess()
         let again = Task { try await SlipwayBinary.run(serve, timeout: .seconds(120), started: second) }
-        #expect(try await poll { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
         #expect(kill(oldDyno, 0) != 0 || StartupRecoveryTests.isZombie(oldDyno), "the old instance's dyno survived the restart")
         #expect(try await SlipwayBinary.run(["pr", "sync", "--wait"] + client, timeout: .seconds(60)).status == 0)
         let status = try #require(try await SlipwayBinary.run(["pr", "status", "1", "--json"] + client).json() as? [String: Any])
@@ -78,7 +78,7 @@ struct PullRequestCrashTests {
 
         kill(try #require(second.pid), SIGTERM)
         #expect(try await again.value.status == 0)
-        #expect(try await poll { Self.processes(under: data).isEmpty }, "processes left after SIGTERM: \(Self.processes(under: data))")
+        #expect(try await eventually { Self.processes(under: data).isEmpty }, "processes left after SIGTERM: \(Self.processes(under: data))")
     }
 
     /// Processes whose working directory is under `directory` (dynos run in builds, test workers in tmp).
@@ -89,15 +89,5 @@ struct PullRequestCrashTests {
             guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
             return cwd.hasPrefix(prefix) && !StartupRecoveryTests.isZombie(pid)
         }
-    }
-
-    /// Polls `check` for up to 30 s.
-    private func poll(_ check: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if (try? await check()) == true { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 }

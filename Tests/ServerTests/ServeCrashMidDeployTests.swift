@@ -33,12 +33,12 @@ struct ServeCrashMidDeployTests {
         // The first instance: v1 deployed and serving, then v2's release phase hangs.
         let first = StartedProcess()
         let firstServing = Task { try await SlipwayBinary.run(arguments, timeout: .seconds(120), started: first) }
-        try await Self.waitUntilHealthy(server)
+        try await waitUntilServing(server)
         #expect(try await SlipwayBinary.run(["apps", "create", "shop"] + client).status == 0)
         let stable = try DeployTests.fixture(in: sources, body: "stable v1")
         let v1 = try await SlipwayBinary.run(["deploy", "--app", "shop", "--dir", stable.path] + client)
         #expect(v1.status == 0, "\(v1.stderr)")
-        #expect(try await Self.eventually { try await DeployTests.fetch(port: routerPort, host: "shop.localhost") == "stable v1" })
+        #expect(try await eventually { try await DeployTests.fetch(port: routerPort, host: "shop.localhost") == "stable v1" })
 
         let hanging = try DeployTests.fixture(in: sources, body: "never served")
         let releasePID = markers.appendingPathComponent("release.pid")
@@ -48,7 +48,7 @@ struct ServeCrashMidDeployTests {
              + "release: sleep 300 & echo $! > \(childPID.path); echo $$ > \(releasePID.path); exec sleep 300\n")
             .write(to: procfile, atomically: true, encoding: .utf8)
         let inFlight = Task { try await SlipwayBinary.run(["deploy", "--app", "shop", "--dir", hanging.path] + client, timeout: .seconds(120)) }
-        #expect(try await Self.eventually { Self.readPID(releasePID) != nil && Self.readPID(childPID) != nil },
+        #expect(try await eventually { Self.readPID(releasePID) != nil && Self.readPID(childPID) != nil },
                 "the release phase never started")
 
         // Everything the first instance started, by pid and start time (a pid reused later is not it).
@@ -68,9 +68,9 @@ struct ServeCrashMidDeployTests {
         // The second instance on the same data dir.
         let second = StartedProcess()
         let secondServing = Task { try await SlipwayBinary.run(arguments, timeout: .seconds(120), started: second) }
-        try await Self.waitUntilHealthy(server)
+        try await waitUntilServing(server)
 
-        #expect(try await Self.eventually { survivors.allSatisfy { !$0.isAlive } },
+        #expect(try await eventually { survivors.allSatisfy { !$0.isAlive } },
                 "processes of the killed instance survived: \(survivors.filter(\.isAlive))")
 
         let releases = try #require(try await SlipwayBinary.run(["releases", "--app", "shop", "--json"] + client).json() as? [[String: Any]])
@@ -79,7 +79,7 @@ struct ServeCrashMidDeployTests {
         #expect(releases.first?["finished_at"] is String)
 
         // v1 serves again, from dynos of the new instance.
-        #expect(try await Self.eventually { try await DeployTests.fetch(port: routerPort, host: "shop.localhost") == "stable v1" })
+        #expect(try await eventually { try await DeployTests.fetch(port: routerPort, host: "shop.localhost") == "stable v1" })
         let ps = try #require(try await SlipwayBinary.run(["ps", "--app", "shop", "--json"] + client).json() as? [[String: Any]])
         #expect(ps.map { $0["name"] as? String } == ["web.1"])
         #expect(ps.map { $0["release"] as? Int } == [1])
@@ -107,27 +107,6 @@ struct ServeCrashMidDeployTests {
 
     static func readPID(_ file: URL) -> Int32? {
         (try? String(contentsOf: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    }
-
-    static func eventually(_ check: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if (try? await check()) == true { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
-    static func waitUntilHealthy(_ server: String) async throws {
-        let url = try #require(URL(string: "\(server)/healthz"))
-        let ready = try await eventually {
-            let (_, response) = try await URLSession.shared.data(from: url)
-            return (response as? HTTPURLResponse)?.statusCode == 200
-        }
-        guard ready else {
-            Issue.record("serve did not answer /healthz within 30 s")
-            throw CancellationError()
-        }
     }
 }
 

@@ -28,7 +28,7 @@ struct ServeProcessTests {
         for round in 1...3 {
             let started = StartedProcess()
             let serving = Task { try await SlipwayBinary.run(arguments, timeout: .seconds(60), started: started) }
-            try await waitUntilHealthy(URL(string: "\(server)/healthz")!)
+            try await waitUntilServing(server)
 
             let token = try #require(AdminToken.read(dataDirectory: directory.url))
             let attributes = try FileManager.default.attributesOfItem(atPath: directory.url.appendingPathComponent(AdminToken.fileName).path)
@@ -47,11 +47,11 @@ struct ServeProcessTests {
                 #expect((try listed.json() as? [[String: Any]])?.map { $0["name"] as? String } == ["kept"])
             }
             if round == 2, let oldDynoGroup {
-                #expect(try await eventually { Self.isGone(oldDynoGroup) }, "a dyno of the killed instance survived")
+                #expect(try await eventually(within: .seconds(20)) { Self.isGone(oldDynoGroup) }, "a dyno of the killed instance survived")
             }
             if deploys {
                 // The current release runs after every restart.
-                #expect(try await eventually { try await DeployTests.fetch(port: routerPort, host: "kept.localhost") == "kept alive" })
+                #expect(try await eventually(within: .seconds(20)) { try await DeployTests.fetch(port: routerPort, host: "kept.localhost") == "kept alive" })
                 let ps = try await SlipwayBinary.run(["ps", "--app", "kept", "--json"] + client)
                 #expect((try ps.json() as? [[String: Any]])?.map { $0["name"] as? String } == ["web.1"])
             }
@@ -77,7 +77,7 @@ struct ServeProcessTests {
             }
         }
         if deploys {
-            #expect(try await eventually { (try? await DeployTests.fetch(port: routerPort, host: "kept.localhost")) == nil })
+            #expect(try await eventually(within: .seconds(20)) { (try? await DeployTests.fetch(port: routerPort, host: "kept.localhost")) == nil })
         }
     }
 
@@ -85,27 +85,5 @@ struct ServeProcessTests {
     static func isGone(_ group: Int32) -> Bool {
         if killpg(group, 0) != 0 { return true }
         return StartupRecoveryTests.isZombie(group)
-    }
-
-    /// Polls `check` for up to 20 s.
-    private func eventually(_ check: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if (try? await check()) == true { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
-
-    private func waitUntilHealthy(_ url: URL) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let (_, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("serve did not answer /healthz within 30 s")
-        throw CancellationError()
     }
 }
