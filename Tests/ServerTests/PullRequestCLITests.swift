@@ -45,6 +45,10 @@ struct PullRequestCLITests {
                 #expect(try await slipway("pr", "status", "99").status == 2, "an unknown pull request is bad input")
                 #expect(try await slipway("pr", "merge", "0").status == 2)
                 #expect(try await slipway("pr", "status", "1", "--pipeline", "nope").status == 2)
+                _ = try await fixture.service.store.createPipeline(Pipeline(name: ResourceName("gone"), repository: "/nonexistent/repo.git"))
+                let unreadable = try await slipway("pr", "status", "1", "--pipeline", "gone")
+                #expect(unreadable.status == 1, "the repository is the service's problem, not bad input")
+                #expect(unreadable.stderr.contains("cannot read pipeline gone's repository"), "\(unreadable.stderr)")
 
                 // deploy --repo --rev: the commit is built from the repository through libgit2.
                 let deployed = try await slipway("deploy", "--app", "shop-staging", "--repo", fixture.originPath, "--rev", "main", "--json")

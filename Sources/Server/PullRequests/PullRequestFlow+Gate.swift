@@ -55,8 +55,7 @@ extension PullRequestFlow {
     private func decideAndMerge(pipeline: Pipeline, mirror: PipelineMirror, number: Int) async throws -> GateOutcome {
         var outcome = GateOutcome(pipeline: pipeline.name.rawValue, number: number, merged: false, reason: "",
                                   mergeCommit: nil, previousTarget: nil, deploys: [])
-        let repository = try await mirror.refresh()
-        let scan = try await mirror.scan()
+        let (repository, scan) = try await refreshAndScan(mirror, pipeline: pipeline.name)
         guard let status = scan.pullRequests.first(where: { $0.number == number }) else {
             throw APIError(.notFound, id: "not_found", "pipeline \(pipeline.name) has no pull request #\(number) (no refs/pull/\(number)/head)")
         }

@@ -87,8 +87,7 @@ extension PullRequestFlow {
         let pipeline = try await store.pipeline(named: name)
         let mirror = mirror(for: pipeline)
         let scanned: PullRequestStatus = try await locks.withLock("pipeline:\(name)") {
-            _ = try await mirror.refresh()
-            guard let status = try await mirror.scan().pullRequests.first(where: { $0.number == number }) else {
+            guard let status = try await self.refreshAndScan(mirror, pipeline: name).1.pullRequests.first(where: { $0.number == number }) else {
                 throw APIError(.notFound, id: "not_found", "pipeline \(name) has no pull request #\(number) (no refs/pull/\(number)/head)")
             }
             return status

@@ -124,6 +124,18 @@ public actor PullRequestFlow {
 
     // MARK: Reconciliation
 
+    /// Fetches the pipeline's mirror and scans it; a repository that cannot be fetched or read is a 502 that
+    /// says so (the GitError's message never holds a credential).
+    func refreshAndScan(_ mirror: PipelineMirror, pipeline: ResourceName) async throws -> (Repository, PullRequestScan) {
+        do throws(GitError) {
+            let repository = try await mirror.refresh()
+            return (repository, try await mirror.scan())
+        } catch {
+            throw APIError(.badGateway, id: "repository_unavailable",
+                           "cannot read pipeline \(pipeline)'s repository: \(error.message)")
+        }
+    }
+
     func mirror(for pipeline: Pipeline) -> PipelineMirror {
         PipelineMirror(root: settings.mirrorsDirectory, pipeline: pipeline.name.rawValue,
                        origin: pipeline.repository, targetBranch: pipeline.targetBranch)
