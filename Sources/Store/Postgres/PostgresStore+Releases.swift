@@ -78,9 +78,9 @@ extension PostgresStore {
         }
     }
 
-    /// Allocates the next version and inserts the release. The caller holds the app's row lock (`FOR NO KEY
-    /// UPDATE`), so concurrent releases of one app run one after the other and MAX(version) + 1 is free; the
-    /// (app, version) primary key backs that up.
+    /// Allocates the next version and inserts the release, in one statement. The caller holds the app's row lock
+    /// (`FOR NO KEY UPDATE`), so concurrent releases of one app run one after the other and MAX(version) + 1 is
+    /// free; the (app, version) primary key backs that up.
     static func insertRelease(
         _ db: PostgresTransaction,
         app: ResourceName,
@@ -89,24 +89,25 @@ extension PostgresStore {
         description: String,
         state: ReleaseState
     ) async throws -> Release {
-        let last = try await db.row("SELECT max(version) AS last FROM releases WHERE app = \(app.rawValue)")?
-            .decode("last", as: Int?.self)
         let now = Date().storedPrecision
-        let release = Release(
+        let finishedAt = state == .pending ? nil : now
+        guard let row = try await db.row("""
+            INSERT INTO releases (\(unescaped: PostgresRows.release))
+            SELECT \(app.rawValue), coalesce(max(version), 0) + 1, \(buildID), \(try PostgresRows.json(config))::jsonb,
+                   \(description), \(state.rawValue), NULL, \(now.storeMilliseconds), \(finishedAt?.storeMilliseconds)
+            FROM releases WHERE app = \(app.rawValue)
+            RETURNING version
+            """)
+        else { throw StoreError(.database, "the database returned no release") }
+        return Release(
             app: app,
-            version: (last ?? 0) + 1,
+            version: try row.decode("version"),
             buildID: buildID,
             config: config,
             description: description,
             state: state,
             createdAt: now,
-            finishedAt: state == .pending ? nil : now)
-        try await db.execute("""
-            INSERT INTO releases (\(unescaped: PostgresRows.release))
-            VALUES (\(app.rawValue), \(release.version), \(buildID), \(try PostgresRows.json(config))::jsonb,
-                    \(description), \(state.rawValue), NULL, \(now.storeMilliseconds), \(release.finishedAt?.storeMilliseconds))
-            """)
-        return release
+            finishedAt: finishedAt)
     }
 
     static func currentRelease(_ db: PostgresTransaction, _ app: ResourceName) async throws -> Release? {
