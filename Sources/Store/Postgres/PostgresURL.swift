@@ -62,8 +62,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
             guard socketHost.hasPrefix("/") else {
                 throw StoreError.invalidValue("database", "\(shown): host= is a Unix-socket directory such as /var/run/postgresql")
             }
-            // libpq's convention: the directory holds `.s.PGSQL.<port>`.
-            socketPath = socketHost.hasSuffix(".s.PGSQL.\(port)") ? socketHost : socketHost + "/.s.PGSQL.\(port)"
+            // libpq's convention: the directory holds `.s.PGSQL.<port>`; the socket itself may be named too.
+            let named = (socketHost as NSString).lastPathComponent.hasPrefix(".s.PGSQL.")
+            socketPath = named ? socketHost : socketHost + "/.s.PGSQL.\(port)"
         } else if host.isEmpty {
             throw StoreError.invalidValue("database", "\(shown) names no host (postgres://user:password@host:port/database)")
         }
