@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address both ports bind to.") var bind: String = "127.0.0.1"
     @Option(help: "Seconds between fetches of every pipeline's repository (0: webhooks only).") var pollSeconds: Int = 30
     @Option(help: "Workers for every test run instead of app.json's count (1-32).") var testWorkers: Int?
-    @Option(help: "The database; SQLite (slipway.sqlite in the data dir) is the supported store, PostgreSQL is not yet.") var database: String?
+    @Option(help: ArgumentHelp(
+        "Where the state lives: postgres://user:password@host:port/database for PostgreSQL (default: SQLite, slipway.sqlite in the data dir).",
+        valueName: "url")) var database: String?
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -32,11 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--test-workers must be between 1 and 32, got \(testWorkers)")
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
-        if let database, !database.hasPrefix("sqlite:") {
-            // The URL is not repeated: a postgres:// URL usually carries a password.
-            let kind = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") ? "PostgreSQL is" : "that database is"
-            throw ValidationError("--database: \(kind) not supported yet; SQLite is the supported store "
-                + "(slipway.sqlite in --data-dir): leave --database out")
+        do {
+            _ = try StoreDatabase(database)
+        } catch {
+            // The message never repeats the URL's password.
+            let problem = error.field == "database" && error.message.hasPrefix("database: ") ? String(error.message.dropFirst(10)) : error.message
+            throw ValidationError("--database: \(problem)")
         }
         if domain.isEmpty || domain.contains("/") || domain.contains(" ") {
             throw ValidationError("--domain: expected a host name like localhost or apps.example.com")
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let options = ServeOptions(
             dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL,
             bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain,
-            pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers)
+            pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers, database: try StoreDatabase(database))
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -3,8 +3,8 @@ import Testing
 @testable import Store
 
 @Suite struct CITests {
-    @Test func testRunsRoundTripWithShardsAndFileResults() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func testRunsRoundTripWithShardsAndFileResults(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, _) = try await makePipelineAndApp(store)
             let run = try await store.createTestRun(pipeline: pipeline.name, prNumber: 12, branch: "feature", commit: "merge12",
                                                     workers: 2, split: "timings")
@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func timingHistoryKeepsTheLastSamples() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func timingHistoryKeepsTheLastSamples(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, _) = try await makePipelineAndApp(store)
             for i in 1...7 {
                 try await store.recordFileTimings(pipeline: pipeline.name, ["a_test.sh": Double(i), "b_test.sh": 0.5, "bad": .nan])
@@ -57,8 +57,8 @@ import Testing
         }
     }
 
-    @Test func checksKeepHistoryAndReportTheLatest() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func checksKeepHistoryAndReportTheLatest(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, _) = try await makePipelineAndApp(store)
             let pending = try await store.recordCheck(pipeline: pipeline.name, commit: "m1", context: "ci", state: .pending,
                                                       description: "running 12 files on 4 workers", targetURL: nil)
@@ -73,8 +73,8 @@ import Testing
         }
     }
 
-    @Test func gateDecisionsAreAppended() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func gateDecisionsAreAppended(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, _) = try await makePipelineAndApp(store)
             let refused = try await store.recordGateDecision(pipeline: pipeline.name, prNumber: 2, mergeCommit: "m2",
                                                              verdict: .refused, reason: "check ci failed")
@@ -86,8 +86,8 @@ import Testing
         }
     }
 
-    @Test func webhookDeliveriesAreIdempotent() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func webhookDeliveriesAreIdempotent(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let delivery = WebhookDelivery(id: "72d3162e-cc78-11e3-81ab-4c9367dc0958", event: "pull_request")
             let firsts = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<8 { group.addTask { try await store.recordWebhookDelivery(delivery) } }

@@ -3,8 +3,8 @@ import Testing
 @testable import Store
 
 @Suite struct ConfigAndReleaseTests {
-    @Test func configChangeCreatesReleaseInOneStep() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func configChangeCreatesReleaseInOneStep(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             // No build yet: the config release has nothing to run and succeeds at once.
             let v1 = try await store.updateConfigVars(app: app.name, set: ["B": "2", "A": "1"], unset: [], description: nil)
@@ -40,8 +40,8 @@ import Testing
         }
     }
 
-    @Test func badConfigChangesChangeNothing() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func badConfigChangesChangeNothing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             await expectStoreError(.invalidValue) {
                 _ = try await store.updateConfigVars(app: app.name, set: [:], unset: [], description: nil)
@@ -62,8 +62,8 @@ import Testing
         }
     }
 
-    @Test func concurrentReleasesGetUniqueConsecutiveVersions() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func concurrentReleasesGetUniqueConsecutiveVersions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             let build = try await makeBuild(store)
             let count = 60
@@ -85,12 +85,13 @@ import Testing
         }
     }
 
-    /// Two store instances on one file (as two processes would be) still never hand out the same version:
-    /// write transactions are IMMEDIATE, so the second writer waits for the first (busy timeout).
-    @Test func twoInstancesOnOneFileGetUniqueVersions() async throws {
-        try await withDataDirectory { directory in
-            let first = try SQLiteStore(dataDirectory: directory)
-            let second = try SQLiteStore(dataDirectory: directory)
+    /// Two store instances on one database (as two processes would be) still never hand out the same version.
+    /// SQLite: write transactions are IMMEDIATE, so the second writer waits for the first (busy timeout).
+    /// PostgreSQL: the app's row lock makes the second transaction wait for the first to commit.
+    @Test(arguments: StoreKind.allCases) func twoInstancesOnOneDatabaseGetUniqueVersions(_ kind: StoreKind) async throws {
+        try await withStoreLocation(kind) { location in
+            let first = try await location.open()
+            let second = try await location.open()
             let (_, app) = try await makePipelineAndApp(first)
             let versions = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<40 {
@@ -107,8 +108,27 @@ import Testing
         }
     }
 
-    @Test func generatedSecretsAreStoredOnce() async throws {
-        try await withStore { store, _ in
+    /// Two `createRelease` calls started together, each in its own transaction on its own connection: they get
+    /// v1 and v2, never the same version, and both releases are stored.
+    @Test(arguments: StoreKind.allCases) func twoConcurrentCreateReleasesGetDifferentVersions(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let (_, app) = try await makePipelineAndApp(store)
+            let build = try await makeBuild(store)
+            for round in 0..<20 {
+                async let a = store.createRelease(app: app.name, buildID: build.id, description: "a\(round)")
+                async let b = store.createRelease(app: app.name, buildID: build.id, description: "b\(round)")
+                let (first, second) = try await (a, b)
+                #expect(first.version != second.version)
+                #expect(Set([first.version, second.version]) == [2 * round + 1, 2 * round + 2])
+            }
+            let stored = try await store.releases(app: app.name)
+            #expect(stored.map(\.version) == Array((1...40).reversed()))
+            #expect(Set(stored.map(\.description)).count == 40)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases) func generatedSecretsAreStoredOnce(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             let first = try await store.storeGeneratedSecrets(app: app.name, ["SECRET_KEY_BASE": "aaa"])
             #expect(first == ["SECRET_KEY_BASE": "aaa"])
@@ -118,8 +138,8 @@ import Testing
         }
     }
 
-    @Test func buildsAreContentAddressed() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func buildsAreContentAddressed(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let build = Build(id: "sha256-abc", source: .directory(digest: "d1"), directory: "/data/builds/abc")
             let (stored, created) = try await store.createBuildIfAbsent(build)
             #expect(created && stored.state == .building)

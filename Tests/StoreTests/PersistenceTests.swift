@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import PostgresTestSupport
 import Testing
 @testable import Store
 
 /// What survives a restart: everything written through one store instance is found, unchanged, by a new
-/// instance on the same file.
+/// instance on the same file or database. Then what each database adds: migrations, refusing a newer schema.
 @Suite struct PersistenceTests {
     /// Everything the service remembers, written once.
     struct Snapshot: Equatable {
@@ -23,7 +24,7 @@ import Testing
         var decisions: [GateDecision]
         var tokens: [APIToken]
 
-        static func read(_ store: SQLiteStore, runID: String) async throws -> Snapshot {
+        static func read(_ store: any SlipwayStore, runID: String) async throws -> Snapshot {
             let app = name("shop-staging"), pipeline = name("shop")
             return Snapshot(
                 pipelines: try await store.pipelines(),
@@ -43,9 +44,9 @@ import Testing
         }
     }
 
-    @Test func everythingSurvivesARestart() async throws {
-        try await withDataDirectory { directory in
-            let first = try SQLiteStore(dataDirectory: directory)
+    @Test(arguments: StoreKind.allCases) func everythingSurvivesARestart(_ kind: StoreKind) async throws {
+        try await withStoreLocation(kind) { location in
+            let first = try await location.open()
             let (pipeline, app) = try await makePipelineAndApp(first)
             _ = try await first.updatePipeline(named: pipeline.name) { $0.reviewConfigVars = ["S3_BUCKET": "review"] }
             _ = try await first.createApp(App(name: name("shop-pr-4"), pipeline: pipeline.name, stage: .review,
@@ -81,7 +82,7 @@ import Testing
             let before = try await Snapshot.read(first, runID: run.id)
             try await first.close()
 
-            let second = try SQLiteStore(dataDirectory: directory)
+            let second = try await location.open()
             let after = try await Snapshot.read(second, runID: run.id)
             #expect(after == before)
             #expect(after.apps.count == 2 && after.releases.count == 2 && after.dynos.count == 1)
@@ -92,7 +93,7 @@ import Testing
         }
     }
 
-    @Test func migrationsAreIdempotent() async throws {
+    @Test func sqliteMigrationsAreIdempotent() async throws {
         try await withDataDirectory { directory in
             for _ in 0..<3 {
                 let store = try SQLiteStore(dataDirectory: directory)
@@ -110,8 +111,43 @@ import Testing
         }
     }
 
+    @Test func postgresMigrationsAreIdempotent() async throws {
+        try await withStoreLocation(.postgres) { location in
+            for _ in 0..<3 {
+                let store = try await PostgresStore.connect(location.url!)
+                #expect(try await store.appliedMigrations() == PostgresMigrations.identifiers)
+                try await store.close()
+            }
+            let cluster = try await PostgresTestCluster.shared()
+            let database = try #require(location.database)
+            let tables = try await cluster.administer(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database: database)
+            #expect(tables.contains("apps") && tables.contains("releases") && tables.contains("schema_migrations"))
+            let recorded = try await cluster.administer("SELECT identifier FROM schema_migrations ORDER BY identifier", database: database)
+            #expect(recorded == PostgresMigrations.identifiers)
+        }
+    }
+
+    /// Two Slipways starting at once on an empty database: the advisory lock makes one migrate while the other
+    /// waits, then finds nothing to do.
+    @Test func concurrentPostgresStartsMigrateOnce() async throws {
+        try await withStoreLocation(.postgres) { location in
+            let url = try #require(location.url)
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for _ in 0..<4 { group.addTask { try await PostgresStore.connect(url) } }
+                var all: [PostgresStore] = []
+                for try await store in group { all.append(store) }
+                return all
+            }
+            for store in stores {
+                #expect(try await store.appliedMigrations() == PostgresMigrations.identifiers)
+                try await store.close()
+            }
+        }
+    }
+
     @Test func theFileIsInWALModeWithForeignKeysOn() async throws {
-        try await withStore { store, directory in
+        try await withSQLiteStore { store, directory in
             #expect(store.path == directory.appendingPathComponent("slipway.sqlite").path)
             let (journal, foreignKeys) = try await store.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
@@ -125,6 +161,39 @@ import Testing
                 }
             }
             #expect(error?.code == .conflict)
+        }
+    }
+
+    /// The PostgreSQL schema refuses what the store's own checks would, as SQLite's does.
+    @Test func thePostgresSchemaRefusesDanglingReferences() async throws {
+        try await withStore(.postgres) { store in
+            let postgres = try #require(store as? PostgresStore)
+            let error = await storeError {
+                _ = try await postgres.write { db in
+                    try await db.execute("INSERT INTO apps (name, pipeline, stage, created_at) VALUES ('x', 'nowhere', 'staging', 0)")
+                }
+            }
+            #expect(error?.code == .conflict)
+            let check = await storeError {
+                _ = try await postgres.write { db in
+                    try await db.execute("INSERT INTO apps (name, stage, created_at) VALUES ('y', 'staging', 0)")
+                }
+            }
+            #expect(check?.code == .database)
+            #expect(try await store.apps().isEmpty)
+        }
+    }
+
+    @Test func aPostgresDatabaseFromANewerSlipwayIsRefused() async throws {
+        try await withStoreLocation(.postgres) { location in
+            let store = try await location.open()
+            try await store.close()
+            let cluster = try await PostgresTestCluster.shared()
+            try await cluster.administer(
+                "INSERT INTO schema_migrations (identifier, applied_at) VALUES ('v99-from-the-future', 0)", database: try #require(location.database))
+            let error = await storeError { _ = try await PostgresStore.open(location.url!) }
+            #expect(error?.code == .incompatibleSchema, "\(String(describing: error))")
+            #expect(error?.message.contains("v99-from-the-future") == true)
         }
     }
 

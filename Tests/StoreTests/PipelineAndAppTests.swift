@@ -3,8 +3,8 @@ import Testing
 @testable import Store
 
 @Suite struct PipelineAndAppTests {
-    @Test func pipelineRoundTripsAndUpdates() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func pipelineRoundTripsAndUpdates(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let created = try await store.createPipeline(Pipeline(
                 name: name("shop"), repository: "https://git.example/shop.git", targetBranch: "trunk",
                 reviewConfigVars: ["STRIPE_KEY": "sk_test"], forksGetReviewConfigVars: true))
@@ -27,8 +27,8 @@ import Testing
         }
     }
 
-    @Test func unknownNamesAreNotFound() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func unknownNamesAreNotFound(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             await expectStoreError(.notFound) { _ = try await store.pipeline(named: name("nope")) }
             await expectStoreError(.notFound) { _ = try await store.app(named: name("nope")) }
             await expectStoreError(.notFound) { _ = try await store.configVars(app: name("nope")) }
@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func foreignKeyRefusesAnAppForAnUnknownPipeline() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func foreignKeyRefusesAnAppForAnUnknownPipeline(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let error = await storeError {
                 _ = try await store.createApp(App(name: name("web"), pipeline: name("missing"), stage: .staging))
             }
@@ -53,8 +53,8 @@ import Testing
         }
     }
 
-    @Test func appsAndReviewAppsRoundTrip() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func appsAndReviewAppsRoundTrip(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, staging) = try await makePipelineAndApp(store)
             let standalone = try await store.createApp(App(name: name("tools")))
             let review = try await store.createApp(App(
@@ -84,8 +84,8 @@ import Testing
         }
     }
 
-    @Test func inconsistentStagesAreRefused() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func inconsistentStagesAreRefused(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await makePipelineAndApp(store)
             let noStage = await storeError { _ = try await store.createApp(App(name: name("a"), pipeline: name("shop"))) }
             #expect(noStage?.code == .invalidValue)
@@ -99,8 +99,8 @@ import Testing
         }
     }
 
-    @Test func deletingRespectsReferences() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func deletingRespectsReferences(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, app) = try await makePipelineAndApp(store)
             let build = try await makeBuild(store)
             _ = try await store.updateConfigVars(app: app.name, set: ["A": "1"], unset: [], description: nil)

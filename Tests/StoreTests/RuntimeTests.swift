@@ -3,8 +3,8 @@ import Testing
 @testable import Store
 
 @Suite struct RuntimeTests {
-    @Test func formationScalesAndReplaces() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func formationScalesAndReplaces(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             let scaled = try await store.updateFormation(app: app.name, [
                 FormationEntry(processType: "web", quantity: 2),
@@ -26,8 +26,8 @@ import Testing
         }
     }
 
-    @Test func dynosAreRecordedForCrashRecovery() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func dynosAreRecordedForCrashRecovery(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (_, app) = try await makePipelineAndApp(store)
             let build = try await makeBuild(store)
             let v1 = try await store.createRelease(app: app.name, buildID: build.id, description: "Deploy")
@@ -51,8 +51,8 @@ import Testing
         }
     }
 
-    @Test func operationsBeginAndFinish() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func operationsBeginAndFinish(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let (pipeline, app) = try await makePipelineAndApp(store)
             let deploy = try await store.beginOperation(kind: "deploy", app: app.name, pipeline: pipeline.name)
             #expect(deploy.state == .running && deploy.finishedAt == nil)
@@ -66,11 +66,11 @@ import Testing
     }
 
     /// A `serve` killed mid-deploy leaves running operations, a pending release, a build in progress, a test
-    /// run and a review app half-made. The next `serve` opens the same file and closes all of them.
-    @Test func inFlightWorkIsMarkedFailedAfterACrash() async throws {
-        try await withDataDirectory { directory in
-            // The instance that "crashes": never closed, as after kill -9.
-            let crashed = try SQLiteStore(dataDirectory: directory)
+    /// run and a review app half-made. The next `serve` opens the same database and closes all of them.
+    @Test(arguments: StoreKind.allCases) func inFlightWorkIsMarkedFailedAfterACrash(_ kind: StoreKind) async throws {
+        try await withStoreLocation(kind) { location in
+            // The instance that "crashes": not closed until the end, as after kill -9.
+            let crashed = try await location.open()
             let (pipeline, app) = try await makePipelineAndApp(crashed)
             let build = try await makeBuild(crashed)
             let v1 = try await crashed.createRelease(app: app.name, buildID: build.id, description: "Deploy")
@@ -84,7 +84,7 @@ import Testing
             _ = try await crashed.createApp(App(name: name("shop-pr-3"), pipeline: pipeline.name, stage: .review,
                 review: ReviewAppDetails(prNumber: 3, branch: "x", headCommit: "h3")))
 
-            let restarted = try SQLiteStore(dataDirectory: directory)
+            let restarted = try await location.open()
             let work = try await restarted.markInFlightOperationsFailed(reason: "slipway stopped unexpectedly (found at startup)")
             #expect(work.operations.map(\.id) == [deploy.id])
             #expect(work.operations.allSatisfy { $0.state == .failed && $0.reason == "slipway stopped unexpectedly (found at startup)" })

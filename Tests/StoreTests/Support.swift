@@ -1,6 +1,39 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 @testable import Store
+
+/// The two implementations of `SlipwayStore`: every store test runs once on each (`@Test(arguments:)`).
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    var testDescription: String { self == .sqlite ? "SQLite" : "PostgreSQL" }
+
+    /// The schema migrations a new store of this kind has applied.
+    var migrationIdentifiers: [String] {
+        self == .sqlite ? Migrations.identifiers : PostgresMigrations.identifiers
+    }
+}
+
+/// Where a store lives, so a test can open it more than once (a restart, two instances at once): a fresh data
+/// dir for SQLite, a fresh database on the test cluster for PostgreSQL.
+struct StoreLocation: Sendable {
+    let kind: StoreKind
+    /// The data dir (SQLite's file lives here; for PostgreSQL it stays empty).
+    let directory: URL
+    /// The database's URL (PostgreSQL only).
+    let url: PostgresURL?
+    /// The database's name on the test cluster (PostgreSQL only).
+    let database: String?
+
+    /// Opens the store; a PostgreSQL store runs its pool until it is closed.
+    func open() async throws -> any SlipwayStore {
+        switch kind {
+        case .sqlite: try SQLiteStore(dataDirectory: directory)
+        case .postgres: try await PostgresStore.connect(url!)
+        }
+    }
+}
 
 /// A fresh, empty data dir under the system temp dir.
 func makeTemporaryDirectory() throws -> URL {
@@ -17,8 +50,44 @@ func withDataDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
     return try await body(url)
 }
 
-/// Opens a store in a fresh data dir, runs `body`, closes the store and removes the dir.
-func withStore<T>(_ body: (SQLiteStore, URL) async throws -> T) async throws -> T {
+/// Runs `body` with a fresh location of `kind` (a data dir, plus a database for PostgreSQL), then removes it.
+func withStoreLocation<T>(_ kind: StoreKind, _ body: (StoreLocation) async throws -> T) async throws -> T {
+    try await withDataDirectory { directory in
+        guard kind == .postgres else {
+            return try await body(StoreLocation(kind: kind, directory: directory, url: nil, database: nil))
+        }
+        let cluster = try await PostgresTestCluster.shared()
+        let database = try await cluster.makeDatabase()
+        do {
+            let location = StoreLocation(
+                kind: kind, directory: directory, url: try PostgresURL(cluster.url(database: database)), database: database)
+            let result = try await body(location)
+            try await cluster.dropDatabase(database)
+            return result
+        } catch {
+            try? await cluster.dropDatabase(database)
+            throw error
+        }
+    }
+}
+
+/// Opens a fresh store of `kind`, runs `body`, closes the store and removes what it lived in.
+func withStore<T>(_ kind: StoreKind, _ body: (any SlipwayStore) async throws -> T) async throws -> T {
+    try await withStoreLocation(kind) { location in
+        let store = try await location.open()
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
+
+/// A SQLite store in a fresh data dir, for the tests of what only SQLite has (its file, WAL mode, in-memory stores).
+func withSQLiteStore<T>(_ body: (SQLiteStore, URL) async throws -> T) async throws -> T {
     try await withDataDirectory { directory in
         let store = try SQLiteStore(dataDirectory: directory)
         do {
@@ -69,13 +138,13 @@ func expectStoreError(
 
 /// A pipeline and a staging app in it, the starting point of many tests.
 @discardableResult
-func makePipelineAndApp(_ store: SQLiteStore, pipeline: String = "shop", app: String = "shop-staging") async throws -> (Pipeline, App) {
+func makePipelineAndApp(_ store: any SlipwayStore, pipeline: String = "shop", app: String = "shop-staging") async throws -> (Pipeline, App) {
     let p = try await store.createPipeline(Pipeline(name: name(pipeline), repository: "/srv/git/\(pipeline).git"))
     let a = try await store.createApp(App(name: name(app), pipeline: p.name, stage: .staging))
     return (p, a)
 }
 
-func makeBuild(_ store: SQLiteStore, id: String = "b-0001", commit: String = "3f2a1c0") async throws -> Build {
+func makeBuild(_ store: any SlipwayStore, id: String = "b-0001", commit: String = "3f2a1c0") async throws -> Build {
     let (build, _) = try await store.createBuildIfAbsent(
         Build(id: id, source: .commit(commit), directory: "/data/builds/\(id)", state: .succeeded, outputTail: "built"))
     return build

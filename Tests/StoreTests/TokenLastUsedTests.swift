@@ -4,8 +4,8 @@ import Testing
 
 /// `lastUsedAt` is stamped at most once a minute: a token used again soon after only reads the database.
 @Suite struct TokenLastUsedTests {
-    @Test func aTokenUsedAgainWithinAMinuteIsNotWrittenAgain() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func aTokenUsedAgainWithinAMinuteIsNotWrittenAgain(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let secret = "slw_" + String(repeating: "8", count: 40)
             _ = try await store.createToken(name: name("dashboard"), token: secret)
             let first = try #require(try await store.authenticate(token: secret)?.lastUsedAt)

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 @testable import Store
 
@@ -23,8 +24,8 @@ import Testing
         #expect(!String(describing: digest).contains(digest.hex))
     }
 
-    @Test func tokensAuthenticateUntilRevoked() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.allCases) func tokensAuthenticateUntilRevoked(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let secret = "slw_" + String(repeating: "7", count: 40)
             let token = try await store.createToken(name: name("admin"), token: secret)
             #expect(token.lastUsedAt == nil && !token.isRevoked)
@@ -59,6 +60,28 @@ import Testing
             try expectAbsent(secret, present: TokenDigest(token: secret).hex, in: directory)
             try await store.close()
             try expectAbsent(secret, present: TokenDigest(token: secret).hex, in: directory)
+        }
+    }
+
+    /// PostgreSQL: the token never even reaches the server (the digest is computed in the client); after a
+    /// CHECKPOINT the cluster's files (tables and WAL) hold the digest and not the token.
+    @Test func onlyTheDigestReachesThePostgresCluster() async throws {
+        try await withStore(.postgres) { store in
+            let secret = "slw_DoNotStoreMe_" + UUID().uuidString
+            _ = try await store.createToken(name: name("admin"), token: secret)
+            #expect(try await store.authenticate(token: secret) != nil)
+            let cluster = try await PostgresTestCluster.shared()
+            try await cluster.administer("CHECKPOINT")
+            var bytes = Data()
+            let files = FileManager.default.enumerator(at: cluster.dataDirectory, includingPropertiesForKeys: [.isRegularFileKey])
+            while let file = files?.nextObject() as? URL {
+                guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true,
+                      let content = try? Data(contentsOf: file) else { continue }
+                #expect(content.range(of: Data(secret.utf8)) == nil, "the token itself was written to \(file.path)")
+                bytes.append(content.range(of: Data(TokenDigest(token: secret).hex.utf8)) == nil ? Data() : Data([1]))
+            }
+            // The digest is there: proof that these are the files the store wrote to.
+            #expect(!bytes.isEmpty)
         }
     }
 

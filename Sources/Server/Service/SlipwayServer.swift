@@ -17,9 +17,11 @@ public struct ServeOptions: Sendable {
     public var pollSeconds: Int?
     /// Workers for every test run instead of app.json's count (nil: app.json's).
     public var testWorkers: Int?
+    /// Where the state lives: the SQLite file in the data dir, or PostgreSQL (`--database`).
+    public var database: StoreDatabase
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
-                pollSeconds: Int? = 30, testWorkers: Int? = nil) {
+                pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite) {
         self.dataDirectory = dataDirectory
         self.bind = bind
         self.apiPort = apiPort
@@ -27,13 +29,18 @@ public struct ServeOptions: Sendable {
         self.domain = domain
         self.pollSeconds = pollSeconds
         self.testWorkers = testWorkers
+        self.database = database
     }
 }
 
-/// The service: opens the store in the data dir, cleans up after a previous instance, makes the admin
-/// token on the first start, then runs the store, the router, the apps' runtime and the API as one
-/// `ServiceGroup` until SIGTERM or SIGINT, which shut them down gracefully in reverse order: the API stops
-/// accepting, the dynos stop (while the router still routes), the router closes, the store closes.
+/// The service: opens the store (SQLite in the data dir, or PostgreSQL), cleans up after a previous instance,
+/// makes the admin token on the first start, then runs the store, the router, the apps' runtime and the API
+/// until SIGTERM or SIGINT, which shut them down gracefully in reverse order: the API stops accepting, the
+/// dynos stop (while the router still routes), the router closes, the store closes.
+///
+/// Two `ServiceGroup`s, one inside the other: the outer one runs the store (a PostgreSQL store's connection
+/// pool runs there, and startup needs it) and then everything else, which starts once startup is done, as an
+/// inner group. The outer group's graceful shutdown reaches the inner one first, so the store closes last.
 public enum SlipwayServer {
     public static func run(
         _ options: ServeOptions,
@@ -43,8 +50,33 @@ public enum SlipwayServer {
         afterStart: AfterStart? = nil
     ) async throws {
         let logger = Logger(label: "slipway")
-        let store = try SQLiteStore(dataDirectory: options.dataDirectory)
+        let store = try await options.database.open(dataDirectory: options.dataDirectory)
+        let serving = ServingService {
+            try await serve(store: store, options, environmentToken: environmentToken, webhookSecret: environmentSecret,
+                            announce: announce, afterStart: afterStart, logger: logger)
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: StoreService(store: store, logger: logger), serviceName: "store"),
+                .init(service: serving, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: "slipway"),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
 
+    /// Startup, then the router, runtime, pull-request flow and API as a group until the outer group shuts down.
+    private static func serve(
+        store: any SlipwayStore,
+        _ options: ServeOptions,
+        environmentToken: String?,
+        webhookSecret environmentSecret: String?,
+        announce: @escaping @Sendable (String) -> Void,
+        afterStart: AfterStart?,
+        logger: Logger
+    ) async throws {
         let recovery = try await StartupRecovery.run(store: store)
         let interrupted = recovery.interrupted.operations.count + recovery.interrupted.releases.count
             + recovery.interrupted.buildIDs.count + recovery.interrupted.testRunIDs.count + recovery.interrupted.reviewApps.count
@@ -73,7 +105,8 @@ public enum SlipwayServer {
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
             pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret), logger: logger)
-        announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort) (*.\(options.domain)), data in \(options.dataDirectory.path)")
+        announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort) (*.\(options.domain)), data in \(options.dataDirectory.path)"
+                 + (options.database == .sqlite ? "" : ", state in \(options.database)"))
 
         var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let afterStart {
@@ -84,13 +117,11 @@ public enum SlipwayServer {
         }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
-                .init(service: StoreService(store: store, logger: logger), serviceName: "store"),
                 .init(service: RouterService(router: router), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
                 .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
                 .init(service: api, serviceName: "api"),
             ] + extra,
-            gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
         try await group.run()
@@ -116,6 +147,15 @@ public struct RunningService: Sendable {
     public let deployer: Deployer
     public let flow: PullRequestFlow
     public let router: EdgeRouter
+}
+
+/// Runs `body` (startup and the inner group) as a service of the outer group.
+private struct ServingService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await body()
+    }
 }
 
 private struct AfterStartService: Service {

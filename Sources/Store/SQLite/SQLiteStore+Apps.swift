@@ -6,7 +6,7 @@ extension SQLiteStore {
         var stored = app
         stored.createdAt = app.createdAt.storedPrecision
         if let deployed = app.review?.lastDeployedAt { stored.review?.lastDeployedAt = deployed.storedPrecision }
-        try Self.validate(stored)
+        try Validation.app(stored)
         let row = AppRow(stored)
         let app = stored
         try await write { db in
@@ -60,7 +60,7 @@ extension SQLiteStore {
             guard new.name == old.name else { throw StoreError.invalidValue("name", "an app cannot be renamed") }
             new.createdAt = old.createdAt
             if let deployed = new.review?.lastDeployedAt { new.review?.lastDeployedAt = deployed.storedPrecision }
-            try Self.validate(new)
+            try Validation.app(new)
             try Self.refuseSecondLiveReviewApp(db, new)
             do {
                 try AppRow(new).update(db)
@@ -86,18 +86,6 @@ extension SQLiteStore {
             throw StoreError.notFound("app '\(name)'")
         }
         return row
-    }
-
-    private static func validate(_ app: App) throws(StoreError) {
-        guard (app.pipeline == nil) == (app.stage == nil) else {
-            throw StoreError.invalidValue("stage", "an app in a pipeline has a stage, and an app outside one has none")
-        }
-        if let review = app.review {
-            guard app.stage == .review else {
-                throw StoreError.invalidValue("review", "only an app in the review stage has pull-request details")
-            }
-            try Validation.positive(review.prNumber, field: "review.prNumber")
-        }
     }
 
     /// A clear message for the case the partial unique index `apps_live_review_app` would refuse.

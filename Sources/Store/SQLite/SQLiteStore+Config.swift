@@ -15,15 +15,8 @@ extension SQLiteStore {
         unset: [String],
         description: String?
     ) async throws(StoreError) -> Release {
-        guard !set.isEmpty || !unset.isEmpty else {
-            throw StoreError.invalidValue("config", "nothing to set or unset")
-        }
-        try Validation.configKeys(set.keys, field: "config")
-        try Validation.configKeys(unset, field: "config")
-        if let both = unset.first(where: { set[$0] != nil }) {
-            throw StoreError.invalidValue("config.\(both)", "cannot be set and unset in one change")
-        }
-        let summary = description ?? Self.describeConfigChange(set: set, unset: unset)
+        try Validation.configChange(set: set, unset: unset)
+        let summary = description ?? Validation.describeConfigChange(set: set, unset: unset)
         return try await write { db in
             _ = try Self.requireApp(db, app)
             // REPLACE rather than GRDB's upsert, which needs a rowid this WITHOUT ROWID table lacks.
@@ -74,13 +67,5 @@ extension SQLiteStore {
     private static func secrets(_ db: Database, _ app: ResourceName) throws -> [String: String] {
         let rows = try GeneratedSecretRow.filter(Column("app") == app.rawValue).fetchAll(db)
         return Dictionary(rows.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// Heroku's wording: "Set FOO, BAR config vars", "Remove BAZ config vars", or both joined by "; ".
-    static func describeConfigChange(set: [String: String], unset: [String]) -> String {
-        var parts: [String] = []
-        if !set.isEmpty { parts.append("Set \(set.keys.sorted().joined(separator: ", ")) config vars") }
-        if !unset.isEmpty { parts.append("Remove \(unset.sorted().joined(separator: ", ")) config vars") }
-        return parts.joined(separator: "; ")
     }
 }

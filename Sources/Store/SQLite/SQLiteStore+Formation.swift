@@ -14,18 +14,8 @@ extension SQLiteStore {
         _ entries: [FormationEntry],
         removingOthers: Bool
     ) async throws(StoreError) -> [FormationEntry] {
-        for entry in entries {
-            try Validation.processType(entry.processType)
-            guard entry.quantity >= 0 else {
-                throw StoreError.invalidValue(
-                    "formation.\(entry.processType).quantity", "must be 0 or more (got \(entry.quantity))")
-            }
-            try Validation.nonEmpty(entry.size, field: "formation.\(entry.processType).size")
-        }
+        try Validation.formation(entries)
         let types = entries.map(\.processType)
-        if Set(types).count != types.count {
-            throw StoreError.invalidValue("formation", "a process type appears more than once")
-        }
         return try await write { db in
             _ = try Self.requireApp(db, app)
             if removingOthers {

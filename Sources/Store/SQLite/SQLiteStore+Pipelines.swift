@@ -5,9 +5,7 @@ extension SQLiteStore {
     public func createPipeline(_ pipeline: Pipeline) async throws(StoreError) -> Pipeline {
         var stored = pipeline
         stored.createdAt = pipeline.createdAt.storedPrecision
-        try Validation.configKeys(stored.reviewConfigVars.keys, field: "reviewConfigVars")
-        try Validation.nonEmpty(stored.repository, field: "repository")
-        try Validation.nonEmpty(stored.targetBranch, field: "targetBranch")
+        try Validation.pipeline(stored)
         let row = PipelineRow(stored)
         try await write { db in
             if try PipelineRow.exists(db, key: row.name) {
@@ -40,9 +38,7 @@ extension SQLiteStore {
                 throw StoreError.invalidValue("name", "a pipeline cannot be renamed")
             }
             new.createdAt = old.createdAt
-            try Validation.configKeys(new.reviewConfigVars.keys, field: "reviewConfigVars")
-            try Validation.nonEmpty(new.repository, field: "repository")
-            try Validation.nonEmpty(new.targetBranch, field: "targetBranch")
+            try Validation.pipeline(new)
             try PipelineRow(new).update(db)
             return new
         }

@@ -9,10 +9,7 @@ extension SQLiteStore {
         description: String,
         state: ReleaseState
     ) async throws(StoreError) -> Release {
-        switch config {
-        case .currentConfigVars: break
-        case .snapshot(let vars), .restoring(let vars): try Validation.configKeys(vars.keys, field: "config")
-        }
+        try Validation.releaseConfig(config)
         return try await write { db in
             _ = try Self.requireApp(db, app)
             if let buildID { _ = try Self.requireBuild(db, buildID) }

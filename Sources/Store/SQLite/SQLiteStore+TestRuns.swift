@@ -2,9 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// Most workers a test run may use (SPEC §2: `formation.test.quantity` is 1–32).
-    static let maximumWorkers = 32
-
     public func createTestRun(
         pipeline: ResourceName,
         prNumber: Int?,
@@ -13,9 +10,7 @@ extension SQLiteStore {
         workers: Int,
         split: String?
     ) async throws(StoreError) -> TestRun {
-        guard (1...Self.maximumWorkers).contains(workers) else {
-            throw StoreError.invalidValue("workers", "must be between 1 and \(Self.maximumWorkers) (got \(workers))")
-        }
+        try Validation.workers(workers)
         try Validation.nonEmpty(commit, field: "commit")
         if let prNumber { try Validation.positive(prNumber, field: "prNumber") }
         let run = TestRun(
@@ -29,13 +24,7 @@ extension SQLiteStore {
     }
 
     public func updateTestRun(_ run: TestRun) async throws(StoreError) -> TestRun {
-        guard (1...Self.maximumWorkers).contains(run.workers) else {
-            throw StoreError.invalidValue("workers", "must be between 1 and \(Self.maximumWorkers) (got \(run.workers))")
-        }
-        let paths = run.fileResults.map(\.path)
-        if Set(paths).count != paths.count {
-            throw StoreError.invalidValue("fileResults", "a file appears more than once")
-        }
+        try Validation.testRunUpdate(run)
         var stored = run
         stored.startedAt = run.startedAt?.storedPrecision
         stored.finishedAt = run.finishedAt?.storedPrecision

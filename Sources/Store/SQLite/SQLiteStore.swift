@@ -93,6 +93,9 @@ public final class SQLiteStore: SlipwayStore {
         }
     }
 
+    /// SQLite has no background work: GRDB's pool opens connections on demand.
+    public func run() async {}
+
     public func close() async throws(StoreError) {
         do {
             if let pool = writer as? DatabasePool { try pool.close() }

@@ -26,7 +26,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidValue = Code(.invalidValue)
         /// The database was written by a newer Slipway (it has migrations this build does not know).
         public static let incompatibleSchema = Code(.incompatibleSchema)
-        /// SQLite (or the file system under it) failed.
+        /// The database failed: SQLite or the file system under it, or the PostgreSQL server or the way to it.
         public static let database = Code(.database)
 
         public var description: String { kind.rawValue }

@@ -44,3 +44,84 @@ enum Validation {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 }
+
+/// The checks every store makes on a method's input before it opens a transaction, shared so the SQLite and the
+/// PostgreSQL stores refuse exactly the same inputs with exactly the same messages.
+extension Validation {
+    /// Most workers a test run may use (SPEC §2: `formation.test.quantity` is 1–32).
+    static let maximumWorkers = 32
+
+    static func pipeline(_ pipeline: Pipeline) throws(StoreError) {
+        try configKeys(pipeline.reviewConfigVars.keys, field: "reviewConfigVars")
+        try nonEmpty(pipeline.repository, field: "repository")
+        try nonEmpty(pipeline.targetBranch, field: "targetBranch")
+    }
+
+    static func app(_ app: App) throws(StoreError) {
+        guard (app.pipeline == nil) == (app.stage == nil) else {
+            throw StoreError.invalidValue("stage", "an app in a pipeline has a stage, and an app outside one has none")
+        }
+        if let review = app.review {
+            guard app.stage == .review else {
+                throw StoreError.invalidValue("review", "only an app in the review stage has pull-request details")
+            }
+            try positive(review.prNumber, field: "review.prNumber")
+        }
+    }
+
+    /// A config change sets or unsets something, with valid keys, never the same key both ways.
+    static func configChange(set: [String: String], unset: [String]) throws(StoreError) {
+        guard !set.isEmpty || !unset.isEmpty else {
+            throw StoreError.invalidValue("config", "nothing to set or unset")
+        }
+        try configKeys(set.keys, field: "config")
+        try configKeys(unset, field: "config")
+        if let both = unset.first(where: { set[$0] != nil }) {
+            throw StoreError.invalidValue("config.\(both)", "cannot be set and unset in one change")
+        }
+    }
+
+    /// Heroku's wording: "Set FOO, BAR config vars", "Remove BAZ config vars", or both joined by "; ".
+    static func describeConfigChange(set: [String: String], unset: [String]) -> String {
+        var parts: [String] = []
+        if !set.isEmpty { parts.append("Set \(set.keys.sorted().joined(separator: ", ")) config vars") }
+        if !unset.isEmpty { parts.append("Remove \(unset.sorted().joined(separator: ", ")) config vars") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func releaseConfig(_ config: ReleaseConfig) throws(StoreError) {
+        switch config {
+        case .currentConfigVars: break
+        case .snapshot(let vars), .restoring(let vars): try configKeys(vars.keys, field: "config")
+        }
+    }
+
+    static func formation(_ entries: [FormationEntry]) throws(StoreError) {
+        for entry in entries {
+            try processType(entry.processType)
+            guard entry.quantity >= 0 else {
+                throw StoreError.invalidValue(
+                    "formation.\(entry.processType).quantity", "must be 0 or more (got \(entry.quantity))")
+            }
+            try nonEmpty(entry.size, field: "formation.\(entry.processType).size")
+        }
+        let types = entries.map(\.processType)
+        if Set(types).count != types.count {
+            throw StoreError.invalidValue("formation", "a process type appears more than once")
+        }
+    }
+
+    static func workers(_ workers: Int) throws(StoreError) {
+        guard (1...maximumWorkers).contains(workers) else {
+            throw StoreError.invalidValue("workers", "must be between 1 and \(maximumWorkers) (got \(workers))")
+        }
+    }
+
+    static func testRunUpdate(_ run: TestRun) throws(StoreError) {
+        try workers(run.workers)
+        let paths = run.fileResults.map(\.path)
+        if Set(paths).count != paths.count {
+            throw StoreError.invalidValue("fileResults", "a file appears more than once")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import Store
+
+/// A rough figure for each store, not run by default (`SLIPWAY_STORE_BENCH=1 swift test --filter StoreBenchmark`;
+/// add `SLIPWAY_TEST_PG_DURABLE=1` for a PostgreSQL server with fsync on): 1,000 `createRelease` calls one after
+/// the other, then 1,000 from 8 tasks at once, each call its own transaction.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SLIPWAY_STORE_BENCH"] == "1", "set SLIPWAY_STORE_BENCH=1"))
+struct StoreBenchmark {
+    @Test(arguments: StoreKind.allCases) func thousandCreateReleases(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let (_, app) = try await makePipelineAndApp(store)
+            let build = try await makeBuild(store)
+            _ = try await store.updateConfigVars(app: app.name, set: ["A": "1", "B": "2"], unset: [], description: nil)
+            let clock = ContinuousClock()
+            let serial = try await clock.measure {
+                for i in 0..<1000 {
+                    _ = try await store.createRelease(app: app.name, buildID: build.id, description: "Deploy \(i)")
+                }
+            }
+            let concurrent = try await clock.measure {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            for i in 0..<125 {
+                                _ = try await store.createRelease(app: app.name, buildID: build.id, description: "Deploy \(worker).\(i)")
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let releases = try await store.releases(app: app.name)
+            #expect(releases.count == 2001 && releases.first?.version == 2001)
+            print("store benchmark \(kind.testDescription): 1,000 createRelease one at a time \(serial), 1,000 from 8 tasks \(concurrent)")
+        }
+    }
+}
