@@ -17,10 +17,10 @@ extension PullRequestFlow {
             switch review.state {
             case .deployed, .destroyed: return
             case .creating, .failed:
-                // A deploy that a restart interrupted (`creating`, or `failed` by startup recovery) is retried
-                // once per run of the service; a deploy that failed on its own stays failed until a new push.
-                guard retryFailedReviewApps, !attemptedRetry.contains(key) else { return }
-                attemptedRetry.insert(key)
+                // A deploy of this merge that this run of the service has not tried yet was interrupted by a
+                // restart (`creating`, or `failed` by startup recovery): try it once more. One that failed in
+                // this run stays failed until a new push.
+                if attemptedDeploys.contains(Self.attempt(key, merge)) { return }
             }
         }
         let repository = try Repository.open(path: mirror.path)
@@ -30,10 +30,15 @@ extension PullRequestFlow {
             guard ci?.state == .success else { return }
         }
         deployingReviewApps[key] = merge.hex
+        attemptedDeploys.insert(Self.attempt(key, merge))
         spawn {
             await self.deployReviewApp(key, record: record, merge: merge, mirror: mirror)
             await self.doneDeploying(key, merge: merge.hex)
         }
+    }
+
+    private static func attempt(_ key: PullRequestKey, _ merge: ObjectID) -> String {
+        "\(key.pipeline)#\(key.number)@\(merge.hex)"
     }
 
     private func doneDeploying(_ key: PullRequestKey, merge: String) {

@@ -36,9 +36,9 @@ public actor PullRequestFlow {
     private var dirty: Set<String> = []
     private var lastReap: [String: ContinuousClock.Instant] = [:]
     private var stopping = false
-    /// Review apps whose failed deploy may be retried once (after a restart interrupted it).
-    var retryFailedReviewApps = true
-    var attemptedRetry: Set<PullRequestKey> = []
+    /// The review-app deploys (`<pipeline>#<N>@<merge>`) this run of the service has started: a failed one is
+    /// not retried until a new merge commit, an interrupted one from an earlier run is retried once.
+    var attemptedDeploys: Set<String> = []
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
                 logger: Logger = Logger(label: "slipway.prs")) {
