@@ -171,6 +171,16 @@ public actor Repository {
         return try handle.copyObjects(reachableFrom: commit, to: destination)
     }
 
+    /// Pushes `commit` to `remote` as `destination` (`refs/heads/main`), fast-forward only, so a moved target
+    /// is `refMoved` and nothing changes there. `remote` is a `file://` URL to a bare repository or a URL with
+    /// its credentials. libgit2 pushes references, not ids, so the commit goes out through a temporary ref.
+    public func push(_ commit: ObjectID, to remote: String, as destination: String) throws(GitError) {
+        let temporary = "refs/slipway/push/\(commit.hex)"
+        try handle.setReference(temporary, to: commit, message: "slipway: push")
+        defer { try? handle.deleteReference(temporary) }
+        try handle.push(remote: remote, refspecs: ["\(temporary):\(destination)"])
+    }
+
     /// Fetches `refspecs` from a path or `file://` URL, e.g. `+refs/pull/*/head:refs/pull/*/head`.
     public func fetch(from remote: String, refspecs: [String], prune: Bool = false) throws(GitError) {
         try handle.fetch(remote: remote, refspecs: refspecs, prune: prune)

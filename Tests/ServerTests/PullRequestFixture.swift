@@ -76,7 +76,8 @@ struct PullRequestFixture {
         """
 
     static func make(waitForCI: Bool = false, greetingRequired: Bool = false, testWorkers: Int? = nil,
-                     reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600)) async throws -> PullRequestFixture {
+                     reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600),
+                     originAsURL: Bool = false) async throws -> PullRequestFixture {
         let service = try await TestService.make()
         let runtime = try await TestRuntime.start(service)
         let root = service.directory.url
@@ -87,7 +88,7 @@ struct PullRequestFixture {
 
         let pipeline = try ResourceName("shop")
         _ = try await service.store.createPipeline(Pipeline(
-            name: pipeline, repository: originPath,
+            name: pipeline, repository: originAsURL ? "file://" + originPath : originPath,
             reviewConfigVars: reviewConfigVars ?? ["GREETING": "pipeline secret greeting", "MARKERS": markers.path]))
         let staging = try ResourceName("shop-staging")
         _ = try await service.store.createApp(App(name: staging, pipeline: pipeline, stage: .staging))

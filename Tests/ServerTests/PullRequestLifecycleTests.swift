@@ -352,4 +352,25 @@ struct PullRequestLifecycleTests {
         }
         try await fixture.shutdown()
     }
+
+    @Test("an origin given as a URL is fetched and tested the same way, and the gate pushes the merge (fast-forward)")
+    func gatePushesToAURLOrigin() async throws {
+        let fixture = try await PullRequestFixture.make(originAsURL: true)
+        do {
+            try await fixture.openPullRequest(23, [.write("version.txt", "pushed\n")])
+            await fixture.sync()
+            let before = try await fixture.main()
+            let outcome = try await fixture.flow.merge(pipeline: fixture.pipeline, number: 23)
+            #expect(outcome.merged, "\(outcome.reason)")
+            let merged = try await fixture.main()
+            #expect(merged.hex == outcome.mergeCommit)
+            #expect(try await fixture.origin.commit(merged).parents.first == before)
+            #expect(try await fixture.origin.references(prefix: "refs/slipway/").isEmpty, "nothing of Slipway's is pushed but the merge")
+            #expect(await fixture.fetch(host: "shop-staging.localhost")?.body.hasSuffix("VERSION=pushed") == true)
+        } catch {
+            try? await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
 }

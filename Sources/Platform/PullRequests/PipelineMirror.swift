@@ -38,9 +38,9 @@ public struct PipelineMirror: Sendable {
         try await PullRequestScanner(path: path, targetBranch: targetBranch).scan()
     }
 
-    /// The origin as a local repository path, or nil when it is a remote URL.
+    /// The origin as a plain local path (the gate writes there directly: objects copied, ref swapped), or nil
+    /// for a URL (`file://`, `https://`, `ssh://`, `user@host:path`), which the gate pushes to.
     public var localOriginPath: String? {
-        if origin.hasPrefix("file://") { return String(origin.dropFirst("file://".count)) }
         if origin.contains("://") || (origin.contains("@") && origin.contains(":")) { return nil }
         return origin
     }

@@ -97,22 +97,23 @@ extension PullRequestFlow {
         return parents[1] == status.head ? "target moved: re-testing" : "new commits on the pull request: re-testing"
     }
 
-    /// Moves the target to `merge`: first in the origin (when it is a local repository: the merge's objects are
-    /// copied there, then its ref is compared-and-swapped), then in the mirror. A moved origin writes nothing.
+    /// Moves the target to `merge`: first in the origin, then in the mirror. A local path origin gets the merge's
+    /// objects copied in and its ref compared-and-swapped; a URL origin gets a fast-forward-only push (a moved
+    /// target is refused there). Either way a moved origin writes nothing.
     private func publish(_ merge: ObjectID, expected: ObjectID, mirror: PipelineMirror, repository: Repository) async throws {
         if let origin = mirror.localOriginPath {
             try await repository.copyObjects(reachableFrom: merge, toRepositoryAt: origin)
             let originRepository = try Repository.open(path: origin)
             try await originRepository.compareAndSwap(mirror.targetRef, expected: expected, new: merge,
                                                       message: "slipway: gate merged \(merge.short)")
+        } else {
+            try await repository.push(merge, to: mirror.origin, as: mirror.targetRef)
         }
-        let movedInOrigin = mirror.localOriginPath != nil
         do throws(GitError) {
             try await repository.compareAndSwap(mirror.targetRef, expected: expected, new: merge, message: "slipway: gate merged \(merge.short)")
         } catch {
-            // When the origin moved already, the next fetch brings the mirror in line.
-            let benign = error.code == .refMoved || error.code == .refLocked
-            if !(movedInOrigin && benign) { throw error }
+            // The origin has the merge already; if the mirror's ref moved meanwhile, the next fetch brings it in line.
+            guard error.code == .refMoved || error.code == .refLocked else { throw error }
         }
     }
 
