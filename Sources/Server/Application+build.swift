@@ -46,7 +46,7 @@ public func buildApplication(
 /// the deploy, rollback, promotion and dyno routes answer 503.
 public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pullRequests: PullRequestWiring? = nil) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: APIErrorMiddleware())
+    router.add(middleware: APIErrorMiddleware(browserNotFound: Dashboard.notFoundPage()))
     router.addRoutes(HealthController().routes)
 
     let openAPI = OpenAPIDocument.json()

@@ -9,6 +9,10 @@ import Store
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
+    /// For an unknown path outside the API that a browser asked for (`Accept: text/html`), the dashboard's
+    /// HTML "not found" page instead of JSON; nil keeps JSON everywhere.
+    var browserNotFound: (@Sendable (Request) -> Response)?
+
     func handle(
         _ request: Request,
         context: APIRequestContext,
@@ -18,11 +22,21 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error, path: request.uri.path)
+            if apiError.id == "not_found", let browserNotFound, Self.isBrowserPageRequest(request) {
+                return browserNotFound(request)
+            }
             if apiError.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             }
             return JSONResponse.error(apiError)
         }
+    }
+
+    /// A page a person's browser asked for: not the API, metrics or webhooks, and HTML accepted.
+    static func isBrowserPageRequest(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !["/api/", "/metrics", "/webhooks/"].contains(where: { path.hasPrefix($0) }) else { return false }
+        return request.headers[.accept]?.contains("text/html") == true
     }
 
     static func apiError(for error: any Error, path: String) -> APIError {

@@ -15,6 +15,17 @@ enum Dashboard {
     }
 }
 
+extension Dashboard {
+    /// The HTML page for a path that names nothing (it shows no data, so it needs no sign-in).
+    static func notFoundPage() -> @Sendable (Request) -> Response {
+        let renderer = DashboardRenderer()
+        return { request in
+            let page = ErrorPage(heading: "Not found", message: "There is no page at this address.")
+            return HTMLResponse.page(renderer.render(page), status: .notFound, request: request)
+        }
+    }
+}
+
 /// The stylesheet and the live-refresh script: public (they hold no data), revalidated by ETag.
 enum DashboardAssets {
     static func addRoutes(to router: Router<APIRequestContext>) {
