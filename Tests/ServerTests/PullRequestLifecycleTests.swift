@@ -108,6 +108,12 @@ struct PullRequestLifecycleTests {
             #expect(run.fileResults.first { $0.path == "tests/t4.sh" }?.status == .failed)
             #expect(run.shards.count == 2)
             #expect(run.fileResults.allSatisfy { $0.startOffsetSeconds != nil }, "the dashboard's timeline needs each file's start")
+            for shard in run.shards {
+                let files = run.fileResults.filter { $0.worker == shard.index }
+                let first = try #require(files.compactMap(\.startOffsetSeconds).min())
+                #expect(shard.startOffsetSeconds == first, "a shard starts with its first file")
+                #expect((shard.endOffsetSeconds ?? 0) >= first + (files.map(\.seconds).max() ?? 0) - 1e-9)
+            }
             let decisions = try await fixture.service.store.gateDecisions(pipeline: fixture.pipeline, prNumber: nil, limit: nil)
             #expect(decisions.count == 2 && decisions.allSatisfy { $0.verdict == .refused })
             // The red pull request's review app still runs: reviewers look at red pull requests too.

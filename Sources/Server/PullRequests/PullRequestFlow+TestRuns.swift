@@ -135,15 +135,19 @@ extension PullRequestFlow {
         run.shards = result.workers.map { worker in
             let files = byWorker[worker.index] ?? []
             let state: TestRunState = files.contains { $0.status == .failed } ? .failed : .succeeded
+            // The span of the worker's files on the runner's own clock, so shards and file bars line up; the
+            // observed events only for a worker whose files carry no start (a suite that splits itself).
+            let starts = files.compactMap(\.startOffsetSeconds)
+            let ends = files.compactMap { file in file.startOffsetSeconds.map { $0 + file.seconds } }
             return TestShard(index: worker.index, files: files.map(\.path), state: state,
-                             startOffsetSeconds: timeline.workerStart[worker.index],
-                             endOffsetSeconds: timeline.workerEnd[worker.index])
+                             startOffsetSeconds: starts.min() ?? timeline.workerStart[worker.index],
+                             endOffsetSeconds: ends.max() ?? timeline.workerEnd[worker.index])
         }
         run.fileResults = result.files.map { file in
             TestFileResult(path: file.path, worker: file.worker, seconds: file.seconds,
                            status: TestFileStatus(rawValue: file.status.rawValue) ?? .failed,
                            attempts: file.attempts, failure: file.failure,
-                           startOffsetSeconds: file.startOffsetSeconds ?? timeline.fileStart[file.path])
+                           startOffsetSeconds: file.startOffsetSeconds)
         }
     }
 }

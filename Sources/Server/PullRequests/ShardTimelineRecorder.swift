@@ -2,34 +2,40 @@ import Foundation
 import Synchronization
 import TestRunner
 
-/// Watches a test run's events and remembers when each worker and each file started and ended, in seconds
-/// after the run started: the per-shard timeline the store keeps for the dashboard.
+/// Watches a test run's events and remembers when each worker started and last finished a file, in seconds
+/// after the run's plan was made (`.started`), for the stored shards. Each file's own start comes with its
+/// result from the runner (`FileResult.startOffsetSeconds`).
 final class ShardTimelineRecorder: TestRunObserver {
     struct Timeline: Sendable {
         var workerStart: [Int: Double] = [:]
         var workerEnd: [Int: Double] = [:]
-        /// The start of each file's last attempt.
-        var fileStart: [String: Double] = [:]
     }
 
-    private let started = ContinuousClock.now
-    private let state = Mutex(Timeline())
+    private struct State {
+        var base = ContinuousClock.now
+        var timeline = Timeline()
+    }
 
-    var timeline: Timeline { state.withLock { $0 } }
+    private let state = Mutex(State())
+
+    var timeline: Timeline { state.withLock { $0.timeline } }
 
     func handle(_ event: RunEvent) {
-        let now = (ContinuousClock.now - started).seconds
-        switch event {
-        case .workerReady(let worker, let seconds):
-            state.withLock { $0.workerStart[worker] = max(0, now - seconds) }
-        case .fileFinished(let path, let worker, _, _, _, let seconds):
-            state.withLock {
-                $0.fileStart[path] = max(0, now - seconds)
-                $0.workerEnd[worker] = max($0.workerEnd[worker] ?? 0, now)
-                if $0.workerStart[worker] == nil { $0.workerStart[worker] = max(0, now - seconds) }
+        let now = ContinuousClock.now
+        state.withLock { state in
+            let offset = (now - state.base).seconds
+            switch event {
+            case .started:
+                // The run's clock starts here (after the commit's tree was exported), as the runner's file offsets do.
+                state.base = now
+            case .workerReady(let worker, let seconds):
+                state.timeline.workerStart[worker] = max(0, offset - seconds)
+            case .fileFinished(_, let worker, _, _, _, let seconds):
+                state.timeline.workerEnd[worker] = max(state.timeline.workerEnd[worker] ?? 0, offset)
+                if state.timeline.workerStart[worker] == nil { state.timeline.workerStart[worker] = max(0, offset - seconds) }
+            default:
+                break
             }
-        default:
-            break
         }
     }
 }

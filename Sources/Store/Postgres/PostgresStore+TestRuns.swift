@@ -10,12 +10,8 @@ extension PostgresStore {
         workers: Int,
         split: String?
     ) async throws(StoreError) -> TestRun {
-        try Validation.workers(workers)
-        try Validation.nonEmpty(commit, field: "commit")
-        if let prNumber { try Validation.positive(prNumber, field: "prNumber") }
-        let run = TestRun(
-            id: UUID().uuidString.lowercased(), pipeline: pipeline, prNumber: prNumber, branch: branch,
-            commit: commit, state: .pending, workers: workers, split: split, createdAt: Date().storedPrecision)
+        let run = try Validation.newTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit,
+                                            workers: workers, split: split)
         let shards = try Self.encode(run.shards)
         try await write { db in
             _ = try await Self.requirePipeline(db, pipeline, lock: "FOR KEY SHARE")

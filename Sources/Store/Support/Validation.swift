@@ -1,3 +1,4 @@
+import Foundation
 /// Checks on values that the schema alone would reject with a less helpful message.
 enum Validation {
     /// Config var keys: `[A-Za-z_][A-Za-z0-9_]*`, like shell variable names (what a process can read).
@@ -115,6 +116,17 @@ extension Validation {
         guard (1...maximumWorkers).contains(workers) else {
             throw StoreError.invalidValue("workers", "must be between 1 and \(maximumWorkers) (got \(workers))")
         }
+    }
+
+    /// A new `pending` test run with a fresh UUID, its inputs checked: what `createTestRun` stores, on either store.
+    static func newTestRun(pipeline: ResourceName, prNumber: Int?, branch: String?, commit: String, workers: Int,
+                           split: String?) throws(StoreError) -> TestRun {
+        try self.workers(workers)
+        try nonEmpty(commit, field: "commit")
+        if let prNumber { try positive(prNumber, field: "prNumber") }
+        return TestRun(
+            id: UUID().uuidString.lowercased(), pipeline: pipeline, prNumber: prNumber, branch: branch,
+            commit: commit, state: .pending, workers: workers, split: split, createdAt: Date().storedPrecision)
     }
 
     static func testRunUpdate(_ run: TestRun) throws(StoreError) {
