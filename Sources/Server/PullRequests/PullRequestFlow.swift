@@ -173,16 +173,18 @@ public actor PullRequestFlow {
             }
             try await advance(record, status: status, pipeline: pipeline, mirror: mirror)
         }
-        // Pull requests whose ref is gone from the origin are closed, unless webhooks manage them (a webhook
-        // may announce a pull request a moment before its ref can be fetched).
-        for record in try await store.pullRequests(pipeline: name, state: .open) where !seen.contains(record.number) {
-            guard record.eventAt == nil else { continue }
-            _ = try await store.updatePullRequest(pipeline: name, number: record.number) { $0?.state = .closed }
-            retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
-        }
-        for record in try await store.pullRequests(pipeline: name, state: nil)
-        where record.state != .open && !seen.contains(record.number) && needsRetiring(record.number) {
-            retire(PullRequestKey(pipeline: name.rawValue, number: record.number))
+        // Pull requests whose ref is gone from the origin: an open one is closed, unless webhooks manage it (a
+        // webhook may announce a pull request a moment before its ref can be fetched); a closed one with
+        // something left is retired.
+        for record in try await store.pullRequests(pipeline: name, state: nil) where !seen.contains(record.number) {
+            let key = PullRequestKey(pipeline: name.rawValue, number: record.number)
+            if record.state == .open {
+                guard record.eventAt == nil else { continue }
+                _ = try await store.updatePullRequest(pipeline: name, number: record.number) { $0?.state = .closed }
+                retire(key)
+            } else if needsRetiring(record.number) {
+                retire(key)
+            }
         }
         try await reapIfDue(pipeline: pipeline)
     }
