@@ -10,6 +10,13 @@ struct ErrorPage {
     /// 400: the request could not be parsed as HTTP/1.
     static let badRequest = ErrorPage(status: .badRequest, title: "Bad request", detail: "The request is not valid HTTP/1.1.")
 
+    /// 408: the client did not finish its request head within the header timeout.
+    static func requestTimeout(_ timeout: TimeAmount) -> ErrorPage {
+        let seconds = Double(timeout.nanoseconds) / 1_000_000_000
+        return ErrorPage(status: .requestTimeout, title: "Request timeout",
+                         detail: "The request head did not arrive within \(seconds) s.")
+    }
+
     /// 404: no app is registered under the request's host.
     static func unknownHost(_ host: String) -> ErrorPage {
         let shown = host.isEmpty ? "(no Host header)" : host

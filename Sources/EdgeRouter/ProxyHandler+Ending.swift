@@ -31,12 +31,54 @@ extension ProxyHandler {
         }
     }
 
+    // MARK: Client timeouts
+
+    func armClientTimer(after delay: TimeAmount) {
+        guard let context else { return }
+        clientTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.clientTimerFired()
+        }
+    }
+
+    /// The header timeout (a client must finish a request head within `headerTimeout` of its first byte,
+    /// else 408 and close: slowloris clients cannot hold connections) and the keep-alive timeout (a
+    /// connection waiting for its next request closes after `keepAliveTimeout`; a new connection that sends
+    /// nothing closes after `headerTimeout`). While a request is being answered neither applies.
+    func clientTimerFired() {
+        clientTimer = nil
+        guard context != nil else { return }
+        let configuration = loop.configuration
+        let now = NIODeadline.now()
+        if exchange != nil || !queued.isEmpty {
+            armClientTimer(after: configuration.headerTimeout)
+            return
+        }
+        if let since = partialHeadSince {
+            let waited = now - since
+            guard waited >= configuration.headerTimeout else {
+                armClientTimer(after: configuration.headerTimeout - waited)
+                return
+            }
+            writeErrorPage(.requestTimeout(configuration.headerTimeout), minorVersion: 1, keepAlive: false, isHead: false)
+            return
+        }
+        let limit = servedRequests == 0 ? configuration.headerTimeout : configuration.keepAliveTimeout
+        let waited = now - waitingSince
+        guard waited >= limit else {
+            armClientTimer(after: limit - waited)
+            return
+        }
+        context?.close(promise: nil)
+    }
+
     // MARK: Ending an exchange
 
     /// Ends the exchange's accounting and hands its upstream connection back (or closes it).
     /// `now` is when the response ended (the time of the backend read that ended it, if any).
     func finish(_ exchange: Exchange, upstreamReusable: Bool, at now: NIODeadline = .now()) {
         self.exchange = nil
+        servedRequests &+= 1
+        waitingSince = now
         unwrittenHead = nil
         if let upstream = exchange.upstream {
             exchange.upstream = nil

@@ -15,6 +15,8 @@ extension ProxyHandler {
         }
         timer?.cancel()
         timer = nil
+        clientTimer?.cancel()
+        clientTimer = nil
         self.exchange = nil
         upstream.proxy = nil
         let elapsed = (NIODeadline.now() - exchange.started).nanoseconds

@@ -36,6 +36,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// One upstream-timeout timer per client connection, armed when a request goes out and re-armed
     /// only when it fires: keep-alive connections pay for it once per timeout period, not per request.
     var timer: Scheduled<Void>?
+    /// The client-side timer (header and keep-alive timeouts, see `clientTimerFired`); like `timer`, armed
+    /// per connection and re-armed only when it fires, never per request.
+    var clientTimer: Scheduled<Void>?
+    /// Since when the connection has waited for a request (its start, or the end of the last response).
+    var waitingSince = NIODeadline.now()
+    /// When the first bytes of a request head that is still incomplete arrived.
+    var partialHeadSince: NIODeadline?
+    /// Requests answered on this connection (a fresh connection gets `headerTimeout` for its first byte).
+    var servedRequests = 0
     /// The last `Host` header on this connection and its route, valid for one routing-table generation:
     /// a keep-alive client sends the same host every time, so it is normalised and looked up once.
     private var cachedHost = ""
@@ -62,9 +71,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         allocator = context.channel.allocator
         clientIsWritable = context.channel.isWritable
+        waitingSince = .now()
+        armClientTimer(after: loop.configuration.headerTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        clientTimer?.cancel()
+        clientTimer = nil
         self.context = nil
     }
 
@@ -80,9 +93,24 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     handle(part, context: context)
                 }
             }
+            if partialHeadSince == nil && exchange == nil && framer.hasPartialHead {
+                // A head that does not arrive in one read (rare for real clients, the whole of a slowloris
+                // attack): from now on it has `headerTimeout` to finish.
+                partialHeadSince = .now()
+                clientTimer?.cancel()
+                armClientTimer(after: loop.configuration.headerTimeout)
+            }
         } catch {
-            // Not HTTP/1: a 400 when nothing else is being answered on this connection, then close.
-            if exchange == nil && queued.isEmpty {
+            if let exchange, exchange.responseStatus == nil, !exchange.requestEnded, !exchange.isUpgrade {
+                // The body of the request in flight is malformed (a bad chunk size): the backend has part of a
+                // request that will never be whole, so it is abandoned and the client told why.
+                exchange.responseStatus = .badRequest
+                finish(exchange, upstreamReusable: false)
+                discardingRequestBody = false
+                writeErrorPage(.badRequest, minorVersion: exchange.clientMinorVersion, keepAlive: false,
+                               isHead: exchange.method == .head)
+            } else if exchange == nil && queued.isEmpty {
+                // Not HTTP/1: a 400 when nothing else is being answered on this connection, then close.
                 discardingRequestBody = false
                 writeErrorPage(.badRequest, minorVersion: 1, keepAlive: false, isHead: false)
             } else {
@@ -131,6 +159,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        clientTimer?.cancel()
+        clientTimer = nil
         queued.removeAll()
         if let exchange {
             // The client left mid-exchange: the backend connection is in an unknown state.
@@ -187,7 +217,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func begin(_ head: RequestHead, context: ChannelHandlerContext) {
         let started = NIODeadline.now()
-        if loop.table.generation != cachedGeneration || !head.hostEquals(cachedHost) {
+        partialHeadSince = nil
+        if head.absoluteFormAuthority != nil {
+            // Rare (proxy-style clients): routed by the URI's host, never cached under the Host header.
+            cachedHost = head.targetHost
+            cachedRoute = loop.table.route(forHostHeader: cachedHost)
+            cachedGeneration = .max
+        } else if loop.table.generation != cachedGeneration || !head.hostEquals(cachedHost) {
             cachedHost = head.host
             cachedRoute = loop.table.route(forHostHeader: cachedHost)
             cachedGeneration = loop.table.generation

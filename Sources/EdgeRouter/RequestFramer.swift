@@ -35,6 +35,12 @@ final class RequestFramer {
     /// Bytes read past an upgrade request, held for the tunnel.
     var heldBytes: Int { upgradeHeld?.readableBytes ?? 0 }
 
+    /// Part of a request head has arrived and the rest has not (what the header timeout watches).
+    var hasPartialHead: Bool {
+        if case .head = state { return carry != nil }
+        return false
+    }
+
     /// Hands over (and forgets) the bytes read past an upgrade request.
     func takeUpgradeBytes() -> ByteBuffer? {
         defer { upgradeHeld = nil }
@@ -73,7 +79,14 @@ final class RequestFramer {
                     buffer.moveReaderIndex(forwardBy: 1)
                 }
                 guard buffer.readableBytes > 0 else { return }
-                guard let headLength = ResponseFramer.headLength(in: buffer) else {
+                let headLength: Int?
+                do {
+                    headLength = try Self.headLength(in: buffer)
+                } catch {
+                    state = .failed
+                    throw error
+                }
+                guard let headLength else {
                     if buffer.readableBytes > Self.maxHeadSize {
                         state = .failed
                         throw FramingError(description: "the request head is larger than 80 KiB")
@@ -119,6 +132,30 @@ final class RequestFramer {
                 }
             }
         }
+    }
+
+    /// Length of the request head at the start of `buffer` (blank line included), or nil while it is incomplete.
+    ///
+    /// Lines must end in CRLF. A bare LF is refused rather than accepted as nginx does: the head's bytes are
+    /// relayed to the backend as they came, and a backend that splits lines differently from the router is
+    /// how requests get smuggled. Refusing it at once also means such a client gets its 400 immediately,
+    /// instead of waiting for a CRLF CRLF that never comes.
+    static func headLength(in buffer: ByteBuffer) throws(ResponseFramer.FramingError) -> Int? {
+        let found = buffer.withUnsafeReadableBytes { bytes -> Int? in
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "\n") {
+                    guard index > 0, bytes[index - 1] == UInt8(ascii: "\r") else { return -1 }
+                    if index >= 3 && bytes[index - 2] == UInt8(ascii: "\n") && bytes[index - 3] == UInt8(ascii: "\r") {
+                        return index + 1
+                    }
+                }
+                index += 1
+            }
+            return nil
+        }
+        if found == -1 { throw ResponseFramer.FramingError(description: "a line of the request head ends in a bare LF") }
+        return found
     }
 
     private func endRequest(_ emit: (Event) -> Void) {

@@ -31,12 +31,21 @@ struct RequestHead {
     /// `Connection: upgrade` and an `Upgrade` header (WebSocket): after a 101 the connection is a tunnel.
     var isUpgrade: Bool
     var body: BodyFraming
+    /// For an absolute-form target (`GET http://a.example/ HTTP/1.1`), the URI's authority (`a.example`,
+    /// userinfo dropped): RFC 9112 §3.2.2 says it, not the `Host` header, names the host.
+    var absoluteFormAuthority: Range<Int>?
 
     typealias FramingError = ResponseFramer.FramingError
 
     /// The `Host` header's value as a string ("" without one).
     var host: String {
         guard let range = fields.host else { return "" }
+        return bytes.getString(at: bytes.readerIndex + range.lowerBound, length: range.count) ?? ""
+    }
+
+    /// The host the request is for: the absolute-form target's authority, else the `Host` header ("" without one).
+    var targetHost: String {
+        guard let range = absoluteFormAuthority else { return host }
         return bytes.getString(at: bytes.readerIndex + range.lowerBound, length: range.count) ?? ""
     }
 
@@ -106,8 +115,32 @@ struct RequestHead {
             fields: fields,
             keepAlive: keepAlive,
             isUpgrade: fields.connectionUpgrade && fields.hasUpgradeHeader,
-            body: body
+            body: body,
+            absoluteFormAuthority: authority(ofTarget: (space + 1)..<(versionStart - 1), in: raw)
         )
+    }
+
+    /// The authority of an `http://` or `https://` target (scheme matched case-insensitively), else nil.
+    private static func authority(ofTarget target: Range<Int>, in raw: UnsafeRawBufferPointer) -> Range<Int>? {
+        var index = target.lowerBound
+        for expected in "http".utf8 {
+            guard index < target.upperBound, raw[index] | 0x20 == expected else { return nil }
+            index += 1
+        }
+        if index < target.upperBound && raw[index] | 0x20 == UInt8(ascii: "s") { index += 1 }
+        for expected in "://".utf8 {
+            guard index < target.upperBound, raw[index] == expected else { return nil }
+            index += 1
+        }
+        var start = index
+        var end = index
+        while end < target.upperBound, raw[end] != UInt8(ascii: "/"), raw[end] != UInt8(ascii: "?"),
+            raw[end] != UInt8(ascii: "#")
+        {
+            if raw[end] == UInt8(ascii: "@") { start = end + 1 }
+            end += 1
+        }
+        return start..<end
     }
 
     private static func isHTTP1(_ version: UnsafeRawBufferPointer) -> Bool {

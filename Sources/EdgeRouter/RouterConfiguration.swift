@@ -28,6 +28,12 @@ public struct RouterConfiguration: Sendable {
     public var maxIdleConnectionsPerBackend: Int
     /// Idle upstream connections older than this are closed.
     public var idleConnectionTimeout: TimeAmount
+    /// Longest a client may take to send a whole request head, from its first byte (and a new connection to
+    /// send its first byte): past it a 408 and the connection closes. nginx's `client_header_timeout` is 60 s;
+    /// 10 s is plenty for any real client and frees a slowloris connection six times sooner.
+    public var headerTimeout: TimeAmount
+    /// A keep-alive connection waiting for its next request is closed after this (nginx's `keepalive_timeout`).
+    public var keepAliveTimeout: TimeAmount
     /// Event loop threads when the router makes its own group (`nil`: one per core).
     public var eventLoopThreads: Int?
     /// Value of `X-Forwarded-Proto` (the router itself speaks plain HTTP; a TLS terminator in front sets `https`).
@@ -43,8 +49,12 @@ public struct RouterConfiguration: Sendable {
         maxIdleConnectionsPerBackend: Int = 512,
         idleConnectionTimeout: TimeAmount = .seconds(60),
         eventLoopThreads: Int? = nil,
-        forwardedProto: String = "http"
+        forwardedProto: String = "http",
+        headerTimeout: TimeAmount = .seconds(10),
+        keepAliveTimeout: TimeAmount = .seconds(75)
     ) {
+        self.headerTimeout = headerTimeout
+        self.keepAliveTimeout = keepAliveTimeout
         self.host = host
         self.port = port
         self.domain = domain
