@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Manifest", swiftSettings: strict),
         .target(name: "Sharding", swiftSettings: strict),
         .target(name: "Processes", swiftSettings: strict),
+        // The one launcher for repository code: bubblewrap + setpriv, identities, resource limits.
+        .target(name: "Sandbox", dependencies: ["Processes"], swiftSettings: strict),
         .target(
             name: "EdgeRouter",
             dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Manifest", "GitKit", "Processes", "EdgeRouter",
+                "Manifest", "GitKit", "Processes", "Sandbox", "EdgeRouter",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding",
+                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -67,13 +69,13 @@ let package = Package(
         ),
         .target(
             name: "TestRunner",
-            dependencies: ["Sharding", "Processes", "GitKit", "Manifest"],
+            dependencies: ["Sharding", "Processes", "Sandbox", "GitKit", "Manifest"],
             swiftSettings: strict
         ),
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "GitKit", "Manifest", "Sharding", "TestRunner", "Server",
+                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,6 +83,9 @@ let package = Package(
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-shard", dependencies: ["TestRunner", "Sharding"], swiftSettings: strict),
         .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter"], swiftSettings: strict),
+        .executableTarget(
+            name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
+            swiftSettings: strict),
 
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"], swiftSettings: strict),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strict),
@@ -95,12 +100,12 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "GitKit", "Platform", "PostgresTestSupport",
+                "Server", "Store", "GitKit", "Platform", "Sandbox", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "EdgeRouter", "Manifest", "GitKit"], swiftSettings: strict),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",
@@ -115,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TestRunnerTests",
-            dependencies: ["TestRunner", "Processes", "Sharding"],
+            dependencies: ["TestRunner", "Processes", "Sharding", "Sandbox"],
             swiftSettings: strict
         ),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sandbox
 import Processes
 import Sharding
 import TestRunner
@@ -61,6 +62,9 @@ struct CIRunCommand: AsyncParsableCommand {
     @Flag(help: "Print the run report as JSON on stdout (the summary goes to stderr).")
     var json = false
 
+    @Flag(help: "Run test-setup and the tests in the sandbox (bubblewrap: own uid, read-only system, no access to your files or environment), for code you did not write.")
+    var sandbox = false
+
     func validate() throws {
         if let workers, !(1...TestSuiteConfiguration.maximumWorkers).contains(workers) {
             throw ValidationError("--workers must be between 1 and \(TestSuiteConfiguration.maximumWorkers) "
@@ -71,6 +75,19 @@ struct CIRunCommand: AsyncParsableCommand {
         }
         if let timeout, !(timeout > 0) {
             throw ValidationError("--timeout must be a positive number of seconds")
+        }
+    }
+
+    /// The sandbox for `--sandbox`, verified with a trial process; its state lives in the temporary directory.
+    private static func sandbox() async throws -> TestSandbox {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-sandbox").path
+        do throws(SandboxError) {
+            let setup = try SandboxSetup.prepare(stateDirectory: state)
+            try await setup.verify()
+            writeToStandardError("slipway: sandboxed (bubblewrap); limits: \(setup.limitMechanism)\n")
+            return TestSandbox(launcher: SandboxLauncher(.sandboxed(setup)), hidden: [state], ownsSource: false)
+        } catch {
+            throw CLIFailure.usage("--sandbox: \(error.message)")
         }
     }
 
@@ -109,8 +126,9 @@ struct CIRunCommand: AsyncParsableCommand {
             timeout: timeout.map { Duration.milliseconds(Int64($0 * 1000)) },
             keepRunDirectory: keepWorkspaces,
             identity: identity,
-            baseEnvironment: environment,
-            workspaceStrategy: workspace)
+            baseEnvironment: sandbox ? SandboxEnvironment.base : environment,
+            workspaceStrategy: workspace,
+            sandbox: sandbox ? try await Self.sandbox() : .unsandboxed)
         let progress = CIProgress(live: isatty(2) == 1)
         let testRun = TestRun(appDirectory: appDirectory, configuration: suite, options: options, observer: progress)
 

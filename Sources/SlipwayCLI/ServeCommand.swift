@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(
         "Where the state lives: postgres://user:password@host:port/database for PostgreSQL (default: SQLite, slipway.sqlite in the data dir).",
         valueName: "url")) var database: String?
+    @Flag(help: "Run builds, tests, release tasks and dynos unsandboxed, as this service's user (unsafe: pull-request code can read the data dir).")
+    var noSandbox = false
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -50,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         let options = ServeOptions(
             dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL,
             bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain,
-            pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers, database: try StoreDatabase(database))
+            pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers, database: try StoreDatabase(database),
+            sandbox: !noSandbox)
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

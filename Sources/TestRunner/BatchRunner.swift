@@ -58,7 +58,7 @@ struct BatchRunner: Sendable {
             verdicts = EnvShardVerdict.judge(shard: item.shard!, cases: collected.cases, reported: collected.foundReport,
                                              outcome: outcome, knownFiles: knownFiles, workspace: workspace)
         } else {
-            let attribution = ResultAttribution(files: item.files, roots: [workspace.root, workspace.writableRoot])
+            let attribution = ResultAttribution(files: item.files, roots: workspace.attributionRoots)
             verdicts = BatchVerdict.judge(files: item.files, cases: collected.cases, outcome: outcome,
                                           attribution: attribution)
         }

@@ -9,7 +9,7 @@ enum EnvShardVerdict {
 
     static func judge(shard: Int, cases: [TestCaseResult], reported: Bool, outcome: BatchOutcome,
                       knownFiles: [String], workspace: Workspace) -> [FileVerdict] {
-        let attribution = ResultAttribution(files: knownFiles, roots: [workspace.root, workspace.writableRoot])
+        let attribution = ResultAttribution(files: knownFiles, roots: workspace.attributionRoots)
         var byFile: [String: [TestCaseResult]] = [:]
         var order: [String] = []
         for testCase in cases {

@@ -19,12 +19,14 @@ public struct RunOptions: Sendable {
     /// injected variables are laid over it.
     public var baseEnvironment: [String: String]
     public var workspaceStrategy: WorkspaceStrategy
+    /// How test processes are started (sandboxed under `serve` and `ci run --sandbox`).
+    public var sandbox: TestSandbox
 
     public init(historyFile: URL, failFast: Bool = false, timeout: Duration? = nil,
                 scratchDirectory: URL = FileManager.default.temporaryDirectory, keepRunDirectory: Bool = false,
                 terminationGrace: Duration = .seconds(2), identity: RunIdentity = RunIdentity(),
                 baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-                workspaceStrategy: WorkspaceStrategy = .automatic) {
+                workspaceStrategy: WorkspaceStrategy = .automatic, sandbox: TestSandbox = .unsandboxed) {
         self.failFast = failFast
         self.timeout = timeout
         self.historyFile = historyFile
@@ -34,6 +36,7 @@ public struct RunOptions: Sendable {
         self.identity = identity
         self.baseEnvironment = baseEnvironment
         self.workspaceStrategy = workspaceStrategy
+        self.sandbox = sandbox
     }
 
     /// `.slipway/timings.json` in the app directory, or `timings.json` in a data directory.

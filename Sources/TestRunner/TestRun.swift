@@ -45,7 +45,8 @@ public struct TestRun: Sendable {
         }
         defer { if !options.keepRunDirectory { try? FileManager.default.removeItem(atPath: runDirectory) } }
         let factory = try await WorkspaceFactory.make(source: appDirectory.path, runDirectory: runDirectory,
-                                                      strategy: options.workspaceStrategy)
+                                                      strategy: options.workspaceStrategy, sandbox: options.sandbox,
+                                                      network: configuration.sandboxNetwork)
 
         let dispatcher = Dispatcher(split: split, files: files, estimates: estimates, workers: workers,
                                     retries: configuration.retries, failFast: options.failFast, observer: observer)
@@ -58,6 +59,7 @@ public struct TestRun: Sendable {
                                     dispatcher: dispatcher, collector: collector, files: files, estimates: estimates,
                                     total: workers, runStarted: started)
         let firstError = await runWorkers(active: active, context: context, dispatcher: dispatcher)
+        await factory.cells.removeAll()
         if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
 
         let ledger = await dispatcher.ledger

@@ -1,5 +1,6 @@
 import Foundation
 import Manifest
+import Sandbox
 import Sharding
 
 extension TestSuiteConfiguration {
@@ -29,6 +30,7 @@ extension TestSuiteConfiguration {
             split: view.tests.split.map(SplitMode.init),
             retries: view.tests.retries ?? 0,
             junitPattern: view.tests.junit)
+        sandboxNetwork = SandboxNetwork(rawValue: manifest.slipway.sandboxNetwork ?? "shared") ?? .shared
     }
 
     /// Reads `<directory>/app.json` through Manifest. Manifest errors are configuration errors naming the key.

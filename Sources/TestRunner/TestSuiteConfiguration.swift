@@ -1,3 +1,4 @@
+import Sandbox
 import Foundation
 import Sharding
 
@@ -24,6 +25,8 @@ public struct TestSuiteConfiguration: Sendable, Equatable {
     /// `slipway.tests.junit`: glob (relative to the workspace) of JUnit files the command writes itself,
     /// for suites that cannot be pointed at `SLIPWAY_REPORTS_DIR`.
     public var junitPattern: String?
+    /// app.json `slipway.sandbox.network`: `none` gives sandboxed test processes no network.
+    public var sandboxNetwork: SandboxNetwork = .shared
 
     public init(setupCommand: String? = nil, testCommand: String, environment: [String: String] = [:],
                 workers: Int = 1, filePatterns: [String] = [], split: SplitMode? = nil, retries: Int = 0,

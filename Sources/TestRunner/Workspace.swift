@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import Sandbox
 
 /// How each worker gets its own checkout of the tree under test.
 public enum WorkspaceStrategy: String, Sendable, CaseIterable {
@@ -15,7 +16,8 @@ public enum WorkspaceStrategy: String, Sendable, CaseIterable {
 
 /// One worker's private directories and the way its commands are started.
 struct Workspace: Sendable {
-    /// The checkout as the worker's commands see it (their working directory).
+    /// The checkout's host directory (the copy, or the overlay's mount point); the commands see it at `/app`
+    /// when sandboxed.
     let root: String
     /// Where files the commands write into the checkout appear, as seen from Slipway
     /// (the copy itself, or the overlay's upper layer).
@@ -24,44 +26,33 @@ struct Workspace: Sendable {
     let temporary: String
     let logs: String
     let reports: String
-    let overlay: OverlayMount?
+    /// Who runs the commands and what they see; every command goes through `launcher`.
+    let launcher: SandboxLauncher
+    let policy: SandboxPolicy
 
-    /// The process that runs `command` in this workspace.
+    /// The roots a path in a report may start with: the host paths and, when sandboxed, `/app`.
+    var attributionRoots: [String] {
+        launcher.isSandboxed ? [root, writableRoot, SandboxPolicy.appPath] : [root, writableRoot]
+    }
+
+    /// The process that runs `command` in this workspace. A sandbox that cannot be prepared (its generated
+    /// files cannot be written) gives a process that fails saying why: never one that runs unsandboxed.
     func process(for command: String, environment: [String: String], outputPath: String) -> ProcessSpec {
-        var environment = environment
-        environment["PWD"] = root
-        guard let overlay else {
-            return .shell(command, environment: environment, workingDirectory: root, outputPath: outputPath)
+        do {
+            // A batch's reports directory is made by Slipway just before; the sandbox's uid must write into it.
+            if launcher.isSandboxed, let batchReports = environment["SLIPWAY_REPORTS_DIR"], batchReports.hasPrefix(reports + "/") {
+                try TreeOwnership.makeDirectories([batchReports], for: policy.identity)
+            }
+            return try launcher.process(command: command, environment: environment, policy: policy, outputPath: outputPath)
+        } catch {
+            return .shell("echo \(ShellQuoting.quote("slipway: cannot sandbox this command: \(error.message)")) >&2; exit 126",
+                          environment: [:], workingDirectory: "/", outputPath: outputPath)
         }
-        return overlay.process(for: command, mountPoint: root, environment: environment, outputPath: outputPath)
     }
 }
 
-/// The overlay layers of one worker, and the `unshare` wrapper that mounts them for each command.
-struct OverlayMount: Sendable {
-    let lower: String
-    let upper: String
-    let work: String
-    let tools: OverlayTools
-
-    var mountOptions: String { "lowerdir=\(lower),upperdir=\(upper),workdir=\(work)" }
-
-    /// `unshare --mount` gives the command a private mount namespace (propagation private, so nothing leaks to
-    /// the host); inside it the overlay is mounted on the worker's directory and the command runs there.
-    /// `unshare` execs rather than forks, so the command stays in the worker's process group.
-    func process(for command: String, mountPoint: String, environment: [String: String],
-                 outputPath: String) -> ProcessSpec {
-        let script = "\(tools.mount) -t overlay slipway -o \"$1\" \"$2\" && cd \"$2\" && exec /bin/sh -c \"$3\""
-        return ProcessSpec(
-            executable: tools.unshare,
-            arguments: ["--mount", "--propagation", "private", "/bin/sh", "-c", script, "slipway-workspace",
-                        mountOptions, mountPoint, command],
-            environment: environment, workingDirectory: mountPoint, outputPath: outputPath)
+enum ShellQuoting {
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
-}
-
-/// Paths of the programs the overlay strategy needs.
-struct OverlayTools: Sendable {
-    let unshare: String
-    let mount: String
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import Sandbox
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,24 +13,52 @@ struct WorkspaceFactory: Sendable {
 
     let source: String
     let runDirectory: String
-    /// Set when the overlay strategy is in use.
-    let overlayTools: OverlayTools?
+    let useOverlay: Bool
+    let sandbox: TestSandbox
+    /// The run's own uid when sandboxed (every worker of a run shares it; runs and apps never do).
+    let identity: SandboxIdentity?
+    let network: SandboxNetwork
+    let limits: ResourceLimits?
+    let cells = LimitCells()
 
-    var strategyName: String { overlayTools == nil ? "copy" : "overlay" }
+    var strategyName: String { useOverlay ? "overlay" : "copy" }
 
-    /// Chooses the strategy: `overlay` is used when asked for or automatic and a trial mount works.
-    static func make(source: String, runDirectory: String, strategy: WorkspaceStrategy) async throws(TestRunError)
-        -> WorkspaceFactory {
+    /// Chooses the strategy: `overlay` is used when asked for or automatic and a trial mount works. Under the
+    /// sandbox a tree the run does not own (a person's directory) is always copied, because the overlay's lower
+    /// layer must belong to the run's uid for the commands to change files in it.
+    static func make(source: String, runDirectory: String, strategy: WorkspaceStrategy, sandbox: TestSandbox = .unsandboxed,
+                     network: SandboxNetwork = .shared) async throws(TestRunError) -> WorkspaceFactory {
+        var identity: SandboxIdentity?
+        var limits: ResourceLimits?
+        if let setup = sandbox.launcher.setup {
+            let run = setup.identities.transient()
+            identity = run
+            limits = setup.limitMechanism == .unavailable ? nil : ResourceLimits.testWorker(size: nil)
+            if sandbox.ownsSource {
+                do {
+                    try TreeOwnership.give(source, to: run)
+                } catch {
+                    throw TestRunError(.workspace, "cannot give the tree under test to the run's sandbox user: \(error.message)")
+                }
+            }
+        }
+        let overlayAllowed = identity == nil || sandbox.ownsSource
+        func factory(overlay: Bool) -> WorkspaceFactory {
+            WorkspaceFactory(source: source, runDirectory: runDirectory, useOverlay: overlay, sandbox: sandbox,
+                             identity: identity, network: network, limits: limits)
+        }
         switch strategy {
         case .copy:
-            return WorkspaceFactory(source: source, runDirectory: runDirectory, overlayTools: nil)
+            return factory(overlay: false)
         case .overlay, .automatic:
-            let tools = await OverlayProbe.tools(source: source, scratch: runDirectory)
-            if tools == nil && strategy == .overlay {
-                throw TestRunError(.workspace, "overlay workspaces are not available here (they need root, util-linux "
-                                   + "unshare and mount, and overlayfs on the scratch directory); use --workspace copy")
+            let works = overlayAllowed ? await OverlayProbe.works(source: source, scratch: runDirectory) : false
+            if !works && strategy == .overlay {
+                throw TestRunError(.workspace, overlayAllowed
+                    ? "overlay workspaces are not available here (they need root, util-linux unshare and mount, and "
+                        + "overlayfs on the scratch directory); use --workspace copy"
+                    : "overlay workspaces of a directory Slipway does not own cannot be sandboxed; use --workspace copy")
             }
-            return WorkspaceFactory(source: source, runDirectory: runDirectory, overlayTools: tools)
+            return factory(overlay: works)
         }
     }
 
@@ -40,46 +69,71 @@ struct WorkspaceFactory: Sendable {
         let logs = base + "/logs"
         let reports = base + "/reports"
         let root = base + "/app"
-        do {
-            for directory in [home, temporary, logs, reports] {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+        do throws(SandboxError) {
+            try TreeOwnership.makeDirectories([base, logs], for: nil)
+            // What the sandbox writes belongs to its uid; the logs are written by Slipway.
+            try TreeOwnership.makeDirectories([home, temporary, reports], for: identity)
         } catch {
-            throw TestRunError(.workspace, "cannot create worker \(worker)'s directories under \(base): "
-                               + error.localizedDescription, worker: worker)
+            throw TestRunError(.workspace, "cannot create worker \(worker)'s directories under \(base): \(error.message)",
+                               worker: worker)
         }
-        if let overlayTools {
-            let upper = base + "/upper"
-            let work = base + "/overlay-work"
-            for directory in [root, upper, work] where mkdir(directory, 0o755) != 0 {
+        let tree: SandboxTree
+        let writableRoot: String
+        if useOverlay {
+            let layers = OverlayLayers(lower: source, upper: base + "/upper", work: base + "/overlay-work", mountPoint: root)
+            for directory in [root, layers.upper, layers.work] where mkdir(directory, 0o755) != 0 {
                 throw TestRunError(.workspace, "cannot create \(directory): \(String(cString: strerror(errno)))",
                                    worker: worker)
             }
-            let overlay = OverlayMount(lower: source, upper: upper, work: work, tools: overlayTools)
-            return Workspace(root: root, writableRoot: upper, home: home, temporary: temporary, logs: logs,
-                             reports: reports, overlay: overlay)
+            if let identity {
+                do {
+                    try TreeOwnership.makeDirectories([layers.upper, layers.work], for: identity)
+                } catch {
+                    throw TestRunError(.workspace, error.message, worker: worker)
+                }
+            }
+            tree = .overlay(layers)
+            writableRoot = layers.upper
+        } else {
+            try TreeCopier.copy(from: source, to: root, excluding: Self.excludedEntries)
+            if let identity {
+                do {
+                    try TreeOwnership.give(root, to: identity)
+                } catch {
+                    throw TestRunError(.workspace, error.message, worker: worker)
+                }
+            }
+            tree = .directory(root, writable: true)
+            writableRoot = root
         }
-        try TreeCopier.copy(from: source, to: root, excluding: Self.excludedEntries)
-        return Workspace(root: root, writableRoot: root, home: home, temporary: temporary, logs: logs,
-                         reports: reports, overlay: nil)
+        var cell: LimitCell?
+        if let setup = sandbox.launcher.setup, let limits {
+            do {
+                cell = try LimitCell.make("run-\(getpid())-\(URL(fileURLWithPath: runDirectory).lastPathComponent)-w\(worker)",
+                                          limits: limits, mechanism: setup.limitMechanism)
+            } catch {
+                throw TestRunError(.workspace, "cannot limit worker \(worker): \(error.message)", worker: worker)
+            }
+            if let cell { cells.add(cell) }
+        }
+        let policy = SandboxPolicy(identity: identity ?? SandboxIdentity(uid: 65534), tree: tree, home: home,
+                                   temporary: temporary, writable: [reports], hidden: sandbox.hidden, network: network,
+                                   limits: cell)
+        return Workspace(root: root, writableRoot: writableRoot, home: home, temporary: temporary, logs: logs,
+                         reports: reports, launcher: sandbox.launcher, policy: policy)
     }
 }
 
-/// Finds out once whether overlay workspaces work here, by mounting one.
+/// Finds out once whether overlay workspaces work here, by mounting one (through the unsandboxed launcher:
+/// the probe runs no repository code).
 enum OverlayProbe {
-    static func tools(source: String, scratch: String) async -> OverlayTools? {
-        guard geteuid() == 0 else { return nil }
+    static func works(source: String, scratch: String) async -> Bool {
+        guard geteuid() == 0 else { return false }
         // overlayfs takes its layers as a comma/colon-separated option string.
-        let unsafe = CharacterSet(charactersIn: ",:\\\"")
+        let unsafe = CharacterSet(charactersIn: ",:\\\"'")
         guard source.rangeOfCharacter(from: unsafe) == nil, scratch.rangeOfCharacter(from: unsafe) == nil else {
-            return nil
+            return false
         }
-        let candidates = ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/"]
-        func find(_ name: String) -> String? {
-            candidates.map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-        guard let unshare = find("unshare"), let mount = find("mount") else { return nil }
-        let tools = OverlayTools(unshare: unshare, mount: mount)
         let probe = scratch + "/overlay-probe"
         defer { try? FileManager.default.removeItem(atPath: probe) }
         do {
@@ -87,18 +141,19 @@ enum OverlayProbe {
                 try FileManager.default.createDirectory(atPath: probe + "/" + name, withIntermediateDirectories: true)
             }
             _ = FileManager.default.createFile(atPath: probe + "/lower/seen", contents: Data())
-            let mount = OverlayMount(lower: probe + "/lower", upper: probe + "/upper", work: probe + "/work",
-                                     tools: tools)
-            let spec = mount.process(for: "test -f seen && echo ok > written", mountPoint: probe + "/merged",
-                                     environment: ["PATH": "/usr/bin:/bin"], outputPath: probe + "/log")
+            let layers = OverlayLayers(lower: probe + "/lower", upper: probe + "/upper", work: probe + "/work",
+                                       mountPoint: probe + "/merged")
+            let policy = SandboxPolicy(identity: SandboxIdentity(uid: 65534), tree: .overlay(layers))
+            let spec = try SandboxLauncher.unsandboxed.process(command: "test -f seen && echo ok > written",
+                                                                environment: ["PATH": "/usr/bin:/bin"], policy: policy,
+                                                                outputPath: probe + "/log")
             let group = try ProcessGroup(terminationGrace: .milliseconds(100))
             let termination = try await group.run(spec)
             await group.terminate()
-            guard termination.succeeded, FileManager.default.fileExists(atPath: probe + "/upper/written"),
-                  !FileManager.default.fileExists(atPath: probe + "/lower/written") else { return nil }
-            return tools
+            return termination.succeeded && FileManager.default.fileExists(atPath: probe + "/upper/written")
+                && !FileManager.default.fileExists(atPath: probe + "/lower/written")
         } catch {
-            return nil
+            return false
         }
     }
 }

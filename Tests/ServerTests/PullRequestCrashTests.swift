@@ -19,12 +19,13 @@ struct PullRequestCrashTests {
     @Test func killDuringATestRunLeavesNothingBehind() async throws {
         let directory = try TestDataDirectory()
         defer { directory.remove() }
-        let slow = directory.url.appendingPathComponent("slow-tests")
-        try Data().write(to: slow)
+        // Slow while this listener accepts: the sandboxed tests see none of this machine's files, but its loopback.
+        let slow = try LoopbackListener()
         let originPath = directory.url.appendingPathComponent("origin.git").path
         let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath, extraTests: [
             // Slow only while the marker exists: the first run is still going when the service is killed.
-            .write("tests/t9.sh", "if [ -f '\(slow.path)' ]; then sleep 60; fi\n"),
+            .write("tests/t9.sh", "if python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", \(slow.port)), 2)'; "
+                   + "then sleep 60; fi\n"),
         ])
         let head = try await origin.commit(parent: base, changes: [.write("version.txt", "crash\n")], message: "pr\n")
         try await origin.setReference("refs/pull/1/head", to: head)
@@ -48,7 +49,8 @@ struct PullRequestCrashTests {
             return run?["state"] as? String == "running" && (status?["review_app"] as? [String: Any])?["state"] as? String == "deployed"
         }, "the test run never ran alongside a deployed review app")
         #expect(try await eventually { !Self.processes(under: data.appendingPathComponent("tmp")).isEmpty }, "no test process found to outlive")
-        #expect(!Self.processes(under: data.appendingPathComponent("builds")).isEmpty, "no dyno found")
+        #expect(!Self.processes(under: data.appendingPathComponent("apps")).isEmpty
+                || !Self.processes(under: data.appendingPathComponent("builds")).isEmpty, "no dyno found")
 
         kill(try #require(first.pid), SIGKILL)
         _ = try await serving.value
@@ -60,7 +62,7 @@ struct PullRequestCrashTests {
                 "test processes outlived the killed service: \(Self.processes(under: data.appendingPathComponent("tmp")))")
 
         // Second instance: the interrupted run is redone (fast now), the review app runs again with a new dyno.
-        try FileManager.default.removeItem(at: slow)
+        slow.close()
         let second = StartedProcess()
         let again = Task { try await SlipwayBinary.run(serve, timeout: .seconds(120), started: second) }
         #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
@@ -81,13 +83,50 @@ struct PullRequestCrashTests {
         #expect(try await eventually { Self.processes(under: data).isEmpty }, "processes left after SIGTERM: \(Self.processes(under: data))")
     }
 
-    /// Processes whose working directory is under `directory` (dynos run in builds, test workers in tmp).
+    /// Processes working under `directory` (dynos run in builds, test workers in tmp): their working directory
+    /// is there, or, sandboxed, they are the bubblewrap that binds a directory from there at `/app` (the processes
+    /// inside live exactly as long as it: they are in its PID namespace).
     static func processes(under directory: URL) -> [Int32] {
         let prefix = directory.resolvingSymlinksInPath().path
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
-            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
-            return cwd.hasPrefix(prefix) && !StartupRecoveryTests.isZombie(pid)
+            guard !StartupRecoveryTests.isZombie(pid) else { return false }
+            if let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"), cwd.hasPrefix(prefix) {
+                return true
+            }
+            guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  command.split(separator: 0).first.map({ String(decoding: $0, as: UTF8.self).hasSuffix("bwrap") }) == true
+            else { return false }
+            return command.split(separator: 0).contains { String(decoding: $0, as: UTF8.self).hasPrefix(prefix + "/") }
         }
     }
+}
+
+/// A TCP listener on a free loopback port, accepting (by the kernel's backlog) until closed.
+final class LoopbackListener: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 64) == 0 else {
+            Glibc.close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        self.descriptor = descriptor
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Platform
+import Sandbox
 import Server
 import Store
 import Testing
@@ -77,14 +78,20 @@ struct PullRequestFixture {
 
     static func make(waitForCI: Bool = false, greetingRequired: Bool = false, testWorkers: Int? = nil,
                      reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600),
-                     originAsURL: Bool = false) async throws -> PullRequestFixture {
+                     originAsURL: Bool = false, launcher: SandboxLauncher = .unsandboxed,
+                     origin makeOrigin: ((String) async throws -> (Repository, ObjectID))? = nil) async throws -> PullRequestFixture {
         let service = try await TestService.make()
-        let runtime = try await TestRuntime.start(service)
+        let runtime = try await TestRuntime.start(service, launcher: launcher)
         let root = service.directory.url
         let markers = root.appendingPathComponent("markers")
         try FileManager.default.createDirectory(at: markers, withIntermediateDirectories: true)
         let originPath = root.appendingPathComponent("origin.git").path
-        let (origin, base) = try await makeOrigin(at: originPath, waitForCI: waitForCI, greetingRequired: greetingRequired)
+        let (origin, base): (Repository, ObjectID)
+        if let makeOrigin {
+            (origin, base) = try await makeOrigin(originPath)
+        } else {
+            (origin, base) = try await Self.makeOrigin(at: originPath, waitForCI: waitForCI, greetingRequired: greetingRequired)
+        }
 
         let pipeline = try ResourceName("shop")
         _ = try await service.store.createPipeline(Pipeline(
@@ -96,7 +103,7 @@ struct PullRequestFixture {
                                                      unset: [], description: nil)
         let flow = PullRequestFlow(store: service.store, deployer: runtime.deployer, settings: PullRequestSettings(
             dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil,
-            reaperInterval: reaperInterval, testWorkers: testWorkers))
+            reaperInterval: reaperInterval, testWorkers: testWorkers, launcher: launcher))
         return PullRequestFixture(service: service, runtime: runtime, flow: flow, origin: origin, originPath: originPath,
                                   base: base, markers: markers, pipeline: pipeline)
     }

@@ -1,8 +1,9 @@
 extension SectionDecoder {
-    /// Slipway's own block: `{build, tests: {files, split, retries, junit}, review: {stale_days, wait_for_ci}}`.
+    /// Slipway's own block: `{build, tests: {files, split, retries, junit}, review: {stale_days, wait_for_ci},
+    /// sandbox: {network}}`.
     func slipway(_ value: JSONValue, _ path: JSONPath) -> SlipwaySettings? {
-        guard let object = reader.object(value, path, expected: "an object {build, tests, review}") else { return nil }
-        reader.warnUnknownKeys(object, path, known: ["build", "tests", "review"])
+        guard let object = reader.object(value, path, expected: "an object {build, tests, review, sandbox}") else { return nil }
+        reader.warnUnknownKeys(object, path, known: ["build", "tests", "review", "sandbox"])
         var settings = SlipwaySettings()
         var valid = true
         if let build = object["build"] {
@@ -14,7 +15,24 @@ extension SectionDecoder {
         if let review = object["review"] {
             if let decoded = self.review(review, path.key("review")) { settings.review = decoded } else { valid = false }
         }
+        if let sandbox = object["sandbox"] {
+            if let network = self.sandboxNetwork(sandbox, path.key("sandbox")) { settings.sandboxNetwork = network } else { valid = false }
+        }
         return valid ? settings : nil
+    }
+
+    /// `{network: "shared" | "none"}`; returns the network ("shared" when not given), nil when invalid.
+    private func sandboxNetwork(_ value: JSONValue, _ path: JSONPath) -> String? {
+        guard let object = reader.object(value, path, expected: "an object {network}") else { return nil }
+        reader.warnUnknownKeys(object, path, known: ["network"])
+        guard let network = object["network"] else { return "shared" }
+        guard let text = reader.string(network, path.key("network")) else { return nil }
+        let choices = SlipwaySettings.sandboxNetworks
+        guard choices.contains(text) else {
+            reader.error(path.key("network"), "expected one of \(choices.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(text.shortened.debugEscaped)\"\(Suggestion.hint(for: text, among: choices))")
+            return nil
+        }
+        return text
     }
 
     /// Most retries Slipway allows: a flaky file rerun more often than this hides a real failure.

@@ -45,10 +45,17 @@ public struct SlipwaySettings: Sendable, Equatable {
     public var build: String?
     public var tests: TestSettings?
     public var review: ReviewSettings?
+    /// `slipway.sandbox.network` (SPEC §7): `"shared"` (nil means the same) or `"none"`.
+    public var sandboxNetwork: String?
 
-    public init(build: String? = nil, tests: TestSettings? = nil, review: ReviewSettings? = nil) {
+    public init(build: String? = nil, tests: TestSettings? = nil, review: ReviewSettings? = nil,
+                sandboxNetwork: String? = nil) {
         self.build = build
         self.tests = tests
         self.review = review
+        self.sandboxNetwork = sandboxNetwork
     }
+
+    /// The values `slipway.sandbox.network` accepts.
+    public static let sandboxNetworks = ["shared", "none"]
 }

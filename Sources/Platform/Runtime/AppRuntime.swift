@@ -1,6 +1,7 @@
 import EdgeRouter
 import Foundation
 import Processes
+import Sandbox
 
 /// The result of a deploy, scale or rollback.
 public enum DeployOutcome: Sendable, Equatable {
@@ -37,6 +38,8 @@ public actor AppRuntime {
     private let router: EdgeRouter
     private let ports: PortAllocator
     private let settings: RuntimeSettings
+    /// How the app's dynos and one-off tasks are started (its uid, its sandbox).
+    public nonisolated let isolation: AppIsolation
 
     public private(set) var current: ReleaseSpec?
     private var dynos: [Dyno] = []
@@ -44,8 +47,9 @@ public actor AppRuntime {
     public nonisolated let log: AppLog
 
     public init(app: String, hosts: [String], directory: URL, router: EdgeRouter, ports: PortAllocator,
-                settings: RuntimeSettings = RuntimeSettings()) {
+                settings: RuntimeSettings = RuntimeSettings(), isolation: AppIsolation = .unsandboxed) {
         self.app = app
+        self.isolation = isolation
         self.hosts = hosts
         self.directory = directory
         self.router = router
@@ -123,7 +127,9 @@ public actor AppRuntime {
     private func runReleasePhase(_ command: String, release: ReleaseSpec) async -> DeployOutcome {
         let outputFile = logDirectory.appendingPathComponent("release-v\(release.version).log").path
         let task = OneOffTask(name: "release", command: command, directory: release.build.directory,
-                              environment: release.environment, timeout: settings.releasePhaseTimeout)
+                              environment: release.environment, timeout: settings.releasePhaseTimeout,
+                              isolation: isolation, network: release.network,
+                              limits: ResourceLimits.dynoSize(release.sizes["release"]))
         let outcome = await task.run(outputPath: outputFile, log: log)
         guard outcome.succeeded else {
             return .failed(reason: "release phase of v\(release.version): \(outcome.reason ?? "failed"); v\(current?.version ?? 0) keeps serving",
@@ -149,7 +155,8 @@ public actor AppRuntime {
                 let spec = DynoSpec(name: name, processType: type, release: release.version, command: command, environment: environment,
                                     workingDirectory: release.build.directory, port: port,
                                     logPath: logDirectory.appendingPathComponent("v\(release.version)-\(name).log").path,
-                                    stopGrace: settings.stopGrace)
+                                    stopGrace: settings.stopGrace, isolation: isolation,
+                                    limits: ResourceLimits.dynoSize(release.sizes[type]), network: release.network)
                 let dyno = Dyno(spec: spec, policy: settings.restartPolicy, log: log)
                 await dyno.start()
                 started.append(dyno)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GitKit
 import Processes
+import Sandbox
 
 /// A build (slug): an app's tree, exported once and prepared by its build command, never changed after.
 public struct Build: Sendable, Equatable, Codable {
@@ -29,10 +30,17 @@ public actor BuildStore {
     public let root: URL
     /// Longest a build command may run.
     public var timeout: Duration
+    /// How build commands are started (sandboxed: a fresh uid per build, the tree at `/app`, network shared).
+    public let launcher: SandboxLauncher
+    /// Host paths build commands never see (the data dir).
+    public let hidden: [String]
 
-    public init(root: URL, timeout: Duration = .seconds(15 * 60)) {
+    public init(root: URL, timeout: Duration = .seconds(15 * 60), launcher: SandboxLauncher = .unsandboxed,
+                hidden: [String] = []) {
         self.root = root
         self.timeout = timeout
+        self.launcher = launcher
+        self.hidden = hidden
     }
 
     /// Builds a commit: exports its tree through libgit2 and runs `command` there once.
@@ -131,15 +139,17 @@ public actor BuildStore {
 
     private func runBuildCommand(_ command: String, in tree: URL, home: URL, log: URL, sourceVersion: String?) async throws(BuildError) {
         var environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "PATH": launcher.isSandboxed ? SandboxEnvironment.defaultPath
+                : ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "HOME": home.path, "TMPDIR": home.path, "LANG": "C.UTF-8",
         ]
         if let sourceVersion { environment["SOURCE_VERSION"] = sourceVersion }
         try? FileManager.default.removeItem(at: log)
         let termination: Termination
         do {
+            let policy = try sandboxPolicy(tree: tree, scratch: home)
             let group = try ProcessGroup(terminationGrace: .seconds(5))
-            let spec = ProcessSpec.shell(command, environment: environment, workingDirectory: tree.path, outputPath: log.path)
+            let spec = try launcher.process(command: command, environment: environment, policy: policy, outputPath: log.path)
             let limit = timeout
             termination = try await withThrowingTaskGroup(of: Termination?.self) { tasks in
                 tasks.addTask { try await group.run(spec) }
@@ -155,6 +165,28 @@ public actor BuildStore {
         guard termination.succeeded else {
             throw BuildError(message: "build command `\(command)` failed (\(termination))", output: OutputTail.read(log.path))
         }
+        // The slug is shared by every app it is promoted to: it goes back to root, read-only to them all.
+        if launcher.isSandboxed {
+            do {
+                try TreeOwnership.give(tree.path, to: .root)
+            } catch {
+                throw BuildError(message: "cannot seal the build: \(error.message)", output: "")
+            }
+        }
+    }
+
+    /// Sandboxed: a fresh uid owns the tree and a private `HOME` and `/tmp` for the build command's run.
+    private func sandboxPolicy(tree: URL, scratch: URL) throws(SandboxError) -> SandboxPolicy {
+        guard let setup = launcher.setup else {
+            return SandboxPolicy(identity: SandboxIdentity(uid: 65534), tree: .directory(tree.path, writable: true))
+        }
+        let identity = setup.identities.transient()
+        let home = scratch.appendingPathComponent("home").path
+        let temporary = scratch.appendingPathComponent("tmp").path
+        try TreeOwnership.makeDirectories([home, temporary], for: identity)
+        try TreeOwnership.give(tree.path, to: identity)
+        return SandboxPolicy(identity: identity, tree: .directory(tree.path, writable: true), home: home,
+                             temporary: temporary, hidden: hidden, network: .shared)
     }
 }
 

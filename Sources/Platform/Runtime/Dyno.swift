@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Processes
+import Sandbox
 
 /// What one dyno runs.
 public struct DynoSpec: Sendable, Equatable {
@@ -20,9 +21,15 @@ public struct DynoSpec: Sendable, Equatable {
     public var logPath: String
     /// How long `stop` waits after SIGTERM before SIGKILL (SPEC §6: 30 s).
     public var stopGrace: Duration
+    /// How the process is started (sandboxed: the app's uid, the slug at `/app`, limits).
+    public var isolation: AppIsolation
+    /// Memory, process and CPU limits (from the formation `size`); nil: none.
+    public var limits: ResourceLimits?
+    public var network: SandboxNetwork
 
     public init(name: String, processType: String, release: Int = 0, command: String, environment: [String: String],
-                workingDirectory: String, port: Int, logPath: String, stopGrace: Duration = .seconds(30)) {
+                workingDirectory: String, port: Int, logPath: String, stopGrace: Duration = .seconds(30),
+                isolation: AppIsolation = .unsandboxed, limits: ResourceLimits? = nil, network: SandboxNetwork = .shared) {
         self.name = name
         self.processType = processType
         self.release = release
@@ -32,6 +39,9 @@ public struct DynoSpec: Sendable, Equatable {
         self.port = port
         self.logPath = logPath
         self.stopGrace = stopGrace
+        self.isolation = isolation
+        self.limits = limits
+        self.network = network
     }
 }
 
@@ -115,12 +125,16 @@ public actor Dyno {
             let started = ContinuousClock.now
             let termination: Termination
             let output = log.flatMap { OutputPipe(log: $0, source: spec.name) }
+            var prepared: AppIsolation.PreparedRun?
             do {
+                let sandbox = try spec.isolation.prepare(name: "v\(spec.release)-\(spec.name)", slug: spec.workingDirectory,
+                                                         network: spec.network, limits: spec.limits)
+                prepared = sandbox
                 let group = try ProcessGroup(terminationGrace: spec.stopGrace)
                 self.group = group
                 processGroupID = group.id
-                var run = ProcessSpec.shell(spec.command, environment: spec.environment,
-                                            workingDirectory: spec.workingDirectory, outputPath: spec.logPath)
+                var run = try spec.isolation.launcher.process(command: spec.command, environment: spec.environment,
+                                                              policy: sandbox.policy, outputPath: spec.logPath)
                 run.outputDescriptor = output?.writeEnd
                 termination = try await group.run(run)
                 // Whatever the command left behind in its group goes with it.
@@ -131,6 +145,12 @@ public actor Dyno {
                 appendToLog("slipway: \(spec.name) could not start: \(error)")
                 termination = .exited(127)
             }
+            // Heroku's R15: the kernel killed the dyno for going past its memory limit.
+            if let cell = prepared?.cell, cell.outOfMemoryKills > 0 {
+                appendToLog("slipway: \(spec.name): Error R15 (Memory quota vastly exceeded): over the "
+                            + "\(cell.limits.memoryBytes / 1_048_576) MB limit, killed")
+            }
+            await prepared?.finish()
             lastExit = termination
             if stopping { break }
             appendToLog("slipway: \(spec.name) exited (\(termination))")

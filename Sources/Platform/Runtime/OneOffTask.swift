@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import Sandbox
 
 /// A one-off process of a release (app.json `postdeploy`, `pr-predestroy`): runs a shell command in the build
 /// directory with the release's environment, in its own process group, killed after `timeout`.
@@ -9,13 +10,22 @@ public struct OneOffTask: Sendable {
     public var directory: String
     public var environment: [String: String]
     public var timeout: Duration
+    /// How the process is started (sandboxed: the app's uid, the build at `/app` under a private layer).
+    public var isolation: AppIsolation
+    public var network: SandboxNetwork
+    /// Memory, process and CPU limits; nil: none.
+    public var limits: ResourceLimits?
 
-    public init(name: String, command: String, directory: String, environment: [String: String], timeout: Duration = .seconds(300)) {
+    public init(name: String, command: String, directory: String, environment: [String: String], timeout: Duration = .seconds(300),
+                isolation: AppIsolation = .unsandboxed, network: SandboxNetwork = .shared, limits: ResourceLimits? = nil) {
         self.name = name
         self.command = command
         self.directory = directory
         self.environment = environment
         self.timeout = timeout
+        self.isolation = isolation
+        self.network = network
+        self.limits = limits
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -34,11 +44,22 @@ public struct OneOffTask: Sendable {
 
     /// Runs the task, writing its output to `outputPath`, and appends the output to `log` line by line.
     public func run(outputPath: String, log: AppLog? = nil) async -> Outcome {
+        var prepared: AppIsolation.PreparedRun?
+        let outcome = await execute(outputPath: outputPath, log: log, prepared: &prepared)
+        await prepared?.finish()
+        return outcome
+    }
+
+    private func execute(outputPath: String, log: AppLog?, prepared: inout AppIsolation.PreparedRun?) async -> Outcome {
         var environment = self.environment
         environment["DYNO"] = "\(name).1"
         do {
+            let sandbox = try isolation.prepare(name: "\(name)-\(UUID().uuidString.prefix(8))", slug: directory,
+                                                network: network, limits: limits)
+            prepared = sandbox
             let group = try ProcessGroup(terminationGrace: .seconds(5))
-            let spec = ProcessSpec.shell(command, environment: environment, workingDirectory: directory, outputPath: outputPath)
+            let spec = try isolation.launcher.process(command: command, environment: environment, policy: sandbox.policy,
+                                                      outputPath: outputPath)
             let limit = timeout
             let termination: Termination? = try await withThrowingTaskGroup(of: Termination?.self) { tasks in
                 tasks.addTask { try await group.run(spec) }

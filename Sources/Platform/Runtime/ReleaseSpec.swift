@@ -1,4 +1,5 @@
 import Manifest
+import Sandbox
 
 /// Everything a deploy needs, fixed when the release is made: the build, the processes, how many of
 /// each, the complete environment and the health checks.
@@ -14,15 +15,22 @@ public struct ReleaseSpec: Sendable, Equatable {
     public var environment: [String: String]
     /// app.json `healthchecks.web`.
     public var webHealthChecks: [HealthCheck]
+    /// Formation `size` by process type (SPEC §7): each dyno's memory, process and CPU limits.
+    public var sizes: [String: String]
+    /// app.json `slipway.sandbox.network`.
+    public var network: SandboxNetwork
 
     public init(version: Int, build: Build, processes: [ProcessDeclaration], formation: [String: Int] = [:],
-                environment: [String: String], webHealthChecks: [HealthCheck] = []) {
+                environment: [String: String], webHealthChecks: [HealthCheck] = [], sizes: [String: String] = [:],
+                network: SandboxNetwork = .shared) {
         self.version = version
         self.build = build
         self.processes = processes
         self.formation = formation
         self.environment = environment
         self.webHealthChecks = webHealthChecks
+        self.sizes = sizes
+        self.network = network
     }
 
     public var releaseCommand: String? { processes.first { $0.type == "release" }?.command }

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 import GitKit
 import Platform
 import Sharding
@@ -58,8 +59,13 @@ extension PullRequestFlow {
             try? FileManager.default.createDirectory(at: settings.scratchDirectory, withIntermediateDirectories: true)
             let historyFile = settings.timingsFile(pipeline: run.pipeline.rawValue)
             try? FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Sandboxed, test processes start from nothing of the service's own environment.
+            let sandbox = TestSandbox(launcher: settings.launcher, hidden: [settings.dataDirectory.path], ownsSource: true)
             let options = RunOptions(historyFile: historyFile, timeout: settings.testTimeout,
-                                     scratchDirectory: settings.scratchDirectory, identity: RunIdentity(id: run.id))
+                                     scratchDirectory: settings.scratchDirectory, identity: RunIdentity(id: run.id),
+                                     baseEnvironment: settings.launcher.isSandboxed ? SandboxEnvironment.base
+                                        : ProcessInfo.processInfo.environment,
+                                     sandbox: sandbox)
             let workers = settings.testWorkers
             outcome = .success(try await CommitTestRun.run(
                 commit: merge, in: repository, branch: run.branch ?? "pr-\(key.number)", options: options,

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import Sandbox
 
 /// How the pull-request flow behaves in this service.
 public struct PullRequestSettings: Sendable {
@@ -21,10 +22,12 @@ public struct PullRequestSettings: Sendable {
     public var testWorkers: Int?
     /// Longest a test run may take.
     public var testTimeout: Duration
+    /// How test processes are started (the service's one launcher).
+    public var launcher: SandboxLauncher
 
     public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, requiredChecks: [String] = ["ci"],
                 pollInterval: Duration? = .seconds(30), reaperInterval: Duration = .seconds(3600), defaultStaleDays: Int = 5,
-                testWorkers: Int? = nil, testTimeout: Duration = .seconds(3600)) {
+                testWorkers: Int? = nil, testTimeout: Duration = .seconds(3600), launcher: SandboxLauncher = .unsandboxed) {
         self.dataDirectory = dataDirectory
         self.domain = domain
         self.routerPort = routerPort
@@ -34,6 +37,7 @@ public struct PullRequestSettings: Sendable {
         self.defaultStaleDays = defaultStaleDays
         self.testWorkers = testWorkers
         self.testTimeout = testTimeout
+        self.launcher = launcher
     }
 
     var mirrorsDirectory: URL { dataDirectory.appendingPathComponent("mirrors") }

@@ -1,3 +1,4 @@
+import Sandbox
 import Foundation
 import GitKit
 import Manifest
@@ -57,7 +58,8 @@ extension Deployer {
         let runtime = await runtimes.runtime(for: app.rawValue)
         let logs = runtimes.directory(for: app.rawValue).appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let task = OneOffTask(name: name, command: command, directory: build.directory, environment: spec.environment, timeout: timeout)
+        let task = OneOffTask(name: name, command: command, directory: build.directory, environment: spec.environment, timeout: timeout,
+                              isolation: runtime.isolation, network: spec.network, limits: ResourceLimits.dynoSize(spec.sizes[name]))
         return await task.run(outputPath: logs.appendingPathComponent("\(name)-\(current.label).log").path, log: runtime.log)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Manifest
 import Platform
+import Sandbox
 import Store
 
 /// Turning a stored release into what the runtime runs, and recording the dynos it runs.
@@ -13,8 +14,10 @@ extension Deployer {
             throw APIError.invalid(nil, "the build has no Procfile with a process to run")
         }
         var formation: [String: Int] = [:]
+        var sizes: [String: String] = [:]
         for entry in manifest.appJSON?.formation.entries ?? [] {
             if let quantity = entry.quantity { formation[entry.processType] = quantity }
+            if let size = entry.size { sizes[entry.processType] = size }
         }
         for entry in try await store.formation(app: app) { formation[entry.processType] = entry.quantity }
         let appRecord = try await store.app(named: app)
@@ -29,7 +32,8 @@ extension Deployer {
         }
         return ReleaseSpec(version: release.version, build: try Self.runtimeBuild(build), processes: processes,
                            formation: formation, environment: environment,
-                           webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [])
+                           webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [], sizes: sizes,
+                           network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared)
     }
 
     /// The release's config; for a review app, laid over what it inherits (SPEC §3): app.json `env` for the

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Platform
+import Sandbox
 import ServiceLifecycle
 import Store
 
@@ -19,9 +20,11 @@ public struct ServeOptions: Sendable {
     public var testWorkers: Int?
     /// Where the state lives: the SQLite file in the data dir, or PostgreSQL (`--database`).
     public var database: StoreDatabase
+    /// Start repository code in the sandbox (the default); false is `--no-sandbox`.
+    public var sandbox: Bool
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
-                pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite) {
+                pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
         self.dataDirectory = dataDirectory
         self.bind = bind
         self.apiPort = apiPort
@@ -30,6 +33,7 @@ public struct ServeOptions: Sendable {
         self.pollSeconds = pollSeconds
         self.testWorkers = testWorkers
         self.database = database
+        self.sandbox = sandbox
     }
 }
 
@@ -77,6 +81,7 @@ public enum SlipwayServer {
         afterStart: AfterStart?,
         logger: Logger
     ) async throws {
+        let launcher = try await ServiceSandbox.launcher(options, announce: announce)
         let recovery = try await StartupRecovery.run(store: store)
         let interrupted = recovery.interrupted.operations.count + recovery.interrupted.releases.count
             + recovery.interrupted.buildIDs.count + recovery.interrupted.testRunIDs.count + recovery.interrupted.reviewApps.count
@@ -92,16 +97,18 @@ public enum SlipwayServer {
         }
 
         let router = EdgeRouter(configuration: RouterConfiguration(host: options.bind, port: options.routerPort, domain: options.domain))
-        let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory)
+        let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
         let deployer = Deployer(
-            store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds")), runtimes: runtimes)
+            store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
+                                             launcher: launcher, hidden: [options.dataDirectory.path]), runtimes: runtimes)
         let webhook = try WebhookSecret.load(dataDirectory: options.dataDirectory, environment: environmentSecret)
         if let file = webhook.generatedFile {
             announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
         }
         let flow = PullRequestFlow(store: store, deployer: deployer, settings: PullRequestSettings(
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
-            pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers), logger: logger)
+            pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher),
+            logger: logger)
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
             pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret), logger: logger)
