@@ -1,14 +1,24 @@
 /// How one run of a batch ended, as far as attributing results is concerned.
 public struct BatchOutcome: Sendable, Equatable {
+    /// The exit status that means "nothing to run" rather than a failure: pytest's `NO_TESTS_COLLECTED`
+    /// (every test of the batch's files skipped at collection, e.g. `pytest.importorskip`, or no test at all).
+    public static let noTestsRanStatus: Int32 = 5
+
     /// True when the command exited 0 in time.
     public var succeeded: Bool
     /// What happened, for messages: `exit status 1`, `killed by signal 9`, `timed out after 30 s`.
     public var summary: String
+    /// The status of a command that exited by itself; nil when a signal ended it or it was stopped.
+    public var exitStatus: Int32?
 
-    public init(succeeded: Bool, summary: String) {
+    public init(succeeded: Bool, summary: String, exitStatus: Int32? = nil) {
         self.succeeded = succeeded
         self.summary = summary
+        self.exitStatus = exitStatus ?? (succeeded ? 0 : nil)
     }
+
+    /// The command exited by itself with the runner's "no tests ran" status.
+    public var ranNoTests: Bool { exitStatus == Self.noTestsRanStatus }
 }
 
 /// The result of one file in one attempt.
@@ -32,13 +42,20 @@ public struct FileVerdict: Sendable, Equatable {
 /// - A file with reported cases fails exactly when one of its cases failed.
 /// - The batch's exit status decides for files the reports do not mention: they pass when the batch
 ///   succeeded, or when its failure is explained by failing cases attributed to other files.
+/// - Exit status 5 (`BatchOutcome.noTestsRanStatus`, pytest's "no tests collected") with a report read and
+///   no failing case in it is pytest saying the batch had nothing to run: every file passes (a file whose
+///   cases were all skipped becomes `skipped` in the run).
 /// - An unexplained failure (non-zero exit, timeout or signal with no failing case to pin it on, or failing cases
 ///   that match no file) fails every file without a failing case of its own, and every file when all of them
-///   reported only passing cases. A merge gate must never pass a failure it cannot place; with `--retries`,
-///   each such file is then re-run on its own, which attributes the failure exactly.
+///   reported only passing cases: a complete, clean report followed by any other non-zero exit is a crash
+///   after the report (a segfault in interpreter teardown, an `atexit` hook, a leaked child), which no report
+///   explains. A merge gate must never pass a failure it cannot place; with `--retries`, each such file is
+///   then re-run on its own, which attributes the failure exactly.
 public enum BatchVerdict {
+    /// `reported`: a report was read for the batch (it may hold no case at all: pytest writes an empty
+    /// `<testsuite>` when a file has no tests); defaults to whether any case was reported.
     public static func judge(files: [String], cases: [TestCaseResult], outcome: BatchOutcome,
-                             attribution: ResultAttribution) -> [FileVerdict] {
+                             attribution: ResultAttribution, reported: Bool? = nil) -> [FileVerdict] {
         var byFile: [String: [TestCaseResult]] = [:]
         var unattributedFailures: [TestCaseResult] = []
         for testCase in cases {
@@ -50,6 +67,8 @@ public enum BatchVerdict {
         }
         let failingFiles = Set(byFile.filter { $0.value.contains { $0.outcome == .failed } }.keys)
         let explained = !failingFiles.isEmpty && unattributedFailures.isEmpty
+        let nothingToRun = outcome.ranNoTests && (reported ?? !cases.isEmpty)
+            && failingFiles.isEmpty && unattributedFailures.isEmpty
         let everyFileReported = files.allSatisfy { byFile[$0] != nil }
 
         return files.map { file in
@@ -60,7 +79,7 @@ public enum BatchVerdict {
                 }
                 return FileVerdict(file: file, passed: false, reason: messages.joined(separator: "\n"), cases: own)
             }
-            if outcome.succeeded || explained {
+            if outcome.succeeded || explained || nothingToRun {
                 return FileVerdict(file: file, passed: true, cases: own)
             }
             if own.isEmpty || everyFileReported {

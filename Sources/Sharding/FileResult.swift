@@ -4,6 +4,12 @@ public enum FileStatus: String, Sendable, Codable, Equatable {
     case failed
     /// Failed at least once, then passed on a retry.
     case flaky
+    /// Every case the reports attributed to the file was skipped (an optional dependency missing, a
+    /// platform-only file): it passes the gate, and is counted apart as plain runners count it.
+    case skipped
+
+    /// Whether the file lets the run pass.
+    public var passes: Bool { self != .failed }
 }
 
 /// One test file's result over all its attempts.

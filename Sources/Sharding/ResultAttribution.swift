@@ -4,7 +4,8 @@ import Foundation
 ///
 /// In order: the case's `file` attribute; a batch file path inside the case's name or class name
 /// (`ok 3 - tests/login_test.sh`); a dotted class name that spells the file's path without extension
-/// (`tests.test_login` ↔ `tests/test_login.py`) or the file's base name (`LoginTest` ↔ `src/LoginTest.java`);
+/// (`tests.test_login` ↔ `tests/test_login.py`; with no class name, the case's name, as pytest names a module
+/// skipped at collection) or the file's base name (`LoginTest` ↔ `src/LoginTest.java`);
 /// and, for a one-file batch, that file.
 public struct ResultAttribution: Sendable {
     public let files: [String]
@@ -29,12 +30,17 @@ public struct ResultAttribution: Sendable {
                 return candidate
             }
         }
-        if let className = testCase.className {
+        // pytest names a whole module it skipped or could not collect by its dotted path, with no class name
+        // (`<testcase classname="" name="tests.test_login">`).
+        if let dotted = testCase.className ?? (testCase.name.contains(".") ? testCase.name : nil) {
             for candidate in files {
-                let stem = Self.dropExtension(candidate)
-                if className == stem.replacingOccurrences(of: "/", with: ".") { return candidate }
-                if className.hasPrefix(stem.replacingOccurrences(of: "/", with: ".") + ".") { return candidate }
+                let stem = Self.dropExtension(candidate).replacingOccurrences(of: "/", with: ".")
+                if dotted == stem || dotted.hasPrefix(stem + ".") { return candidate }
             }
+        }
+        // A class name's last part, or a class-less case's name (pytest run from inside `tests/`, with no
+        // configuration file, names a skipped module `test_login`), may be a file's base name.
+        if let className = testCase.className ?? (testCase.name.isEmpty ? nil : testCase.name) {
             let lastComponent = className.split(separator: ".").last.map(String.init) ?? className
             let byBaseName = files.filter { Self.dropExtension(Self.baseName($0)) == lastComponent }
             if byBaseName.count == 1 { return byBaseName[0] }

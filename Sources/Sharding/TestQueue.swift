@@ -1,14 +1,31 @@
-/// The shared work queue of the `queue` split: files longest-estimated-first, handed out in small batches.
+/// The shared work queue of the `queue` split: files longest-estimated-first, handed out in batches sized by
+/// what a batch costs.
 ///
-/// Batch size follows guided self-scheduling: a batch aims at a quarter of an even share of the work still
-/// queued (`remaining / (workers × 4)`), so early batches amortise process start-up and the last ones are
-/// single files that even out the finish.
+/// Every batch is a new test process and pays a start-up cost (interpreter, imports, collection) before its
+/// first test. While that cost is unknown, batches follow plain guided self-scheduling: a quarter of an even
+/// share of the work still queued (`remaining / (workers × 4)`, at most `maximumBatchSize` files), so the last
+/// ones are single files that even out the finish. Once it is known (`batchStartup`, measured by the
+/// dispatcher from earlier batches or read from the timing history):
+/// - a batch holds at least `startupFloorFactor` (19) start-ups' worth of work, so start-up stays ≤ 5 % of it;
+/// - it never holds more than this worker's part of a finish-together split of what is left (the queue plus
+///   what the other workers still have in flight, over the workers); when that part is under two floors, the
+///   worker takes it whole: its last batch, ending with everyone else's.
 public struct TestQueue: Sendable {
-    /// The most files one batch may hold.
+    /// Start-up may be at most this share of a batch's wall time.
+    public static let startupShareLimit = 0.05
+    /// The least work per batch, in start-ups: `(1 − share) / share`.
+    public static let startupFloorFactor = (1 - startupShareLimit) / startupShareLimit
+
+    /// The most files one batch may hold while the start-up cost is unknown.
     public var maximumBatchSize: Int
     /// When false every batch holds one file: used until the suite has shown it reports results per file,
     /// since a failing multi-file batch without a report cannot be attributed.
     public var allowsMultiFileBatches: Bool
+    /// Seconds one batch spends starting up; nil while unknown.
+    public var batchStartup: Double?
+    /// Seconds per unit of estimate: 1 for estimates from the history, calibrated by the dispatcher from
+    /// reported test times when the estimates are file sizes.
+    public var secondsPerUnit: Double = 1
 
     private var pending: [String]
     private var pendingIndex = 0
@@ -16,7 +33,7 @@ public struct TestQueue: Sendable {
     private let workers: Int
 
     public init(files: [String], estimates: [String: Double], workers: Int,
-                maximumBatchSize: Int = 16, allowsMultiFileBatches: Bool = true) {
+                maximumBatchSize: Int = 16, allowsMultiFileBatches: Bool = true, batchStartup: Double? = nil) {
         precondition(workers >= 1 && maximumBatchSize >= 1)
         self.pending = ShardPlanner.longestFirst(files, estimates: estimates)
         self.remainingEstimate = files.reduce(0) { $0 + (estimates[$1] ?? 1) }
@@ -24,31 +41,67 @@ public struct TestQueue: Sendable {
         self.workers = workers
         self.maximumBatchSize = maximumBatchSize
         self.allowsMultiFileBatches = allowsMultiFileBatches
+        self.batchStartup = batchStartup
     }
 
     public var isEmpty: Bool { pendingIndex == pending.count }
     public var remainingFiles: Int { pending.count - pendingIndex }
 
-    /// Estimated seconds of the work still queued.
+    /// Estimated units of the work still queued.
     public private(set) var remainingEstimate: Double
 
-    /// The next batch of files, or nil when the queue is empty.
-    public mutating func next() -> [String]? {
+    /// Estimated seconds of the work still queued.
+    public var remainingSeconds: Double { remainingEstimate * secondsPerUnit }
+
+    /// The estimate of some files in seconds.
+    public func seconds(of files: [String]) -> Double {
+        files.reduce(0) { $0 + estimate($1) } * secondsPerUnit
+    }
+
+    /// The next batch of files, or nil when the queue is empty. `othersInFlightSeconds`: the estimated
+    /// seconds the other workers' current batches still need.
+    public mutating func next(othersInFlightSeconds: Double = 0) -> [String]? {
         guard pendingIndex < pending.count else { return nil }
-        let target = remainingEstimate / Double(workers * 4)
+        var target: Double
+        var minimum = 0.0
+        let limit: Int
+        if allowsMultiFileBatches, let startup = batchStartup, startup > 0 {
+            let sizing = costAwareTarget(startup: startup, othersInFlight: othersInFlightSeconds)
+            target = sizing.target / secondsPerUnit
+            minimum = sizing.minimum / secondsPerUnit
+            limit = .max
+        } else {
+            target = remainingEstimate / Double(workers * 4)
+            limit = allowsMultiFileBatches ? maximumBatchSize : 1
+        }
         var files = [pending[pendingIndex]]
         var total = estimate(pending[pendingIndex])
         pendingIndex += 1
-        let limit = allowsMultiFileBatches ? maximumBatchSize : 1
         while files.count < limit, pendingIndex < pending.count {
             let candidate = estimate(pending[pendingIndex])
-            guard total + candidate <= target else { break }
+            // Cost-aware batches reach their floor, then round to the nearest file (a file left over would cost
+            // a batch of its own); plain guided batches never overshoot.
+            let fits = limit == .max ? total < minimum || total + candidate / 2 <= target : total + candidate <= target
+            guard fits else { break }
             files.append(pending[pendingIndex])
             total += candidate
             pendingIndex += 1
         }
         remainingEstimate = max(0, remainingEstimate - total)
         return files
+    }
+
+    /// The batch's target and least work in seconds when start-up costs `startup` seconds.
+    func costAwareTarget(startup: Double, othersInFlight: Double) -> (target: Double, minimum: Double) {
+        let remaining = remainingSeconds
+        let floor = startup * Self.startupFloorFactor
+        let guided = remaining / Double(workers * 4)
+        // The last round: every worker takes one more batch (one more start-up each, so start-ups cancel
+        // out) and all end together.
+        let share = (remaining + max(0, othersInFlight)) / Double(workers)
+        let target = max(guided, floor)
+        if share < 2 * floor || target >= share { return (share, 0) }
+        return (target, floor)
     }
 
     private func estimate(_ file: String) -> Double { estimates[file] ?? 1 }

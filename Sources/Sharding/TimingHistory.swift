@@ -16,7 +16,19 @@ public struct TimingHistory: Codable, Sendable, Equatable {
         self.files = files
     }
 
-    public var isEmpty: Bool { files.values.allSatisfy(\.isEmpty) }
+    /// The reserved entry holding the measured start-up cost of one batch (seconds a batch's command spends
+    /// outside its reported tests: interpreter start, imports, collection). A leading `/` keeps it apart from
+    /// every test file, whose paths are relative; stored as a path in `file_timings` too, so the service's
+    /// store keeps it without a schema change.
+    public static let batchStartupKey = "/slipway:batch-startup"
+
+    /// True when no test file has a recorded duration.
+    public var isEmpty: Bool {
+        files.allSatisfy { $0.key == Self.batchStartupKey || $0.value.isEmpty }
+    }
+
+    /// The median recorded start-up cost of one batch, when a run has measured it.
+    public var batchStartup: Double? { recordedEstimate(for: Self.batchStartupKey) }
 
     /// The recorded estimate for one file, when it has history.
     public func recordedEstimate(for path: String) -> Double? {
@@ -35,7 +47,7 @@ public struct TimingHistory: Codable, Sendable, Equatable {
         if !known.isEmpty {
             fallback = Self.median(Array(known.values))
         } else {
-            let everything = files.keys.compactMap { recordedEstimate(for: $0) }
+            let everything = files.keys.filter { $0 != Self.batchStartupKey }.compactMap { recordedEstimate(for: $0) }
             fallback = everything.isEmpty ? 1 : Self.median(everything)
         }
         var result: [String: Double] = [:]

@@ -8,6 +8,7 @@ enum CISummary {
     static func render(_ result: TestRunResult, keptRunDirectory: String?) -> String {
         var lines: [String] = []
         let passed = result.files.filter { $0.status == .passed }.count
+        let skipped = result.files.filter { $0.status == .skipped }.count
         let flaky = result.files.filter { $0.status == .flaky }
         let failed = result.files.filter { $0.status == .failed }
         let verdict = switch result.status {
@@ -15,9 +16,13 @@ enum CISummary {
         case .failed: "FAILED"
         case .error: "ERROR"
         }
-        lines.append(String(format: "%@: %d passed, %d flaky, %d failed — %d files on %d workers (%@ split, %@ workspaces) in %.2f s",
-                            verdict, passed, flaky.count, failed.count, result.files.count, result.workers.count,
+        lines.append(String(format: "%@: %d passed, %d skipped, %d flaky, %d failed — %d files on %d workers (%@ split, %@ workspaces) in %.2f s",
+                            verdict, passed, skipped, flaky.count, failed.count, result.files.count, result.workers.count,
                             result.split.rawValue, result.workspaceStrategy, result.wallSeconds))
+        let cases = result.cases
+        if cases.passed + cases.failed + cases.skipped > 0 {
+            lines.append("test cases: \(cases.passed) passed, \(cases.failed) failed, \(cases.skipped) skipped")
+        }
         if let reason = result.stopReason { lines.append(reason) }
         if !result.notRun.isEmpty {
             lines.append("not run: \(result.notRun.count) file\(result.notRun.count == 1 ? "" : "s")")

@@ -52,7 +52,9 @@ struct BatchRunner: Sendable {
         if !collected.problems.isEmpty {
             tail += "\n(unreadable reports: " + collected.problems.joined(separator: "; ") + ")"
         }
-        let outcome = BatchOutcome(succeeded: termination.succeeded, summary: termination.description)
+        let exitStatus: Int32? = if case .exited(let status) = termination, !interrupted { status } else { nil }
+        let outcome = BatchOutcome(succeeded: termination.succeeded, summary: termination.description,
+                                   exitStatus: exitStatus)
         let verdicts: [FileVerdict]
         if item.shard != nil {
             verdicts = EnvShardVerdict.judge(shard: item.shard!, cases: collected.cases, reported: collected.foundReport,
@@ -60,7 +62,7 @@ struct BatchRunner: Sendable {
         } else {
             let attribution = ResultAttribution(files: item.files, roots: workspace.attributionRoots)
             verdicts = BatchVerdict.judge(files: item.files, cases: collected.cases, outcome: outcome,
-                                          attribution: attribution)
+                                          attribution: attribution, reported: collected.foundReport)
         }
         return Outcome(verdicts: verdicts, seconds: durations(verdicts, wall: wall), wallSeconds: wall,
                        outputTail: tail, interrupted: interrupted)

@@ -16,6 +16,13 @@ actor Dispatcher {
     let failFast: Bool
     private let observer: (any TestRunObserver)?
     private var queue: TestQueue?
+    /// Measures batch start-up from every first-attempt batch whose reports give test times.
+    private(set) var startup = StartupEstimator()
+    /// Reported seconds and estimate units of measured files, to calibrate the queue's size estimates.
+    private var calibration = (seconds: 0.0, units: 0.0)
+    private let estimates: [String: Double]
+    /// Each busy worker's batch: when it started and its estimated seconds, start-up included.
+    private var running: [Int: (started: ContinuousClock.Instant, seconds: Double)] = [:]
     /// `timings`: each worker's files, handed out once. `env`: each worker's shard, as an empty file list.
     private var planned: [Int: WorkItem] = [:]
     private var retryItems: [WorkItem] = []
@@ -24,9 +31,11 @@ actor Dispatcher {
     private(set) var stopReason: StopReason?
     private(set) var ledger: RunLedger
 
+    /// `batchStartup`: the start-up cost of a batch from the timing history, when a run measured it.
     init(split: SplitMode, files: [String], estimates: [String: Double], workers: Int, retries: Int,
-         failFast: Bool, observer: (any TestRunObserver)?) {
+         failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil) {
         self.split = split
+        self.estimates = estimates
         self.retries = retries
         self.failFast = failFast
         self.observer = observer
@@ -40,8 +49,10 @@ actor Dispatcher {
                 planned[worker] = WorkItem(files: shard, attempt: 1, shard: nil)
             }
         case .queue:
-            // One file per batch until a report shows results can be attributed per file.
-            queue = TestQueue(files: files, estimates: estimates, workers: workers, allowsMultiFileBatches: false)
+            // One file per batch until a report shows results can be attributed per file; a recorded start-up
+            // cost means an earlier run's reports did, with times.
+            queue = TestQueue(files: files, estimates: estimates, workers: workers,
+                              allowsMultiFileBatches: batchStartup != nil, batchStartup: batchStartup)
         }
     }
 
@@ -50,6 +61,7 @@ actor Dispatcher {
         if stopReason != nil { return nil }
         if let item = takeWork(worker: worker) {
             inFlight += 1
+            started(item, worker: worker)
             return item
         }
         if inFlight == 0 || retries == 0 { return nil }
@@ -59,8 +71,9 @@ actor Dispatcher {
     /// Records a finished batch. Returns false when the run is stopping.
     @discardableResult
     func complete(_ item: WorkItem, verdicts: [FileVerdict], seconds: [String: Double], worker: Int,
-                  outputTail: String, interrupted: Bool, startOffset: Double? = nil) -> Bool {
+                  outputTail: String, interrupted: Bool, startOffset: Double? = nil, wallSeconds: Double? = nil) -> Bool {
         inFlight -= 1
+        running[worker] = nil
         defer { wakeWaiters() }
         if interrupted {
             guard case .timeout(let limit) = stopReason else { return false }
@@ -79,6 +92,7 @@ actor Dispatcher {
             return false
         }
         if verdicts.contains(where: { !$0.cases.isEmpty }) { queue?.allowsMultiFileBatches = true }
+        if let wallSeconds, item.attempt == 1, item.shard == nil { measure(verdicts, wallSeconds: wallSeconds) }
         let canRetry = item.attempt <= retries
         var finalFailure: String?
         for verdict in verdicts {
@@ -129,10 +143,41 @@ actor Dispatcher {
         return true
     }
 
+    /// Learns from a batch whose every file reported timed cases: its start-up (wall time minus test time)
+    /// and, for the queue, how estimate units translate into seconds.
+    private func measure(_ verdicts: [FileVerdict], wallSeconds: Double) {
+        guard !verdicts.isEmpty,
+              verdicts.allSatisfy({ !$0.cases.isEmpty && $0.cases.allSatisfy { $0.seconds != nil } }) else { return }
+        let reported = verdicts.reduce(0) { $0 + $1.cases.reduce(0) { $0 + ($1.seconds ?? 0) } }
+        startup.add(wallSeconds: wallSeconds, reportedSeconds: reported, files: verdicts.count)
+        guard queue != nil else { return }
+        queue?.batchStartup = startup.startup
+        calibration.seconds += reported
+        calibration.units += verdicts.reduce(0) { $0 + (estimates[$1.file] ?? 1) }
+        if calibration.seconds > 0, calibration.units > 0 {
+            queue?.secondsPerUnit = calibration.seconds / calibration.units
+        }
+    }
+
+    private func started(_ item: WorkItem, worker: Int) {
+        guard let queue else { return }
+        running[worker] = (ContinuousClock.now, queue.seconds(of: item.files) + (queue.batchStartup ?? 0))
+    }
+
+    /// The estimated seconds the other workers' batches still need.
+    private func othersInFlight(besides worker: Int) -> Double {
+        let now = ContinuousClock.now
+        return running.filter { $0.key != worker }.values.reduce(0) { total, batch in
+            total + max(0, batch.seconds - (now - batch.started).seconds)
+        }
+    }
+
     private func takeWork(worker: Int) -> WorkItem? {
         if !retryItems.isEmpty { return retryItems.removeFirst() }
         if let item = planned.removeValue(forKey: worker) { return item }
-        if let files = queue?.next() { return WorkItem(files: files, attempt: 1, shard: nil) }
+        if let files = queue?.next(othersInFlightSeconds: othersInFlight(besides: worker)) {
+            return WorkItem(files: files, attempt: 1, shard: nil)
+        }
         return nil
     }
 

@@ -3,7 +3,8 @@ import Sharding
 /// Judges an `env` shard, whose files the suite chose itself: reported cases name the files (matched against
 /// the discovered files, else the path the report gives); whatever cannot be placed, or a failing exit with
 /// nothing reported, is the pseudo-file `(shard N)`. A shard whose suite reported and ran nothing (TAP `1..0`)
-/// is an empty shard: it passes with no files.
+/// is an empty shard: it passes with no files. Exit status 5 with a report and no failing case passes, as in
+/// `BatchVerdict`.
 enum EnvShardVerdict {
     static func label(shard: Int) -> String { "(shard \(shard))" }
 
@@ -20,8 +21,10 @@ enum EnvShardVerdict {
             byFile[file, default: []].append(testCase)
         }
         let anyFailure = cases.contains { $0.outcome == .failed }
-        if cases.isEmpty && reported && outcome.succeeded { return [] }
-        if order.isEmpty || (!outcome.succeeded && !anyFailure && byFile[label(shard: shard)] == nil) {
+        // pytest's "no tests ran" (exit 5) with a clean report is a pass, as in a batch (BatchVerdict).
+        let succeeded = outcome.succeeded || (outcome.ranNoTests && reported && !anyFailure)
+        if cases.isEmpty && reported && succeeded { return [] }
+        if order.isEmpty || (!succeeded && !anyFailure && byFile[label(shard: shard)] == nil) {
             order.append(label(shard: shard))
         }
         return order.map { file in
@@ -31,7 +34,7 @@ enum EnvShardVerdict {
                 let reason = failures.map { [$0.name, $0.message ?? ""].filter { !$0.isEmpty }.joined(separator: ": ") }
                 return FileVerdict(file: file, passed: false, reason: reason.joined(separator: "\n"), cases: own)
             }
-            if file == label(shard: shard) && !outcome.succeeded && !anyFailure {
+            if file == label(shard: shard) && !succeeded && !anyFailure {
                 return FileVerdict(file: file, passed: false, reason: outcome.summary, cases: own)
             }
             return FileVerdict(file: file, passed: true, cases: own)

@@ -54,7 +54,9 @@ struct RunLedger: Sendable {
     var results: [FileResult] {
         entries.keys.sorted().map { path in
             let entry = entries[path]!
-            let status: FileStatus = !entry.last.passed ? .failed : (entry.everFailed ? .flaky : .passed)
+            let allSkipped = !entry.last.cases.isEmpty && entry.last.cases.allSatisfy { $0.outcome == .skipped }
+            let status: FileStatus = !entry.last.passed ? .failed
+                : (entry.everFailed ? .flaky : (allSkipped ? .skipped : .passed))
             return FileResult(path: path, worker: entry.worker, seconds: entry.seconds, status: status,
                               attempts: entry.attempts, cases: entry.last.cases, failure: entry.failure,
                               startOffsetSeconds: entry.startOffset)

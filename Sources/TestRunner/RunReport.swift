@@ -14,6 +14,30 @@ public struct RunReport: Codable, Sendable, Equatable {
         public var seconds: Double
     }
 
+    /// Test cases by outcome, as the reports gave them (each file's last attempt): the counts a plain run of
+    /// the runner prints (`412 passed, 3 skipped`).
+    public struct CaseCounts: Codable, Sendable, Equatable {
+        public var passed = 0
+        public var failed = 0
+        public var skipped = 0
+
+        public init(passed: Int = 0, failed: Int = 0, skipped: Int = 0) {
+            self.passed = passed
+            self.failed = failed
+            self.skipped = skipped
+        }
+
+        public init(_ files: [FileResult]) {
+            for testCase in files.flatMap(\.cases) {
+                switch testCase.outcome {
+                case .passed: passed += 1
+                case .failed: failed += 1
+                case .skipped: skipped += 1
+                }
+            }
+        }
+    }
+
     public struct File: Codable, Sendable, Equatable {
         public var path: String
         public var worker: Int
@@ -25,12 +49,14 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var status: Status
     public var workers: [Worker]
     public var files: [File]
+    public var cases: CaseCounts
     public var wallSeconds: Double
 
-    public init(status: Status, workers: [Worker], files: [File], wallSeconds: Double) {
+    public init(status: Status, workers: [Worker], files: [File], cases: CaseCounts = CaseCounts(), wallSeconds: Double) {
         self.status = status
         self.workers = workers
         self.files = files
+        self.cases = cases
         self.wallSeconds = wallSeconds
     }
 
@@ -55,6 +81,20 @@ public struct TestRunResult: Sendable {
     public var workspaceStrategy: String
     /// Workspaces, logs and reports of the run; removed afterwards unless `keepRunDirectory`.
     public var runDirectory: String
+    /// The start-up cost of one batch this run measured (queue split, reports with test times); nil otherwise.
+    public var batchStartupSeconds: Double?
+
+    /// Test cases by outcome over every file.
+    public var cases: RunReport.CaseCounts { RunReport.CaseCounts(files) }
+
+    /// What the run adds to a timing history: each file's seconds and, when measured, the batch start-up
+    /// under `TimingHistory.batchStartupKey` (the service mirrors this into its store's `file_timings`).
+    public var timingSamples: [String: Double] {
+        var samples: [String: Double] = [:]
+        for file in files where !file.path.hasPrefix("(shard ") { samples[file.path] = file.seconds }
+        if let batchStartupSeconds { samples[TimingHistory.batchStartupKey] = batchStartupSeconds }
+        return samples
+    }
 
     public var report: RunReport {
         RunReport(
@@ -64,6 +104,7 @@ public struct TestRunResult: Sendable {
                 RunReport.File(path: $0.path, worker: $0.worker, seconds: Self.rounded($0.seconds),
                                status: $0.status, attempts: $0.attempts)
             },
+            cases: cases,
             wallSeconds: Self.rounded(wallSeconds))
     }
 

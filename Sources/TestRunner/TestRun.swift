@@ -36,6 +36,9 @@ public struct TestRun: Sendable {
         let estimates = Self.estimates(files: files, history: history, split: split, appDirectory: appDirectory)
         let workers = configuration.workers
         let active = split == .env ? workers : min(workers, files.count)
+        if let warning = Self.oversubscription(workers: active, cores: ProcessInfo.processInfo.activeProcessorCount) {
+            observer?.handle(.warning(warning))
+        }
 
         let runDirectory = options.scratchDirectory.appendingPathComponent("slipway-run-\(options.identity.id)").path
         do {
@@ -49,7 +52,8 @@ public struct TestRun: Sendable {
                                                       network: configuration.sandboxNetwork)
 
         let dispatcher = Dispatcher(split: split, files: files, estimates: estimates, workers: workers,
-                                    retries: configuration.retries, failFast: options.failFast, observer: observer)
+                                    retries: configuration.retries, failFast: options.failFast, observer: observer,
+                                    batchStartup: history.batchStartup)
         let estimated = split == .env ? nil : ShardPlanner.makespan(
             of: ShardPlanner.balanced(files: files, estimates: estimates, workers: workers), estimates: estimates)
         observer?.handle(.started(files: files.count, workers: workers, split: split,
@@ -65,7 +69,10 @@ public struct TestRun: Sendable {
         let ledger = await dispatcher.ledger
         let stopReason = await dispatcher.stopReason
         let results = ledger.results
-        recordHistory(history, results: results, timedOut: { if case .timeout = stopReason { true } else { false } }())
+        // Only a queue run's batches vary in size enough to separate start-up from per-file collection.
+        let batchStartup = split == .queue ? await dispatcher.startup.startup : nil
+        recordHistory(history, results: results, batchStartup: batchStartup,
+                      timedOut: { if case .timeout = stopReason { true } else { false } }())
         let ran = Set(results.map(\.path))
         let status: RunReport.Status = firstError != nil ? .error
             : (results.contains { $0.status == .failed } || stopReason != nil ? .failed : .passed)
@@ -81,7 +88,8 @@ public struct TestRun: Sendable {
             notRun: files.filter { !ran.contains($0) },
             split: split,
             workspaceStrategy: factory.strategyName,
-            runDirectory: runDirectory)
+            runDirectory: runDirectory,
+            batchStartupSeconds: batchStartup)
     }
 
     private func discoverFiles() throws(TestRunError) -> [String] {
@@ -160,13 +168,22 @@ public struct TestRun: Sendable {
         return SizePrior.estimates(sizes: sizes)
     }
 
-    private func recordHistory(_ history: TimingHistory, results: [FileResult], timedOut: Bool) {
+    /// The warning for more workers than cores: CPU-bound suites get slower, not faster.
+    static func oversubscription(workers: Int, cores: Int) -> String? {
+        guard workers > cores else { return nil }
+        return "\(workers) workers on \(cores) CPU core\(cores == 1 ? "" : "s"): a CPU-bound suite runs slower than "
+            + "with \(cores) (the workers take turns on the cores and each pays its own start-up); more workers "
+            + "than cores only help tests that wait (sleep, network, a database on another machine)"
+    }
+
+    private func recordHistory(_ history: TimingHistory, results: [FileResult], batchStartup: Double?, timedOut: Bool) {
         var history = history
         var durations: [String: Double] = [:]
         for result in results where !result.path.hasPrefix("(shard ") {
             if timedOut && result.status == .failed { continue }
             durations[result.path] = result.seconds
         }
+        if let batchStartup { durations[TimingHistory.batchStartupKey] = batchStartup }
         guard !durations.isEmpty else { return }
         history.record(durations)
         do {

@@ -99,7 +99,8 @@ struct WorkerLoop: Sendable {
             await dispatcher.addBusyTime(outcome.wallSeconds, worker: index)
             let keepGoing = await dispatcher.complete(item, verdicts: outcome.verdicts, seconds: outcome.seconds,
                                                       worker: index, outputTail: outcome.outputTail,
-                                                      interrupted: outcome.interrupted, startOffset: startOffset)
+                                                      interrupted: outcome.interrupted, startOffset: startOffset,
+                                                      wallSeconds: outcome.wallSeconds)
             if !keepGoing { return outcome.interrupted ? .finished : .stopping }
         }
         return await dispatcher.stopReason == nil ? .finished : .stopping

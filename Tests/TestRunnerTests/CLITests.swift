@@ -54,7 +54,7 @@ struct CLITests {
         #expect((report?["files"] as? [[String: Any]])?.count == 9)
         #expect((report?["workers"] as? [[String: Any]])?.count == 3)
         #expect(report?["wallSeconds"] is Double)
-        #expect(Set(report?.keys.map { $0 } ?? []) == ["status", "workers", "files", "wallSeconds"])
+        #expect(Set(report?.keys.map { $0 } ?? []) == ["status", "workers", "files", "cases", "wallSeconds"])
         #expect(FileManager.default.fileExists(atPath: data + "/timings.json"))
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.path + "/.slipway"))
     }

@@ -107,8 +107,8 @@ extension PullRequestFlow {
                 check = (.error, result.error?.message ?? result.stopReason ?? "the test run failed to run")
             }
             run.message = check.description
-            try? await store.recordFileTimings(pipeline: run.pipeline, Dictionary(
-                result.files.map { ($0.path, $0.seconds) }, uniquingKeysWith: { _, last in last }))
+            // Files' seconds plus the measured batch start-up (under TimingHistory.batchStartupKey).
+            try? await store.recordFileTimings(pipeline: run.pipeline, result.timingSamples)
         case .failure(let error) where error.kind == .cancelled || Task.isCancelled:
             run.state = .cancelled
             run.message = "cancelled: a newer push or the pull request's closing replaced it"
@@ -132,6 +132,16 @@ extension PullRequestFlow {
         }
     }
 
+    /// The store's file status. Its schema knows passed, failed and flaky only (a new value needs a migration):
+    /// an all-skipped file passes the gate, so it is stored as passed.
+    static func storedStatus(_ status: FileStatus) -> TestFileStatus {
+        switch status {
+        case .passed, .skipped: .passed
+        case .failed: .failed
+        case .flaky: .flaky
+        }
+    }
+
     /// Copies a runner result into the stored run: shards with their timeline, one result per file.
     static func fill(_ run: inout Store.TestRun, from result: TestRunResult, timeline: ShardTimelineRecorder.Timeline) {
         run.workers = max(1, min(32, result.workers.count))
@@ -151,7 +161,7 @@ extension PullRequestFlow {
         }
         run.fileResults = result.files.map { file in
             TestFileResult(path: file.path, worker: file.worker, seconds: file.seconds,
-                           status: TestFileStatus(rawValue: file.status.rawValue) ?? .failed,
+                           status: Self.storedStatus(file.status),
                            attempts: file.attempts, failure: file.failure,
                            startOffsetSeconds: file.startOffsetSeconds)
         }

@@ -1,0 +1,109 @@
+import Foundation
+import Sharding
+import TestRunner
+
+/// The realistic half of ci/bench/shard: the generated pytest suite (PytestSuite) run, in one session, by plain
+/// `pytest`, by `pytest -n <workers>` (pytest-xdist), and by Slipway's queue split cold and warm and its timings
+/// split, each on the same workers. Prints wall times, ratios to xdist, and each run's passed/failed/skipped
+/// test counts against plain pytest's.
+enum PytestBench {
+    struct Row {
+        var name: String
+        var wallSeconds: Double
+        var counts: RunReport.CaseCounts
+        var failedFiles = 0
+        var note = ""
+    }
+
+    static func run(shape: PytestSuite.Shape, workers: Int, python: String, scratch: URL) async throws -> Bool {
+        let suite = scratch.appendingPathComponent("pytest-suite")
+        try PytestSuite.write(shape, python: python, workers: workers, to: suite)
+        let history = scratch.appendingPathComponent("pytest-timings.json")
+        print(String(format: "pytest suite: %d files, %.0f s of test CPU, %.2f s import per process, %d all-skipped "
+                     + "files; %d workers on %d cores; %@",
+                     shape.count, shape.totalSeconds, shape.importSeconds, shape.allSkippedModules + shape.allSkippedTests,
+                     workers, ProcessInfo.processInfo.activeProcessorCount, python))
+
+        // Plain pytest first: it also writes the test files' bytecode, which every later run then reads.
+        let plain = try runPytest(python: python, arguments: [], in: suite, name: "plain pytest")
+        let xdist = try runPytest(python: python, arguments: ["-n", String(workers)], in: suite,
+                                  name: "pytest -n \(workers) (xdist)")
+        var rows = [plain, xdist]
+        for (name, split) in [("slipway queue, cold", SplitMode.queue), ("slipway queue, with history", .queue),
+                              ("slipway timings, with history", .timings)] {
+            let result = try await runSlipway(suite, split: split, workers: workers, history: history, python: python)
+            let startup = result.batchStartupSeconds.map { String(format: "batch start-up measured %.2f s", $0) } ?? ""
+            rows.append(Row(name: name, wallSeconds: result.wallSeconds, counts: result.cases,
+                            failedFiles: result.files.filter { $0.status == .failed }.count,
+                            note: result.status == .passed ? startup : "run \(result.status.rawValue); " + startup))
+        }
+
+        print("")
+        print("run                                 wall      ÷ xdist   passed  failed  skipped   counts")
+        var allGood = true
+        for row in rows {
+            let same = row.counts == plain.counts && row.failedFiles == 0
+            allGood = allGood && same
+            print(String(format: "%@ %7.2f s   %6.3f×   %6d  %6d  %7d   %@%@",
+                         row.name.padding(toLength: 34, withPad: " ", startingAt: 0), row.wallSeconds,
+                         row.wallSeconds / xdist.wallSeconds, row.counts.passed, row.counts.failed, row.counts.skipped,
+                         same ? "= plain" : "DIFFER from plain", row.note.isEmpty ? "" : "  (\(row.note))"))
+        }
+        return allGood
+    }
+
+    private static func runSlipway(_ directory: URL, split: SplitMode, workers: Int, history: URL,
+                                   python: String) async throws -> TestRunResult {
+        var configuration = try TestSuiteConfiguration.load(appDirectory: directory).configuration
+        configuration.split = split
+        configuration.workers = workers
+        let path = URL(fileURLWithPath: python).deletingLastPathComponent().path + ":/usr/bin:/bin"
+        let options = RunOptions(historyFile: history, baseEnvironment: ["PATH": path, "LANG": "C.UTF-8"])
+        return try await TestRun(appDirectory: directory, configuration: configuration, options: options).run()
+    }
+
+    /// Runs pytest in the suite and reads its closing summary (`4012 passed, 95 skipped in 61.2s`).
+    private static func runPytest(python: String, arguments: [String], in directory: URL, name: String) throws -> Row {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pytest-bench-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-m", "pytest", "-q"] + arguments
+        process.currentDirectoryURL = directory
+        process.environment = ["PATH": URL(fileURLWithPath: python).deletingLastPathComponent().path + ":/usr/bin:/bin",
+                               "LANG": "C.UTF-8", "HOME": FileManager.default.temporaryDirectory.path]
+        process.standardOutput = handle
+        process.standardError = handle
+        let started = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - started
+        try handle.close()
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        let summary = text.split(separator: "\n").last(where: { $0.contains(" in ") && $0.contains("passed") }) ?? ""
+        var counts = RunReport.CaseCounts()
+        for match in summary.matches(of: /(\d+) (passed|failed|skipped|errors?)/) {
+            let number = Int(match.1) ?? 0
+            switch match.2 {
+            case "passed": counts.passed += number
+            case "skipped": counts.skipped += number
+            default: counts.failed += number
+            }
+        }
+        guard !summary.isEmpty else {
+            throw BenchError("\(name) printed no summary (exit \(process.terminationStatus)); its output ends:\n"
+                             + text.split(separator: "\n").suffix(15).joined(separator: "\n"))
+        }
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let status = process.terminationStatus
+        return Row(name: name, wallSeconds: wall, counts: counts, failedFiles: status == 0 ? 0 : 1,
+                   note: status == 0 ? "" : "exit status \(status)")
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,166 @@
+import Testing
+@testable import Sharding
+
+@Suite("Batch sizing by start-up cost, and what exit statuses mean")
+struct BatchCostTests {
+    /// Drains a queue the way workers would if every batch took exactly its estimate.
+    private func drain(_ queue: inout TestQueue) -> [[String]] {
+        var batches: [[String]] = []
+        while let batch = queue.next() { batches.append(batch) }
+        return batches
+    }
+
+    @Test("unknown start-up: guided self-scheduling, at most 16 files a batch")
+    func unknownStartup() {
+        var estimates: [String: Double] = [:]
+        for index in 0..<300 { estimates[String(format: "f%03d", index)] = 0.2 }
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2)
+        let batches = drain(&queue)
+        #expect(batches.allSatisfy { $0.count <= 16 })
+        #expect(batches.count > 20)
+    }
+
+    /// Runs a queue on simulated workers whose batches take exactly start-up plus their estimate; returns
+    /// the batches and when the last worker finished.
+    private func simulate(_ queue: inout TestQueue, workers: Int, startup: Double) -> (batches: [[String]], makespan: Double) {
+        var busyUntil = Array(repeating: 0.0, count: workers)
+        var batches: [[String]] = []
+        while true {
+            let worker = busyUntil.indices.min { busyUntil[$0] < busyUntil[$1] }!
+            let now = busyUntil[worker]
+            let others = busyUntil.indices.filter { $0 != worker }.reduce(0) { $0 + max(0, busyUntil[$1] - now) }
+            guard let batch = queue.next(othersInFlightSeconds: others) else { break }
+            batches.append(batch)
+            busyUntil[worker] = now + startup + queue.seconds(of: batch)
+        }
+        return (batches, busyUntil.max()!)
+    }
+
+    @Test("known start-up: batches hold at least 19 start-ups of work until the last round; the finish balances")
+    func startupFloor() {
+        var estimates: [String: Double] = [:]
+        for index in 0..<300 { estimates[String(format: "f%03d", index)] = 0.2 }  // 60 s of tests
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2, batchStartup: 0.5)
+        let (batches, makespan) = simulate(&queue, workers: 2, startup: 0.5)
+        #expect(batches.reduce(0) { $0 + $1.count } == 300)
+        // 19 × 0.5 s = 9.5 s: at least 48 files of 0.2 s, so start-up is at most 5 % of a batch.
+        let first = batches[0]
+        #expect(first.count == 48)
+        #expect(0.5 / (0.5 + queue.seconds(of: first)) <= 0.05)
+        // A handful of batches, not dozens; none a crumb; both workers end within one file of each other
+        // and within three start-ups of the ideal 30 s + one start-up.
+        #expect(batches.count <= 8)
+        #expect(batches.allSatisfy { $0.count >= 10 })
+        #expect(makespan <= 30.5 + 3 * 0.5)
+    }
+
+    @Test("the last round splits what is left so that all workers finish together")
+    func finishTogether() {
+        var estimates: [String: Double] = [:]
+        for index in 0..<100 { estimates[String(format: "f%03d", index)] = 0.1 }  // 10 s of tests
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2, batchStartup: 1)
+        // The floor (19 s) is more than an even share (5 s): each worker takes its share at once.
+        let first = queue.next(othersInFlightSeconds: 0)!
+        #expect(first.count == 50)
+        // The other worker: the first batch is in flight, so it takes the rest, ending with it.
+        let second = queue.next(othersInFlightSeconds: 6)!
+        #expect(second.count == 50)
+        #expect(queue.next() == nil)
+    }
+
+    @Test("a slow-starting runner: small batches only until its start-up is measured")
+    func adaptsToSlowStart() {
+        var estimates: [String: Double] = [:]
+        for index in 0..<40 { estimates[String(format: "f%03d", index)] = 1 }  // file sizes: unit-less
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2,
+                              allowsMultiFileBatches: false)
+        #expect(queue.next()?.count == 1)
+        #expect(queue.next()?.count == 1)
+        // The first batches showed 1 s of start-up and 0.05 s per file.
+        var startup = StartupEstimator()
+        startup.add(wallSeconds: 1.05, reportedSeconds: 0.05, files: 1)
+        startup.add(wallSeconds: 1.06, reportedSeconds: 0.05, files: 1)
+        queue.allowsMultiFileBatches = true
+        queue.batchStartup = startup.startup
+        queue.secondsPerUnit = 0.05
+        let third = queue.next()!
+        #expect(third.count == 19)  // the whole even share of the 38 files left
+        // The other worker, with that batch (1 s + 0.95 s) just started, takes the rest.
+        #expect(queue.next(othersInFlightSeconds: 1.95)!.count == 19)
+        #expect(queue.isEmpty)
+    }
+
+    @Test("start-up estimate: the intercept over batch sizes, else the smallest overhead")
+    func startupEstimator() {
+        var estimator = StartupEstimator()
+        #expect(estimator.startup == nil)
+        estimator.add(wallSeconds: 2.0, reportedSeconds: 1.2, files: 1)
+        estimator.add(wallSeconds: 2.1, reportedSeconds: 1.2, files: 1)
+        #expect(abs(estimator.startup! - 0.8) < 1e-9)
+        // Big batches also spend 10 ms collecting each file: that is not start-up.
+        estimator.add(wallSeconds: 20 + 0.8 + 1.0, reportedSeconds: 20, files: 101)
+        estimator.add(wallSeconds: 30 + 0.8 + 0.5, reportedSeconds: 30, files: 51)
+        #expect(abs(estimator.startup! - 0.8) < 0.06)
+        estimator.add(wallSeconds: 1, reportedSeconds: 2, files: 1)  // a report claiming more than the wall time
+        #expect(estimator.samples.count == 4)
+    }
+
+    @Test("the timing history keeps the start-up apart from the files")
+    func historyStartup() {
+        var history = TimingHistory()
+        history.record([TimingHistory.batchStartupKey: 0.7])
+        #expect(history.isEmpty)
+        #expect(history.batchStartup == 0.7)
+        history.record(["tests/a.py": 2, TimingHistory.batchStartupKey: 0.9])
+        #expect(history.batchStartup == 0.8)
+        #expect(history.estimates(for: ["tests/a.py", "tests/new.py"]) == ["tests/a.py": 2, "tests/new.py": 2])
+    }
+
+    // MARK: exit statuses
+
+    private let files = ["tests/test_a.py", "tests/test_b.py"]
+    private var attribution: ResultAttribution { ResultAttribution(files: files) }
+    private let skippedModule = TestCaseResult(name: "tests.test_a", outcome: .skipped)
+    private let skippedB = TestCaseResult(name: "test_one", className: "tests.test_b", seconds: 0, outcome: .skipped)
+    private let passedB = TestCaseResult(name: "test_one", className: "tests.test_b", seconds: 0.1, outcome: .passed)
+
+    @Test("pytest's exit 5 with every file skipped passes; a module skipped at collection is placed by its name")
+    func exitFiveAllSkipped() {
+        #expect(attribution.file(for: skippedModule) == "tests/test_a.py")
+        let outcome = BatchOutcome(succeeded: false, summary: "exit status 5", exitStatus: 5)
+        let verdicts = BatchVerdict.judge(files: files, cases: [skippedModule, skippedB], outcome: outcome,
+                                          attribution: attribution, reported: true)
+        #expect(verdicts.map(\.passed) == [true, true])
+        #expect(verdicts[0].cases == [skippedModule])
+    }
+
+    @Test("exit 5 with no report at all is not a pass")
+    func exitFiveWithoutReport() {
+        let outcome = BatchOutcome(succeeded: false, summary: "exit status 5", exitStatus: 5)
+        let verdicts = BatchVerdict.judge(files: files, cases: [], outcome: outcome, attribution: attribution,
+                                          reported: false)
+        #expect(verdicts.map(\.passed) == [false, false])
+        #expect(verdicts[0].reason == "exit status 5")
+    }
+
+    @Test("a crash after a complete, clean report fails every file", arguments: [
+        BatchOutcome(succeeded: false, summary: "exit status 1", exitStatus: 1),
+        BatchOutcome(succeeded: false, summary: "exit status 139", exitStatus: 139),
+        BatchOutcome(succeeded: false, summary: "killed by signal 11 (SIGSEGV)"),
+    ])
+    func crashAfterReport(outcome: BatchOutcome) {
+        let cases = [TestCaseResult(name: "test_x", className: "tests.test_a", seconds: 0.1, outcome: .passed), passedB]
+        let verdicts = BatchVerdict.judge(files: files, cases: cases, outcome: outcome, attribution: attribution,
+                                          reported: true)
+        #expect(verdicts.map(\.passed) == [false, false])
+        #expect(verdicts.allSatisfy { $0.reason == outcome.summary })
+    }
+
+    @Test("a crash before any report fails every file")
+    func crashBeforeReport() {
+        let outcome = BatchOutcome(succeeded: false, summary: "killed by signal 9 (SIGKILL)")
+        let verdicts = BatchVerdict.judge(files: files, cases: [], outcome: outcome, attribution: attribution,
+                                          reported: false)
+        #expect(verdicts.map(\.passed) == [false, false])
+    }
+}
