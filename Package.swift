@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding",
+                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "GitKit", "Platform", "PostgresTestSupport",
+                "Server", "Store", "GitKit", "Platform", "Processes", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -32,8 +32,15 @@ public struct OneOffTask: Sendable {
         }
     }
 
-    /// Runs the task, writing its output to `outputPath`, and appends the output to `log` line by line.
+    /// Runs the task, writing its output to `outputPath`, and appends the output to `log` line by line. The
+    /// outcome's output is masked with the log's secrets (`AppLog.masker`).
     public func run(outputPath: String, log: AppLog? = nil) async -> Outcome {
+        let outcome = await runUnmasked(outputPath: outputPath, log: log)
+        guard let masker = log?.masker, !masker.isEmpty else { return outcome }
+        return Outcome(succeeded: outcome.succeeded, reason: outcome.reason.map(masker.apply), output: masker.apply(outcome.output))
+    }
+
+    private func runUnmasked(outputPath: String, log: AppLog?) async -> Outcome {
         var environment = self.environment
         environment["DYNO"] = "\(name).1"
         do {

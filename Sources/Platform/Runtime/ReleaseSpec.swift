@@ -14,15 +14,19 @@ public struct ReleaseSpec: Sendable, Equatable {
     public var environment: [String: String]
     /// app.json `healthchecks.web`.
     public var webHealthChecks: [HealthCheck]
+    /// The values of the release's config vars and generated secrets: masked in everything its processes print
+    /// that Slipway keeps (the app's log, release-phase and one-off output).
+    public var secretValues: [String]
 
     public init(version: Int, build: Build, processes: [ProcessDeclaration], formation: [String: Int] = [:],
-                environment: [String: String], webHealthChecks: [HealthCheck] = []) {
+                environment: [String: String], webHealthChecks: [HealthCheck] = [], secretValues: [String] = []) {
         self.version = version
         self.build = build
         self.processes = processes
         self.formation = formation
         self.environment = environment
         self.webHealthChecks = webHealthChecks
+        self.secretValues = secretValues
     }
 
     public var releaseCommand: String? { processes.first { $0.type == "release" }?.command }
