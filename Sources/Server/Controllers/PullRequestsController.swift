@@ -58,9 +58,13 @@ struct PullRequestsController {
 
     /// Approves a fork pull request's current head, in the name of the request's token.
     @Sendable func approve(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let outcome = try await flow.approve(pipeline: try context.name("name"), number: try Self.number(context),
-                                             by: context.tokenName?.rawValue ?? "unknown")
-        return try JSONResponse.make(outcome)
+        do {
+            let outcome = try await flow.approve(pipeline: try context.name("name"), number: try Self.number(context),
+                                                 by: context.tokenName?.rawValue ?? "unknown")
+            return try JSONResponse.make(outcome)
+        } catch let refusal as ApprovalRefusal {
+            throw APIError(refusal.reason == .notFound ? .notFound : .conflict, id: refusal.reason.rawValue, refusal.message)
+        }
     }
 
     static func number(_ context: APIRequestContext) throws -> Int {

@@ -19,6 +19,20 @@ public struct ApprovalOutcome: Sendable, Codable, Equatable {
     }
 }
 
+/// Why an approval was refused; the controller turns it into 404 (`notFound`) or 409 (the rest).
+public struct ApprovalRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        case notFound = "not_found"
+        case notAFork = "not_a_fork"
+        case notOpen = "not_open"
+        case forksIgnored = "forks_ignored"
+        case headMoved = "head_moved"
+    }
+    public var reason: Reason
+    public var message: String
+    public var description: String { message }
+}
+
 /// Fork pull requests under the pipeline's `fork_pull_requests` setting: held (`approve`) until a person
 /// approves the current head, dropped (`ignore`), or run like any other (`run`).
 ///
@@ -33,19 +47,18 @@ extension PullRequestFlow {
     public func approve(pipeline name: ResourceName, number: Int, by token: String) async throws -> ApprovalOutcome {
         let pipeline = try await store.pipeline(named: name)
         guard let record = try await store.pullRequest(pipeline: name, number: number) else {
-            throw APIError(.notFound, id: "not_found", "pipeline \(name) has no pull request #\(number) that Slipway has seen")
+            throw ApprovalRefusal(reason: .notFound, message: "pipeline \(name) has no pull request #\(number) that Slipway has seen")
         }
         guard record.fromFork else {
-            throw APIError(.conflict, id: "not_a_fork",
-                           "pull request #\(number) is not from a fork: it needs no approval")
+            throw ApprovalRefusal(reason: .notAFork, message: "pull request #\(number) is not from a fork: it needs no approval")
         }
         guard record.state == .open || record.state == .stale else {
-            throw APIError(.conflict, id: "not_open", "pull request #\(number) is \(record.state.rawValue): there is nothing to approve")
+            throw ApprovalRefusal(reason: .notOpen, message: "pull request #\(number) is \(record.state.rawValue): there is nothing to approve")
         }
         guard pipeline.forkPullRequests != .ignore else {
-            throw APIError(.conflict, id: "forks_ignored",
-                           "pipeline \(name) ignores pull requests from forks (fork_pull_requests: ignore); " +
-                           "set it to approve first: slipway pipelines update \(name) --fork-pull-requests approve")
+            throw ApprovalRefusal(reason: .forksIgnored, message:
+                "pipeline \(name) ignores pull requests from forks (fork_pull_requests: ignore); "
+                + "set it to approve first: slipway pipelines update \(name) --fork-pull-requests approve")
         }
         let approval = ForkApproval(headCommit: record.headCommit, approvedBy: token, approvedAt: Date())
         let stored = try await store.updatePullRequest(pipeline: name, number: number) { current in
@@ -54,7 +67,8 @@ extension PullRequestFlow {
             current?.approval = approval
         }
         guard let covered = stored?.approval, covered.headCommit == approval.headCommit else {
-            throw APIError(.conflict, id: "head_moved", "pull request #\(number) got a new push while approving; look at it and approve again")
+            throw ApprovalRefusal(reason: .headMoved,
+                                  message: "pull request #\(number) got a new push while approving; look at it and approve again")
         }
         logger.notice("fork pull request approved", metadata: [
             "pipeline": "\(name)", "pr": "\(number)", "head": "\(approval.headCommit)", "by": "\(token)"])
