@@ -6,8 +6,8 @@ import Server
 struct PRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pr",
-        abstract: "Show a pull request's checks, review app and gate decision, or merge it through the gate.",
-        subcommands: [PRStatusCommand.self, PRMergeCommand.self, PRSyncCommand.self]
+        abstract: "Show a pull request's checks, review app and gate decision, merge it through the gate, or approve a fork's.",
+        subcommands: [PRStatusCommand.self, PRMergeCommand.self, PRApproveCommand.self, PRSyncCommand.self]
     )
 }
 
@@ -61,6 +61,11 @@ struct PRStatusCommand: AsyncParsableCommand {
         print("Pull request #\(status.number) (\(status.branch)) in \(status.pipeline): \(status.state)")
         print("  head \(status.head.prefix(7)), target \(status.target.prefix(7)), test merge "
               + (status.mergeCommit.map { String($0.prefix(7)) } ?? "none") + (status.conflicts.isEmpty ? "" : " (conflicts: \(status.conflicts.joined(separator: ", ")))"))
+        if let fork = status.fork {
+            print("  from a fork (fork_pull_requests: \(fork.policy))"
+                  + (fork.approvedHead.map { ", last approved head \($0.prefix(7)) by \(fork.approvedBy ?? "?")" } ?? ""))
+            if let command = fork.approveCommand { print("  waiting for approval: \(command)") }
+        }
         for check in status.checks { print("  check \(check.context): \(check.state) — \(check.description)") }
         if status.checks.isEmpty { print("  check ci: none yet") }
         if let review = status.reviewApp {
@@ -106,6 +111,29 @@ struct PRMergeCommand: AsyncParsableCommand {
         if let failed = outcome.deploys.first(where: { !$0.succeeded }) {
             throw CLIFailure(exitCode: .checkFailed, message: "merged, but deploying \(failed.app) failed: \(failed.reason ?? "unknown reason")")
         }
+    }
+}
+
+struct PRApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Let a fork's pull request N be built, tested and deployed (its current head only).",
+        discussion: """
+        With the pipeline's fork_pull_requests set to approve (the default), a pull request from a fork waits, with \
+        its ci check pending "waiting for approval", until this approves its current head. A new push needs a new \
+        approval. Exit 2 when N is not a fork's open pull request, 3 when the service cannot be reached.
+        """
+    )
+    @OptionGroup var choice: PullRequestChoice
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let api = try client.client()
+        let data = try await api.send("POST", try await choice.path(api) + "/approve")
+        if client.json { return try printServerJSON(data) }
+        let outcome = try APIClient.decoder.decode(ApprovalOutcome.self, from: data)
+        print("Approved #\(outcome.number) in \(outcome.pipeline) at head \(outcome.head.prefix(7)) (by \(outcome.approvedBy)): "
+              + "it will be built, tested and deployed")
     }
 }
 

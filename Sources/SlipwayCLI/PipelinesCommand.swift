@@ -22,8 +22,9 @@ struct PipelinesList: AsyncParsableCommand {
         if client.json { return try printServerJSON(data) }
         let pipelines = try APIClient.decoder.decode([PipelineResource].self, from: data)
         guard !pipelines.isEmpty else { return print("No pipelines yet: slipway pipelines create NAME --repo PATH") }
-        print(Table(header: ["NAME", "TARGET", "REPOSITORY", "CREATED"],
-                    rows: pipelines.map { [$0.name, $0.targetBranch, $0.repository, shortDate($0.createdAt)] }).lines.joined(separator: "\n"))
+        print(Table(header: ["NAME", "TARGET", "FORK PRS", "REPOSITORY", "CREATED"],
+                    rows: pipelines.map { [$0.name, $0.targetBranch, $0.forkPullRequests, $0.repository, shortDate($0.createdAt)] })
+            .lines.joined(separator: "\n"))
     }
 }
 
@@ -32,21 +33,29 @@ struct PipelinesCreate: AsyncParsableCommand {
     @Argument(help: "The pipeline's name: [a-z][a-z0-9-]{0,29}.") var name: String
     @Option(help: "The repository: a local path or a URL.") var repo: String
     @Option(help: "The branch the gate merges into.") var target: String = "main"
+    @Option(help: "What happens to pull requests from forks: approve (the default; held until 'slipway pr approve'), run or ignore.")
+    var forkPullRequests: String?
     @OptionGroup var client: ClientOptions
 
     struct Body: Encodable, Sendable {
         var name: String
         var repository: String
         var target_branch: String
+        var fork_pull_requests: String?
+    }
+
+    func validate() throws {
+        try ForkPolicyArgument.validate(forkPullRequests)
     }
 
     func run() async throws {
         let api = try client.client()
         let repository = repo.contains("://") ? repo : URL(fileURLWithPath: repo).standardizedFileURL.path
-        let data = try await api.send("POST", "/pipelines", body: Body(name: name, repository: repository, target_branch: target))
+        let data = try await api.send("POST", "/pipelines", body: Body(name: name, repository: repository, target_branch: target,
+                                                                            fork_pull_requests: forkPullRequests))
         if client.json { return try printServerJSON(data) }
         let pipeline = try APIClient.decoder.decode(PipelineResource.self, from: data)
-        print("Created pipeline \(pipeline.name) (\(pipeline.repository), target \(pipeline.targetBranch))")
+        print("Created pipeline \(pipeline.name) (\(pipeline.repository), target \(pipeline.targetBranch), fork pull requests: \(pipeline.forkPullRequests))")
     }
 }
 
@@ -60,7 +69,8 @@ struct PipelinesInfo: AsyncParsableCommand {
         let data = try await api.send("GET", "/pipelines/\(APIClient.segment(name))")
         if client.json { return try printServerJSON(data) }
         let pipeline = try APIClient.decoder.decode(PipelineResource.self, from: data)
-        print("=== \(pipeline.name)\nrepository: \(pipeline.repository)\ntarget:     \(pipeline.targetBranch)")
+        print("=== \(pipeline.name)\nrepository: \(pipeline.repository)\ntarget:     \(pipeline.targetBranch)\nfork PRs:   \(pipeline.forkPullRequests)"
+              + (pipeline.forksGetReviewConfigVars ? " (with the review config vars)" : ""))
         let apps = pipeline.apps ?? []
         if apps.isEmpty { return print("no apps yet") }
         print(Table(header: ["STAGE", "APP"], rows: apps.map { [$0.stage, $0.name] }).lines.joined(separator: "\n"))

@@ -71,27 +71,43 @@ struct PipelinesUpdate: AsyncParsableCommand {
     @Option(help: "The repository: a local path or a URL.") var repo: String?
     @Option(help: "The branch the gate merges into.") var target: String?
     @Option(help: "Whether pull requests from forks get the review config vars (true or false).") var forksGetConfig: Bool?
+    @Option(help: "What happens to pull requests from forks: approve (held until 'slipway pr approve'), run or ignore.")
+    var forkPullRequests: String?
     @OptionGroup var client: ClientOptions
 
     struct Body: Encodable, Sendable {
         var repository: String?
         var target_branch: String?
         var forks_get_review_config_vars: Bool?
+        var fork_pull_requests: String?
     }
 
     func validate() throws {
-        if repo == nil && target == nil && forksGetConfig == nil {
-            throw ValidationError("give --repo, --target or --forks-get-config")
+        if repo == nil && target == nil && forksGetConfig == nil && forkPullRequests == nil {
+            throw ValidationError("give --repo, --target, --forks-get-config or --fork-pull-requests")
         }
+        try ForkPolicyArgument.validate(forkPullRequests)
     }
 
     func run() async throws {
         let api = try client.client()
         let repository = repo.map { $0.contains("://") ? $0 : URL(fileURLWithPath: $0).standardizedFileURL.path }
         let data = try await api.send("PATCH", "/pipelines/\(APIClient.segment(name))",
-                                      body: Body(repository: repository, target_branch: target, forks_get_review_config_vars: forksGetConfig))
+                                      body: Body(repository: repository, target_branch: target, forks_get_review_config_vars: forksGetConfig,
+                                                 fork_pull_requests: forkPullRequests))
         if client.json { return try printServerJSON(data) }
         let pipeline = try APIClient.decoder.decode(PipelineResource.self, from: data)
-        print("Updated pipeline \(pipeline.name) (\(pipeline.repository), target \(pipeline.targetBranch), forks get review config: \(pipeline.forksGetReviewConfigVars))")
+        print("Updated pipeline \(pipeline.name) (\(pipeline.repository), target \(pipeline.targetBranch), fork pull requests: "
+              + "\(pipeline.forkPullRequests), forks get review config: \(pipeline.forksGetReviewConfigVars))")
+    }
+}
+
+/// `--fork-pull-requests`: checked before anything is sent, so a typo is exit 2 naming the option.
+enum ForkPolicyArgument {
+    static let allowed = ["approve", "run", "ignore"]
+
+    static func validate(_ value: String?) throws {
+        guard let value, !allowed.contains(value) else { return }
+        throw ValidationError("--fork-pull-requests: expected one of \(allowed.joined(separator: ", ")), got '\(value)'")
     }
 }

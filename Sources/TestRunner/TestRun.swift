@@ -76,14 +76,15 @@ public struct TestRun: Sendable {
         let ran = Set(results.map(\.path))
         let status: RunReport.Status = firstError != nil ? .error
             : (results.contains { $0.status == .failed } || stopReason != nil ? .failed : .passed)
+        let masker = configuration.secretMasker
         return TestRunResult(
             status: status,
-            files: results,
+            files: results.map(masker.apply),
             workers: ledger.workers.enumerated().map { index, tally in
                 RunReport.Worker(index: index, files: tally.files, seconds: TestRunResult.rounded(tally.seconds))
             },
             wallSeconds: (ContinuousClock.now - started).seconds,
-            error: firstError,
+            error: firstError.map(masker.apply),
             stopReason: stopReason.map(Self.describe),
             notRun: files.filter { !ran.contains($0) },
             split: split,

@@ -233,30 +233,6 @@ struct PullRequestLifecycleTests {
         try await fixture.shutdown()
     }
 
-    @Test("a pull request from a fork gets no pipeline config vars")
-    func forkGetsNoSecrets() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
-            try await fixture.application.test(.router) { client in
-                let head = try await fixture.openPullRequest(7, [.write("version.txt", "fork\n")])
-                try await client.webhook("pull_request", PullRequestFixture.pullRequestPayload(
-                    action: "opened", number: 7, head: head.hex, branch: "patch-1", updatedAt: Date(), fork: true))
-                await fixture.flow.waitUntilIdle()
-                let body = await fixture.fetch(host: fixture.reviewHost(7))?.body
-                #expect(body == "GREETING=default greeting PR=7 RELEASE=v1 SECRET=64 VERSION=fork")
-                let app = try #require(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 7))
-                #expect(app.review?.fromFork == true)
-                let release = try #require(try await fixture.service.store.currentRelease(app: app.name))
-                #expect(release.config["GREETING"] == "default greeting")
-                #expect(release.config["MARKERS"] == nil)
-            }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
-        }
-        try await fixture.shutdown()
-    }
-
     @Test("a required config var with no value anywhere fails the review app, naming it")
     func missingRequiredConfig() async throws {
         let fixture = try await PullRequestFixture.make(greetingRequired: true, reviewConfigVars: [:])

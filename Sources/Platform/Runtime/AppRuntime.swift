@@ -62,6 +62,7 @@ public actor AppRuntime {
 
     /// Deploys `release`; on failure nothing changes and the reason says what went wrong.
     public func deploy(_ release: ReleaseSpec) async -> DeployOutcome {
+        log.addSecrets(release.secretValues)
         if let command = release.releaseCommand {
             let phase = await runReleasePhase(command, release: release)
             if case .failed = phase { return phase }
@@ -98,7 +99,7 @@ public actor AppRuntime {
         return await deploy(ReleaseSpec(version: release.version, build: release.build,
                                         processes: release.processes.filter { $0.type != "release" },
                                         formation: release.formation, environment: release.environment,
-                                        webHealthChecks: release.webHealthChecks))
+                                        webHealthChecks: release.webHealthChecks, secretValues: release.secretValues))
     }
 
     /// Stops every dyno and removes the app from the router.
@@ -176,7 +177,7 @@ public actor AppRuntime {
                 await stopAll(started)
                 return .failure(StartFailure(
                     reason: "\(dyno.spec.name) of v\(release.version) never became healthy: \(reason); v\(current?.version ?? 0) keeps serving",
-                    output: OutputTail.read(dyno.spec.logPath)))
+                    output: log.masker.apply(OutputTail.read(dyno.spec.logPath))))
             }
             await dyno.markUp()
         }
@@ -192,7 +193,7 @@ public actor AppRuntime {
 
     /// What release `version`'s release phase printed (its last 60 lines), or nil when it had none here.
     public func releasePhaseOutput(version: Int) -> String? {
-        let output = OutputTail.read(logDirectory.appendingPathComponent("release-v\(version).log").path, lines: 60)
+        let output = log.masker.apply(OutputTail.read(logDirectory.appendingPathComponent("release-v\(version).log").path, lines: 60))
         return output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : output
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +21,8 @@ public struct LogLine: Sendable, Equatable, Codable {
 ///
 /// Each dyno's output arrives through a pipe; a thread per pipe cuts it into lines, stamps them with
 /// the time and the dyno's name, appends them to the file and keeps the last `capacity` in memory for
-/// `logs --tail`.
+/// `logs --tail`. Every line is masked (`SecretMasker`) before it is kept, written or followed, so the app's
+/// config var values never reach `logs/app.log`, `slipway logs` or the dashboard.
 public final class AppLog: Sendable {
     public let path: String
     private let capacity: Int
@@ -30,6 +32,7 @@ public final class AppLog: Sendable {
         var lines: [LogLine] = []
         var next = 0
         var subscribers: [UUID: AsyncStream<LogLine>.Continuation] = [:]
+        var masker = SecretMasker.none
     }
 
     public init(path: String, capacity: Int = 1_000) {
@@ -60,16 +63,28 @@ public final class AppLog: Sendable {
         return stream
     }
 
+    /// Masks `values` in every line appended from now on (the values of each release's config vars; values of
+    /// earlier releases stay masked, as their dynos may still be draining).
+    public func addSecrets(_ values: some Sequence<String>) {
+        let values = Array(values)
+        state.withLock { $0.masker.add(values) }
+    }
+
+    /// The masker lines pass through: for other output of the app's processes (release phase, one-off tasks).
+    public var masker: SecretMasker {
+        state.withLock { $0.masker }
+    }
+
     public func append(source: String, text: String) {
-        let line = LogLine(time: Date(), source: source, text: text)
-        let subscribers = state.withLock { state -> [AsyncStream<LogLine>.Continuation] in
+        let (line, subscribers) = state.withLock { state -> (LogLine, [AsyncStream<LogLine>.Continuation]) in
+            let line = LogLine(time: Date(), source: source, text: state.masker.apply(text))
             if state.lines.count < capacity {
                 state.lines.append(line)
             } else {
                 state.lines[state.next] = line
                 state.next = (state.next + 1) % capacity
             }
-            return Array(state.subscribers.values)
+            return (line, Array(state.subscribers.values))
         }
         if let handle = FileHandle(forWritingAtPath: path) {
             _ = try? handle.seekToEnd()

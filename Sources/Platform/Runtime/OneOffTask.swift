@@ -42,12 +42,14 @@ public struct OneOffTask: Sendable {
         }
     }
 
-    /// Runs the task, writing its output to `outputPath`, and appends the output to `log` line by line.
+    /// Runs the task, writing its output to `outputPath`, and appends the output to `log` line by line. The
+    /// outcome's output is masked with the log's secrets (`AppLog.masker`).
     public func run(outputPath: String, log: AppLog? = nil) async -> Outcome {
         var prepared: AppIsolation.PreparedRun?
         let outcome = await execute(outputPath: outputPath, log: log, prepared: &prepared)
         await prepared?.finish()
-        return outcome
+        guard let masker = log?.masker, !masker.isEmpty else { return outcome }
+        return Outcome(succeeded: outcome.succeeded, reason: outcome.reason.map(masker.apply), output: masker.apply(outcome.output))
     }
 
     private func execute(outputPath: String, log: AppLog?, prepared: inout AppIsolation.PreparedRun?) async -> Outcome {

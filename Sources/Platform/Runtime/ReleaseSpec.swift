@@ -19,10 +19,13 @@ public struct ReleaseSpec: Sendable, Equatable {
     public var sizes: [String: String]
     /// app.json `slipway.sandbox.network`.
     public var network: SandboxNetwork
+    /// The values of the release's config vars and generated secrets: masked in everything its processes print
+    /// that Slipway keeps (the app's log, release-phase and one-off output).
+    public var secretValues: [String]
 
     public init(version: Int, build: Build, processes: [ProcessDeclaration], formation: [String: Int] = [:],
                 environment: [String: String], webHealthChecks: [HealthCheck] = [], sizes: [String: String] = [:],
-                network: SandboxNetwork = .shared) {
+                network: SandboxNetwork = .shared, secretValues: [String] = []) {
         self.version = version
         self.build = build
         self.processes = processes
@@ -31,6 +34,7 @@ public struct ReleaseSpec: Sendable, Equatable {
         self.webHealthChecks = webHealthChecks
         self.sizes = sizes
         self.network = network
+        self.secretValues = secretValues
     }
 
     public var releaseCommand: String? { processes.first { $0.type == "release" }?.command }

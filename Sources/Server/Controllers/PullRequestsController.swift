@@ -3,7 +3,8 @@ import Hummingbird
 import Store
 
 /// `/pipelines/{name}/prs`: the pull requests Slipway knows, one pull request's status (fresh test merge,
-/// checks, review app, the gate's view), the gate (`POST …/{number}/merge`) and a manual sync.
+/// checks, review app, the gate's view), the gate (`POST …/{number}/merge`), a fork's approval
+/// (`POST …/{number}/approve`) and a manual sync.
 struct PullRequestsController {
     let store: any SlipwayStore
     let flow: PullRequestFlow
@@ -26,6 +27,7 @@ struct PullRequestsController {
         routes.post("sync", use: sync)
         routes.get(":number", use: show)
         routes.post(":number/merge", use: merge)
+        routes.post(":number/approve", use: approve)
         return routes
     }
 
@@ -52,6 +54,17 @@ struct PullRequestsController {
         let outcome = try await flow.merge(pipeline: try context.name("name"), number: try Self.number(context))
         // A refusal is an answer, not an error: 200 with merged=false and the reason (the CLI exits 1).
         return try JSONResponse.make(outcome)
+    }
+
+    /// Approves a fork pull request's current head, in the name of the request's token.
+    @Sendable func approve(_ request: Request, context: APIRequestContext) async throws -> Response {
+        do {
+            let outcome = try await flow.approve(pipeline: try context.name("name"), number: try Self.number(context),
+                                                 by: context.tokenName?.rawValue ?? "unknown")
+            return try JSONResponse.make(outcome)
+        } catch let refusal as ApprovalRefusal {
+            throw APIError(refusal.reason == .notFound ? .notFound : .conflict, id: refusal.reason.rawValue, refusal.message)
+        }
     }
 
     static func number(_ context: APIRequestContext) throws -> Int {

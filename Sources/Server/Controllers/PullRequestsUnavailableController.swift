@@ -15,6 +15,7 @@ struct PullRequestsUnavailableController {
         routes.post("sync", use: Self.unavailable)
         routes.get(":number", use: Self.unavailable)
         routes.post(":number/merge", use: Self.unavailable)
+        routes.post(":number/approve", use: Self.unavailable)
         return routes
     }
 

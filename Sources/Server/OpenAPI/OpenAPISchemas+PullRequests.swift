@@ -16,6 +16,15 @@ extension OpenAPISchemas {
             "SyncAccepted": object(["status": string], required: ["status"]),
             "PullRequestStatus": object([
                 "pipeline": name, "number": ["type": "integer"], "state": string, "branch": string, "head": string,
+                "fork": [
+                    "type": ["object", "null"], "additionalProperties": false,
+                    "description": "present for a pull request from a fork",
+                    "properties": [
+                        "policy": forkPolicy, "waiting_for_approval": ["type": "boolean"],
+                        "approve_command": optionalString, "approved_head": optionalString,
+                        "approved_by": optionalString, "approved_at": optionalDateTime,
+                    ],
+                ],
                 "target": string, "merge_commit": optionalString, "conflicts": strings,
                 "checks": ["type": "array", "items": check], "check_history": ["type": "array", "items": check],
                 "review_app": [
@@ -40,6 +49,10 @@ extension OpenAPISchemas {
                     "app": name, "succeeded": ["type": "boolean"], "release": ["type": ["integer", "null"]], "reason": optionalString,
                 ], required: ["app", "succeeded"])],
             ], required: ["pipeline", "number", "merged", "reason", "deploys"]),
+            "ApprovalOutcome": object([
+                "pipeline": name, "number": ["type": "integer"], "head": string, "approved_by": string,
+                "approved_at": dateTime,
+            ], required: ["pipeline", "number", "head", "approved_by", "approved_at"]),
             "GitHubPayload": [
                 "type": "object",
                 "description": "a GitHub pull_request or push payload (X-GitHub-Event names which); other events are acknowledged and ignored",

@@ -10,6 +10,10 @@ enum OpenAPISchemas {
     static var optionalDateTime: [String: Any] { ["type": ["string", "null"], "format": "date-time"] }
     static var optionalString: [String: Any] { ["type": ["string", "null"]] }
     static var stage: [String: Any] { ["type": "string", "enum": ["review", "development", "staging", "production"]] }
+    static var forkPolicy: [String: Any] {
+        ["type": "string", "enum": ["approve", "run", "ignore"], "default": "approve",
+         "description": "what happens to pull requests from forks: held until approved, run, or ignored"]
+    }
 
     static func object(_ properties: [String: Any], required: [String], open: Bool = false) -> [String: Any] {
         ["type": "object", "properties": properties, "required": required, "additionalProperties": open]
@@ -31,18 +35,20 @@ enum OpenAPISchemas {
             "PipelineCreate": object([
                 "name": name, "repository": ["type": "string", "minLength": 1],
                 "target_branch": ["type": "string", "default": "main"],
+                "fork_pull_requests": forkPolicy,
             ], required: ["name", "repository"]),
             "Pipeline": object([
                 "name": name, "repository": ["type": "string"], "target_branch": ["type": "string"],
                 "review_config_var_keys": ["type": "array", "items": ["type": "string"]],
-                "forks_get_review_config_vars": ["type": "boolean"], "created_at": dateTime,
+                "forks_get_review_config_vars": ["type": "boolean"], "fork_pull_requests": forkPolicy, "created_at": dateTime,
                 "apps": ["type": "array", "items": object(["name": name, "stage": stage], required: ["name", "stage"])],
-            ], required: ["name", "repository", "target_branch", "review_config_var_keys", "forks_get_review_config_vars", "created_at"]),
+            ], required: ["name", "repository", "target_branch", "review_config_var_keys", "forks_get_review_config_vars",
+                          "fork_pull_requests", "created_at"]),
             "PipelineUpdate": [
                 "type": "object", "minProperties": 1, "additionalProperties": false,
                 "properties": [
                     "repository": ["type": "string", "minLength": 1], "target_branch": ["type": "string"],
-                    "forks_get_review_config_vars": ["type": "boolean"],
+                    "forks_get_review_config_vars": ["type": "boolean"], "fork_pull_requests": forkPolicy,
                 ],
             ],
             "AppCreate": object(["name": name, "pipeline": name, "stage": stage], required: ["name"]),

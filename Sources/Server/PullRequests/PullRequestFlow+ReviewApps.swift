@@ -62,6 +62,8 @@ extension PullRequestFlow {
         // The pull request may have closed while this waited for its turn.
         guard let record = try await store.pullRequest(pipeline: pipelineName, number: key.number), record.state == .open else { return }
         let pipeline = try await store.pipeline(named: pipelineName)
+        // …or a push to a fork replaced the approved head.
+        guard record.mayRun(under: pipeline.forkPullRequests) else { return }
         let host = ReviewAppNaming.host(pipeline: key.pipeline, prNumber: key.number, domain: settings.domain)
         var app: App
         let firstCreation: Bool

@@ -50,10 +50,34 @@ public struct PullRequestStatusResource: Sendable, Codable, Equatable {
         }
     }
 
+    /// A fork pull request's standing under the pipeline's `fork_pull_requests`.
+    public struct ForkEntry: Sendable, Codable, Equatable {
+        /// The pipeline's setting: `approve`, `run` or `ignore`.
+        public var policy: String
+        /// True while the current head waits for `slipway pr approve`.
+        public var waitingForApproval: Bool
+        /// The command that approves the current head, while it waits.
+        public var approveCommand: String?
+        /// The head the last approval covered, by whom and when.
+        public var approvedHead: String?
+        public var approvedBy: String?
+        public var approvedAt: Date?
+        enum CodingKeys: String, CodingKey {
+            case policy
+            case waitingForApproval = "waiting_for_approval"
+            case approveCommand = "approve_command"
+            case approvedHead = "approved_head"
+            case approvedBy = "approved_by"
+            case approvedAt = "approved_at"
+        }
+    }
+
     public var pipeline: String
     public var number: Int
     /// `open`, `closed`, `merged`, `stale`.
     public var state: String
+    /// Present when the pull request comes from a fork (as its webhook said).
+    public var fork: ForkEntry?
     public var branch: String
     public var head: String
     public var target: String
@@ -71,7 +95,7 @@ public struct PullRequestStatusResource: Sendable, Codable, Equatable {
     public var decisions: [DecisionEntry]
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, number, state, branch, head, target, conflicts, checks, mergeable, decisions
+        case pipeline, number, state, fork, branch, head, target, conflicts, checks, mergeable, decisions
         case mergeCommit = "merge_commit"
         case checkHistory = "check_history"
         case reviewApp = "review_app"
@@ -124,8 +148,17 @@ extension PullRequestFlow {
             PullRequestStatusResource.DecisionEntry(verdict: $0.verdict.rawValue, reason: $0.reason,
                                                     mergeCommit: $0.mergeCommit, decidedAt: $0.decidedAt)
         }
+        let fork = record.flatMap { record -> PullRequestStatusResource.ForkEntry? in
+            guard record.fromFork else { return nil }
+            let waiting = record.state == .open && pipeline.forkPullRequests == .approve && !record.mayRun(under: .approve)
+            return PullRequestStatusResource.ForkEntry(
+                policy: pipeline.forkPullRequests.rawValue, waitingForApproval: waiting,
+                approveCommand: waiting ? Self.approveCommand(pipeline: name.rawValue, number: number) : nil,
+                approvedHead: record.approval?.headCommit, approvedBy: record.approval?.approvedBy,
+                approvedAt: record.approval?.approvedAt)
+        }
         return PullRequestStatusResource(
-            pipeline: name.rawValue, number: number, state: record?.state.rawValue ?? "open",
+            pipeline: name.rawValue, number: number, state: record?.state.rawValue ?? "open", fork: fork,
             branch: record?.branch ?? "pr-\(number)", head: scanned.head.hex, target: scanned.target.hex,
             mergeCommit: scanned.mergeCommit?.hex, conflicts: scanned.conflicts, checks: latest.map(toEntry),
             checkHistory: history.map(toEntry), reviewApp: reviewApp, testRuns: runs, mergeable: mergeable,

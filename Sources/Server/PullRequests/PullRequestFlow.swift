@@ -171,6 +171,10 @@ public actor PullRequestFlow {
                 if needsRetiring(status.number) { retire(key) }
                 continue
             }
+            guard record.mayRun(under: pipeline.forkPullRequests) else {
+                try await hold(record, status: status, pipeline: pipeline, hasSomethingToRetire: needsRetiring(status.number))
+                continue
+            }
             try await advance(record, status: status, pipeline: pipeline, mirror: mirror)
         }
         // Pull requests whose ref is gone from the origin: an open one is closed, unless webhooks manage it (a

@@ -8,6 +8,8 @@ public struct PipelineResource: Codable, Sendable, Equatable {
     public var targetBranch: String
     public var reviewConfigVarKeys: [String]
     public var forksGetReviewConfigVars: Bool
+    /// `approve`, `run` or `ignore`: what happens to pull requests from forks.
+    public var forkPullRequests: String
     public var createdAt: Date
     /// The pipeline's apps by stage; present on `GET /pipelines/{name}` only.
     public var apps: [PipelineAppEntry]?
@@ -17,6 +19,7 @@ public struct PipelineResource: Codable, Sendable, Equatable {
         case targetBranch = "target_branch"
         case reviewConfigVarKeys = "review_config_var_keys"
         case forksGetReviewConfigVars = "forks_get_review_config_vars"
+        case forkPullRequests = "fork_pull_requests"
         case createdAt = "created_at"
     }
 
@@ -26,6 +29,7 @@ public struct PipelineResource: Codable, Sendable, Equatable {
         targetBranch = pipeline.targetBranch
         reviewConfigVarKeys = pipeline.reviewConfigVars.keys.sorted()
         forksGetReviewConfigVars = pipeline.forksGetReviewConfigVars
+        forkPullRequests = pipeline.forkPullRequests.rawValue
         createdAt = pipeline.createdAt
         self.apps = apps?.map { PipelineAppEntry(name: $0.name.rawValue, stage: $0.stage?.rawValue ?? "") }
     }

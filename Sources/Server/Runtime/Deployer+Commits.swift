@@ -56,6 +56,7 @@ extension Deployer {
         let build = try await store.build(id: buildID)
         let spec = try await releaseSpec(app: app, release: current, build: build)
         let runtime = await runtimes.runtime(for: app.rawValue)
+        runtime.log.addSecrets(spec.secretValues)
         let logs = runtimes.directory(for: app.rawValue).appendingPathComponent("logs")
         try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let task = OneOffTask(name: name, command: command, directory: build.directory, environment: spec.environment, timeout: timeout,

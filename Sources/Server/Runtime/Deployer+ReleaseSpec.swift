@@ -22,6 +22,8 @@ extension Deployer {
         for entry in try await store.formation(app: app) { formation[entry.processType] = entry.quantity }
         let appRecord = try await store.app(named: app)
         var environment = try await inheritedConfig(appRecord, manifest: manifest, release: release)
+        // Every config var and generated secret; the variables added below are Slipway's, not secrets.
+        let secretValues = Array(environment.values)
         environment["SLIPWAY_APP"] = app.rawValue
         environment["SLIPWAY_RELEASE"] = release.label
         if case .commit(let id) = build.source { environment["SOURCE_VERSION"] = id }
@@ -33,7 +35,8 @@ extension Deployer {
         return ReleaseSpec(version: release.version, build: try Self.runtimeBuild(build), processes: processes,
                            formation: formation, environment: environment,
                            webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [], sizes: sizes,
-                           network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared)
+                           network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared,
+                           secretValues: secretValues)
     }
 
     /// The release's config; for a review app, laid over what it inherits (SPEC §3): app.json `env` for the

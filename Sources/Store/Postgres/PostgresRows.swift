@@ -5,7 +5,9 @@ import PostgresNIO
 /// row types (`SQLite/Records`): names are validated again (`storedName`), enums parsed (`storedEnum`), times are
 /// milliseconds, maps and lists JSON.
 enum PostgresRows {
-    static let pipeline = "name, repository, target_branch, review_config_vars, forks_get_review_config_vars, created_at"
+    static let pipeline = """
+        name, repository, target_branch, review_config_vars, forks_get_review_config_vars, fork_pull_requests, created_at
+        """
 
     static func pipeline(_ row: PostgresRandomAccessRow) throws -> Pipeline {
         Pipeline(
@@ -14,6 +16,7 @@ enum PostgresRows {
             targetBranch: try row.decode("target_branch"),
             reviewConfigVars: try json(row.decode("review_config_vars"), as: [String: String].self),
             forksGetReviewConfigVars: try row.decode("forks_get_review_config_vars"),
+            forkPullRequests: try storedEnum(row.decode("fork_pull_requests"), ForkPullRequestPolicy.self),
             createdAt: Date(storeMilliseconds: try row.decode("created_at")))
     }
 
@@ -190,7 +193,9 @@ enum PostgresRows {
             revokedAt: try row.decode("revoked_at", as: Int64?.self).map(Date.init(storeMilliseconds:)))
     }
 
-    static let pullRequest = "pipeline, number, state, branch, head_commit, from_fork, event_at, updated_at"
+    static let pullRequest = """
+        pipeline, number, state, branch, head_commit, from_fork, approved_head, approved_by, approved_at, event_at, updated_at
+        """
 
     static func pullRequest(_ row: PostgresRandomAccessRow) throws -> PullRequestRecord {
         PullRequestRecord(
@@ -200,6 +205,8 @@ enum PostgresRows {
             branch: try row.decode("branch"),
             headCommit: try row.decode("head_commit"),
             fromFork: try row.decode("from_fork"),
+            approval: ForkApproval.stored(head: try row.decode("approved_head"), by: try row.decode("approved_by"),
+                                          at: try row.decode("approved_at")),
             eventAt: try row.decode("event_at", as: Int64?.self).map(Date.init(storeMilliseconds:)),
             updatedAt: Date(storeMilliseconds: try row.decode("updated_at")))
     }

@@ -13,7 +13,8 @@ extension PostgresStore {
                 try await db.execute("""
                     INSERT INTO pipelines (\(unescaped: PostgresRows.pipeline))
                     VALUES (\(new.name.rawValue), \(new.repository), \(new.targetBranch), \(vars)::jsonb,
-                            \(new.forksGetReviewConfigVars), \(new.createdAt.storeMilliseconds))
+                            \(new.forksGetReviewConfigVars), \(new.forkPullRequests.rawValue),
+                            \(new.createdAt.storeMilliseconds))
                     """)
             } catch let error where Self.isUniqueViolation(error, constraint: "pipelines_pkey") {
                 throw StoreError.alreadyExists("pipeline '\(new.name)'")
@@ -48,7 +49,8 @@ extension PostgresStore {
             try await db.execute("""
                 UPDATE pipelines SET repository = \(new.repository), target_branch = \(new.targetBranch),
                     review_config_vars = \(try Self.encode(new.reviewConfigVars))::jsonb,
-                    forks_get_review_config_vars = \(new.forksGetReviewConfigVars)
+                    forks_get_review_config_vars = \(new.forksGetReviewConfigVars),
+                    fork_pull_requests = \(new.forkPullRequests.rawValue)
                 WHERE name = \(name.rawValue)
                 """)
             return new

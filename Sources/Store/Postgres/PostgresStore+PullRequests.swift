@@ -46,9 +46,13 @@ extension PostgresStore {
             guard let row = try await db.row("""
                 INSERT INTO pull_requests (\(unescaped: PostgresRows.pullRequest))
                 VALUES (\(pipeline.rawValue), \(number), \(record.state.rawValue), \(record.branch), \(record.headCommit),
-                        \(record.fromFork), \(record.eventAt?.storeMilliseconds), \(record.updatedAt.storeMilliseconds))
+                        \(record.fromFork), \(record.approval?.headCommit), \(record.approval?.approvedBy),
+                        \(record.approval?.approvedAt.storeMilliseconds), \(record.eventAt?.storeMilliseconds),
+                        \(record.updatedAt.storeMilliseconds))
                 ON CONFLICT (pipeline, number) DO UPDATE SET state = EXCLUDED.state, branch = EXCLUDED.branch,
-                    head_commit = EXCLUDED.head_commit, from_fork = EXCLUDED.from_fork, event_at = EXCLUDED.event_at,
+                    head_commit = EXCLUDED.head_commit, from_fork = EXCLUDED.from_fork,
+                    approved_head = EXCLUDED.approved_head, approved_by = EXCLUDED.approved_by,
+                    approved_at = EXCLUDED.approved_at, event_at = EXCLUDED.event_at,
                     updated_at = EXCLUDED.updated_at
                 RETURNING \(unescaped: PostgresRows.pullRequest)
                 """)

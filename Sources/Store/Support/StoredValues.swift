@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a name read from the database back into a `ResourceName`. A stored name is valid by construction;
 /// one that is not means the database was edited by hand.
 func storedName(_ raw: String) throws -> ResourceName {
@@ -14,4 +16,12 @@ func storedEnum<E: RawRepresentable>(_ raw: String, _ type: E.Type) throws -> E 
         throw StoreError(.database, "the database holds an unknown \(E.self) '\(raw)' (was it written by a newer Slipway?)")
     }
     return value
+}
+
+extension ForkApproval {
+    /// The approval held in a pull request's three `approved_*` columns; nil unless all three are set.
+    static func stored(head: String?, by: String?, at milliseconds: Int64?) -> ForkApproval? {
+        guard let head, let by, let milliseconds else { return nil }
+        return ForkApproval(headCommit: head, approvedBy: by, approvedAt: Date(storeMilliseconds: milliseconds))
+    }
 }

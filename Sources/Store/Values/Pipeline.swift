@@ -12,6 +12,8 @@ public struct Pipeline: Sendable, Codable, Equatable {
     public var reviewConfigVars: [String: String]
     /// Whether pull requests from forks receive `reviewConfigVars` (off by default, SPEC §3).
     public var forksGetReviewConfigVars: Bool
+    /// What happens to pull requests from forks: held for approval (the default), run as any other, or ignored.
+    public var forkPullRequests: ForkPullRequestPolicy
     public var createdAt: Date
 
     public init(
@@ -20,6 +22,7 @@ public struct Pipeline: Sendable, Codable, Equatable {
         targetBranch: String = "main",
         reviewConfigVars: [String: String] = [:],
         forksGetReviewConfigVars: Bool = false,
+        forkPullRequests: ForkPullRequestPolicy = .approve,
         createdAt: Date = Date()
     ) {
         self.name = name
@@ -27,6 +30,20 @@ public struct Pipeline: Sendable, Codable, Equatable {
         self.targetBranch = targetBranch
         self.reviewConfigVars = reviewConfigVars
         self.forksGetReviewConfigVars = forksGetReviewConfigVars
+        self.forkPullRequests = forkPullRequests
         self.createdAt = createdAt
     }
+}
+
+/// A pipeline's `fork_pull_requests` setting (SPEC §7): what Slipway does with a pull request whose head lives
+/// in another repository. Code from a fork is code from anyone, so by default it runs only once a person has
+/// approved its current head (GitHub's "approve and run").
+public enum ForkPullRequestPolicy: String, Sendable, Codable, CaseIterable {
+    /// Not built, tested or deployed until `slipway pr approve` approves its current head; a new push needs a
+    /// new approval.
+    case approve
+    /// Built, tested and deployed like any other pull request.
+    case run
+    /// Nothing: no test run, no check, no review app.
+    case ignore
 }

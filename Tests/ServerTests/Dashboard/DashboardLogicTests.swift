@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 @testable import Server
 import Store
 import Testing
@@ -78,9 +79,13 @@ import Testing
     }
 
     @Test func secretsPrintedInOutputAreMasked() {
-        let mask = SecretMask(["API_KEY": "abcdef123456", "SHORT": "1"], ["LONGER": "abcdef123456789"])
-        #expect(mask.apply("key=abcdef123456789 and abcdef123456, count 1") == "key=[LONGER hidden] and [API_KEY hidden], count 1")
-        #expect(SecretMask.none.apply("nothing") == "nothing")
+        let mask = SecretMasker(configs: [["API_KEY": "abcdef123456", "SHORT": "1"], ["LONGER": "abcdef123456789"]])
+        #expect(mask.apply("key=abcdef123456789 and abcdef123456, count 1") == "key=•••• and ••••, count 1",
+                "the longer value is masked whole; a short one is left alone")
+        #expect(SecretMasker.none.apply("nothing") == "nothing")
+        var grown = SecretMasker(["first-secret"])
+        grown.add(["second-secret", "tiny"])
+        #expect(grown.apply("first-secret second-secret tiny") == "•••• •••• tiny")
     }
 
     @Test func afterSignInOnlyAPathOnThisServerIsFollowed() {

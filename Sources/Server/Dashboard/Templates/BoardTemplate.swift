@@ -49,6 +49,15 @@ enum BoardTemplate {
           </section>
         {{/columns}}
         </div>
+        {{#hasWaiting}}
+        <section class="panel waiting-approval">
+          <h2>Waiting for approval</h2>
+          <p class="muted">Pull requests from forks run nothing until someone approves their current head.</p>
+          <ul>
+            {{#waiting}}<li data-pr="{{number}}"><a href="{{href}}">{{number}}</a> <span class="branch">{{branch}}</span> <code>{{head}}</code> <span class="pill idle">fork</span> <code class="approve-command">{{command}}</code></li>{{/waiting}}
+          </ul>
+        </section>
+        {{/hasWaiting}}
         {{#closedNote}}<p class="muted closed-note">{{closedNote}}</p>{{/closedNote}}
         <section class="below">
           <div>

@@ -4,6 +4,7 @@ enum PullRequestTemplate {
         {{<layout}}{{$content}}
         <div class="page-head">
           <h1>Pull request #{{number}} {{#branch}}<span class="branch">{{branch}}</span>{{/branch}}</h1>
+          {{#approval}}<p class="approval">Waiting for approval: this pull request comes from a fork, and its head <code>{{head}}</code> is not built, tested or deployed until someone approves it: <code class="approve-command">{{command}}</code></p>{{/approval}}
           {{#verdict}}<p class="verdict">Gate: {{#verdict}}{{>badge}}{{/verdict}} <span class="reason">{{reason}}</span> <span class="muted">{{#age}}{{>age}}{{/age}}</span></p>{{/verdict}}
         </div>
         <div class="grid-2">

@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Store
 
 /// `/apps/<name>`: releases (with what the release phase printed), dynos and their state, the most recent
@@ -91,7 +92,7 @@ struct AppPage: DashboardPage {
         }
         let releases = try await store.releases(app: name, limit: releasesShown)
         // Every value any shown release ran with, as well as the current ones.
-        let mask = SecretMask(all: [config, secrets, reviewConfig] + releases.map(\.config))
+        let mask = SecretMasker(configs: [config, secrets, reviewConfig] + releases.map(\.config))
         let current = try await store.currentRelease(app: name)
         var live = releases.contains { $0.state == .pending } || app.review?.state == .creating
 

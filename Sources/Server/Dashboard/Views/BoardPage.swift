@@ -49,6 +49,15 @@ struct BoardPage: DashboardPage {
         var latest: Badge?
     }
 
+    /// A fork pull request whose current head waits for `slipway pr approve`.
+    struct WaitingRow: Sendable {
+        var number: String
+        var href: String
+        var branch: String
+        var head: String
+        var command: String
+    }
+
     var chrome: PageChrome
     var pipeline: String
     var targetBranch: String
@@ -58,6 +67,8 @@ struct BoardPage: DashboardPage {
     var hasRuns: Bool
     var decisions: [DecisionRow]
     var hasDecisions: Bool
+    var waiting: [WaitingRow]
+    var hasWaiting: Bool
     /// `2 closed pull requests' review apps are not shown`, or nil.
     var closedNote: String?
 
@@ -100,6 +111,13 @@ struct BoardPage: DashboardPage {
                                   empty: "No \(stage.rawValue) app yet."))
         }
 
+        let waiting = try await store.pullRequests(pipeline: name, state: .open)
+            .filter { $0.fromFork && pipeline.forkPullRequests == .approve && !$0.mayRun(under: .approve) }
+            .map { record in
+                WaitingRow(number: "#\(record.number)", href: DashboardData.Paths.pullRequest(name, record.number),
+                           branch: record.branch, head: DisplayFormat.shortID(record.headCommit),
+                           command: PullRequestFlow.approveCommand(pipeline: name.rawValue, number: record.number))
+            }
         let runs = try await store.testRuns(pipeline: name, prNumber: nil, limit: 8)
         if runs.contains(where: { !$0.state.isFinished }) { live = true }
         let decisions = try await store.gateDecisions(pipeline: name, prNumber: nil, limit: 5)
@@ -110,6 +128,7 @@ struct BoardPage: DashboardPage {
             repository: DisplayFormat.repository(pipeline.repository), columns: columns,
             runs: runs.map { RunRow($0, data: data) }, hasRuns: !runs.isEmpty,
             decisions: decisions.map { DecisionRow($0, data: data) }, hasDecisions: !decisions.isEmpty,
+            waiting: waiting, hasWaiting: !waiting.isEmpty,
             closedNote: closedNote(apps.filter { $0.review?.state == .destroyed }.count))
     }
 

@@ -15,7 +15,14 @@ struct PullRequestPage: DashboardPage {
         var fromFork: Bool
     }
 
+    /// Shown while a fork pull request's current head waits for approval.
+    struct Approval: Sendable {
+        var head: String
+        var command: String
+    }
+
     var chrome: PageChrome
+    var approval: Approval?
     var pipeline: String
     var pipelineHref: String
     var number: Int
@@ -35,22 +42,25 @@ struct PullRequestPage: DashboardPage {
 
     static func load(_ data: DashboardData, pipeline name: ResourceName, number: Int) async throws -> PullRequestPage {
         let store = data.store
-        _ = try await store.pipeline(named: name)
+        let pipeline = try await store.pipeline(named: name)
+        let record = try await store.pullRequest(pipeline: name, number: number)
         let reviewApp = try await reviewApp(pipeline: name, number: number, store: store)
         let runs = try await store.testRuns(pipeline: name, prNumber: number, limit: 20)
         let decisions = try await store.gateDecisions(pipeline: name, prNumber: number, limit: 20)
-        guard reviewApp != nil || !runs.isEmpty || !decisions.isEmpty else {
+        guard record != nil || reviewApp != nil || !runs.isEmpty || !decisions.isEmpty else {
             throw DashboardError.notFound("Slipway knows nothing about pull request #\(number) in pipeline \(name.rawValue)")
         }
         let review = reviewApp?.review
-        let head = review?.headCommit
+        let head = review?.headCommit ?? record?.headCommit
+        let waiting = record.map { $0.state == .open && $0.fromFork && pipeline.forkPullRequests == .approve && !$0.mayRun(under: .approve) } ?? false
         let merge = review?.mergeCommit ?? runs.first?.commit ?? decisions.first?.mergeCommit
 
         var checks: [CheckRow] = []
         var history: [CheckRow] = []
         var live = review?.state == .creating || runs.contains { !$0.state.isFinished }
         var seen = Set<String>()
-        for (commit, label) in [(merge, "merge"), (head, "head")] {
+        // The record's head is the current one: a push after the review app's deploy (a fork waiting again).
+        for (commit, label) in [(merge, "merge"), (head, "head"), (record?.headCommit, "head")] {
             guard let commit, seen.insert(commit).inserted else { continue }
             let latest = try await store.latestChecks(pipeline: name, commit: commit)
             if latest.contains(where: { $0.state == .pending }) { live = true }
@@ -66,8 +76,10 @@ struct PullRequestPage: DashboardPage {
                 crumbs: [.init(label: "Pipelines", href: "/"), .init(label: name.rawValue, href: DashboardData.Paths.pipeline(name)),
                          .init(label: "PR #\(number)")],
                 live: live),
+            approval: waiting ? record.map { Approval(head: DisplayFormat.shortID($0.headCommit),
+                                                      command: PullRequestFlow.approveCommand(pipeline: name.rawValue, number: number)) } : nil,
             pipeline: name.rawValue, pipelineHref: DashboardData.Paths.pipeline(name), number: number,
-            branch: review?.branch ?? runs.first?.branch,
+            branch: review?.branch ?? runs.first?.branch ?? record?.branch,
             headCommit: head.map(DisplayFormat.shortID), mergeCommit: merge.map(DisplayFormat.shortID),
             reviewApp: reviewApp.flatMap { app in
                 app.review.map { review in

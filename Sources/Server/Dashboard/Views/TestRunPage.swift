@@ -1,4 +1,5 @@
 import Foundation
+import Processes
 import Store
 
 /// `/test-runs/<id>`: what a run found and where its time went: counts, wall time against the lower bound,
@@ -55,7 +56,7 @@ struct TestRunPage: DashboardPage {
         let run = try await store.testRun(id: id)
         let pipeline = try await store.pipeline(named: run.pipeline)
         // Test output may print the review config vars (the pipeline's secrets): never show them.
-        let mask = SecretMask(pipeline.reviewConfigVars)
+        let mask = SecretMasker(configs: [pipeline.reviewConfigVars])
         let counts = FileCounts(run.fileResults)
         let layout = TimelineLayout(results: run.fileResults, workers: run.workers)
         let wall = RunTimes(run).wall ?? layout.span

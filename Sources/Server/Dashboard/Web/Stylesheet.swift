@@ -76,6 +76,7 @@ enum Stylesheet {
         .facts dt { color: var(--muted); }
         .facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
         .closed-note { font-size: 0.85rem; }
+        .approve-command { user-select: all; }
 
         .below { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1rem; margin-top: 1.5rem; }
         .panel, .below > div { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 0.9rem 1rem;

@@ -9,6 +9,7 @@ struct PipelineRow: StoreRecord {
     var targetBranch: String
     var reviewConfigVars: [String: String]
     var forksGetReviewConfigVars: Bool
+    var forkPullRequests: String
     var createdAt: Int64
 
     init(_ pipeline: Pipeline) {
@@ -17,6 +18,7 @@ struct PipelineRow: StoreRecord {
         targetBranch = pipeline.targetBranch
         reviewConfigVars = pipeline.reviewConfigVars
         forksGetReviewConfigVars = pipeline.forksGetReviewConfigVars
+        forkPullRequests = pipeline.forkPullRequests.rawValue
         createdAt = pipeline.createdAt.storeMilliseconds
     }
 
@@ -27,6 +29,7 @@ struct PipelineRow: StoreRecord {
             targetBranch: targetBranch,
             reviewConfigVars: reviewConfigVars,
             forksGetReviewConfigVars: forksGetReviewConfigVars,
+            forkPullRequests: try storedEnum(forkPullRequests, ForkPullRequestPolicy.self),
             createdAt: Date(storeMilliseconds: createdAt))
     }
 }

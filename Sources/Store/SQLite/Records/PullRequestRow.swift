@@ -10,6 +10,9 @@ struct PullRequestRow: StoreRecord {
     var branch: String
     var headCommit: String
     var fromFork: Bool
+    var approvedHead: String?
+    var approvedBy: String?
+    var approvedAt: Int64?
     var eventAt: Int64?
     var updatedAt: Int64
 
@@ -20,6 +23,9 @@ struct PullRequestRow: StoreRecord {
         branch = record.branch
         headCommit = record.headCommit
         fromFork = record.fromFork
+        approvedHead = record.approval?.headCommit
+        approvedBy = record.approval?.approvedBy
+        approvedAt = record.approval?.approvedAt.storeMilliseconds
         eventAt = record.eventAt?.storeMilliseconds
         updatedAt = record.updatedAt.storeMilliseconds
     }
@@ -28,6 +34,7 @@ struct PullRequestRow: StoreRecord {
         PullRequestRecord(
             pipeline: try storedName(pipeline), number: number, state: try storedEnum(state, PullRequestState.self),
             branch: branch, headCommit: headCommit, fromFork: fromFork,
+            approval: ForkApproval.stored(head: approvedHead, by: approvedBy, at: approvedAt),
             eventAt: eventAt.map(Date.init(storeMilliseconds:)), updatedAt: Date(storeMilliseconds: updatedAt))
     }
 }

@@ -12,6 +12,7 @@ enum Migrations {
         ("v1-initial-schema", SchemaV1.create),
         ("v2-test-file-start-offsets", SchemaV2.migrate),
         ("v3-pull-requests", SchemaV3PullRequests.create),
+        ("v4-fork-approvals", SchemaV4ForkApprovals.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
