@@ -1,10 +1,12 @@
 /// Estimates what one batch costs before its first test, from batches that ran.
 ///
 /// A batch's overhead is its wall time minus the test time its reports give. That overhead is a fixed
-/// start-up (interpreter, imports, plugins) plus a little per file (collecting it): `a + b × files`. With batches
-/// of at least two sizes the start-up is the intercept of a least-squares line through them, so a run of big
-/// batches does not read their collection time as start-up (which would make the next run's batches bigger
-/// still); with one size only, it is the smallest overhead seen (noise from a busy machine only adds).
+/// start-up (interpreter, imports, plugins) plus a little per file (collecting it, about 1 ms per test with
+/// pytest): `a + b × files`. When the run's batches differ enough in size (the largest at least twice the
+/// smallest), the start-up is the intercept of a least-squares line through them, so the collection time of
+/// big batches is not read as start-up (which would make the next run's batches bigger still). Otherwise it
+/// is the earlier runs' estimate (`prior`), or, on a first run, the smallest overhead seen (noise from a busy
+/// machine only adds). Never above the smallest overhead seen, never negative.
 public struct StartupEstimator: Sendable, Equatable {
     public struct Sample: Sendable, Equatable {
         public var overhead: Double
@@ -12,8 +14,12 @@ public struct StartupEstimator: Sendable, Equatable {
     }
 
     public private(set) var samples: [Sample] = []
+    /// The start-up the timing history recorded, if any.
+    public let prior: Double?
 
-    public init() {}
+    public init(prior: Double? = nil) {
+        self.prior = prior
+    }
 
     /// Adds one batch: its wall seconds, the seconds its reports account for, and its file count.
     public mutating func add(wallSeconds: Double, reportedSeconds: Double, files: Int) {
@@ -22,11 +28,13 @@ public struct StartupEstimator: Sendable, Equatable {
         samples.append(Sample(overhead: overhead, files: files))
     }
 
-    /// Seconds of start-up per batch; nil before any batch was measured.
+    /// Seconds of start-up per batch; the prior before any batch was measured.
     public var startup: Double? {
-        guard let smallest = samples.map(\.overhead).min() else { return nil }
-        let sizes = Set(samples.map(\.files))
-        guard sizes.count >= 2 else { return smallest }
+        guard let smallest = samples.map(\.overhead).min() else { return prior }
+        let sizes = samples.map(\.files)
+        guard let fewest = sizes.min(), let most = sizes.max(), most >= 2 * fewest else {
+            return min(prior ?? smallest, smallest)
+        }
         let count = Double(samples.count)
         let meanFiles = samples.reduce(0) { $0 + Double($1.files) } / count
         let meanOverhead = samples.reduce(0) { $0 + $1.overhead } / count
@@ -38,7 +46,6 @@ public struct StartupEstimator: Sendable, Equatable {
         }
         let perFile = max(0, covariance / variance)
         let intercept = meanOverhead - perFile * meanFiles
-        // Never above what a batch was seen to need, never negative.
         return min(max(intercept, 0), smallest)
     }
 }

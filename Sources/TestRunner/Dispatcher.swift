@@ -17,7 +17,7 @@ actor Dispatcher {
     private let observer: (any TestRunObserver)?
     private var queue: TestQueue?
     /// Measures batch start-up from every first-attempt batch whose reports give test times.
-    private(set) var startup = StartupEstimator()
+    private(set) var startup: StartupEstimator
     /// Reported seconds and estimate units of measured files, to calibrate the queue's size estimates.
     private var calibration = (seconds: 0.0, units: 0.0)
     private let estimates: [String: Double]
@@ -36,6 +36,7 @@ actor Dispatcher {
          failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil) {
         self.split = split
         self.estimates = estimates
+        self.startup = StartupEstimator(prior: batchStartup)
         self.retries = retries
         self.failFast = failFast
         self.observer = observer

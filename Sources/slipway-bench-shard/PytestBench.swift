@@ -25,12 +25,15 @@ enum PytestBench {
                      workers, ProcessInfo.processInfo.activeProcessorCount, python))
 
         // Plain pytest first: it also writes the test files' bytecode, which every later run then reads.
+        var loads = [loadAverage()]
         let plain = try runPytest(python: python, arguments: [], in: suite, name: "plain pytest")
+        loads.append(loadAverage())
         let xdist = try runPytest(python: python, arguments: ["-n", String(workers)], in: suite,
                                   name: "pytest -n \(workers) (xdist)")
         var rows = [plain, xdist]
         for (name, split) in [("slipway queue, cold", SplitMode.queue), ("slipway queue, with history", .queue),
                               ("slipway timings, with history", .timings)] {
+            loads.append(loadAverage())
             let result = try await runSlipway(suite, split: split, workers: workers, history: history, python: python)
             let startup = result.batchStartupSeconds.map { String(format: "batch start-up measured %.2f s", $0) } ?? ""
             rows.append(Row(name: name, wallSeconds: result.wallSeconds, counts: result.cases,
@@ -39,6 +42,8 @@ enum PytestBench {
         }
 
         print("")
+        print("load average (1 min) before each run: " + loads.joined(separator: ", ")
+              + " — other processes on the machine slow every run; compare runs measured at similar load")
         print("run                                 wall      ÷ xdist   passed  failed  skipped   counts")
         var allGood = true
         for row in rows {
@@ -50,6 +55,12 @@ enum PytestBench {
                          same ? "= plain" : "DIFFER from plain", row.note.isEmpty ? "" : "  (\(row.note))"))
         }
         return allGood
+    }
+
+    /// The 1-minute load average, from /proc/loadavg.
+    private static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+        return String(text.split(separator: " ").first ?? "?")
     }
 
     private static func runSlipway(_ directory: URL, split: SplitMode, workers: Int, history: URL,
@@ -65,7 +76,7 @@ enum PytestBench {
     /// Runs pytest in the suite and reads its closing summary (`4012 passed, 95 skipped in 61.2s`).
     private static func runPytest(python: String, arguments: [String], in directory: URL, name: String) throws -> Row {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("pytest-bench-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()

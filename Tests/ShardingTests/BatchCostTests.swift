@@ -103,6 +103,16 @@ struct BatchCostTests {
         #expect(abs(estimator.startup! - 0.8) < 0.06)
         estimator.add(wallSeconds: 1, reportedSeconds: 2, files: 1)  // a report claiming more than the wall time
         #expect(estimator.samples.count == 4)
+
+        // A warm run's batches all about one size: the recorded start-up stands (their overhead is mostly
+        // collection), unless a batch showed less.
+        var warm = StartupEstimator(prior: 0.8)
+        #expect(warm.startup == 0.8)
+        warm.add(wallSeconds: 30 + 2.3, reportedSeconds: 30, files: 150)
+        warm.add(wallSeconds: 28 + 2.2, reportedSeconds: 28, files: 140)
+        #expect(warm.startup == 0.8)
+        warm.add(wallSeconds: 20.5, reportedSeconds: 20, files: 140)
+        #expect(warm.startup == 0.5)
     }
 
     @Test("the timing history keeps the start-up apart from the files")
