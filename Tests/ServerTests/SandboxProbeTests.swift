@@ -18,11 +18,11 @@ struct SandboxProbeTests {
         D='\(data)'; P=\(servicePID); O='\(otherApp)'
         r() { if sh -c "$2" >/dev/null 2>&1; then echo "$1=yes"; else echo "$1=no"; fi; }
         r token "cat $D/admin-token"
-        r token_found "find / -path /proc -prune -o -name admin-token -print 2>/dev/null | grep -q ."
+        r token_found "find / -path /proc -prune -o -path /usr -prune -o -name admin-token -print 2>/dev/null | grep -q ."
         r webhook "cat $D/webhook-secret"
-        r webhook_found "find / -path /proc -prune -o -name webhook-secret -print 2>/dev/null | grep -q ."
+        r webhook_found "find / -path /proc -prune -o -path /usr -prune -o -name webhook-secret -print 2>/dev/null | grep -q ."
         r sqlite "head -c 16 $D/slipway.sqlite | grep -q SQLite"
-        r sqlite_found "find / -path /proc -prune -o -name 'slipway.sqlite*' -print 2>/dev/null | grep -q ."
+        r sqlite_found "find / -path /proc -prune -o -path /usr -prune -o -name 'slipway.sqlite*' -print 2>/dev/null | grep -q ."
         r other_app "ls -A $O | grep -q ."
         r other_app_files "cat $O/dynos/*/upper/mine.txt"
         r environ "grep -q . /proc/$P/environ"
@@ -40,7 +40,8 @@ struct SandboxProbeTests {
         open('mine.txt', 'w').write('secret of ' + os.environ.get('HEROKU_APP_NAME', '-'))
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                body = subprocess.run(['sh', 'probe.sh'], capture_output=True).stdout
+                # The health check asks for /; the probe answers on /probe.
+                body = subprocess.run(['sh', 'probe.sh'], capture_output=True).stdout if self.path == '/probe' else b'ok'
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
@@ -120,7 +121,11 @@ struct SandboxProbeTests {
                     Self.expectContained(fromTest, "test file of PR \(number)")
 
                     // From the web dyno.
-                    let answer = try #require(await fixture.fetch(host: fixture.reviewHost(number)), "review app \(number) does not answer")
+                    let status = try await fixture.status(number)
+                    #expect(status.reviewApp?.state == "deployed", "review app \(number): \(String(describing: status.reviewApp))")
+                    let answer = try #require(await HTTPProbe.get(port: fixture.runtime.routerPort, path: "/probe",
+                                                                  host: fixture.reviewHost(number), timeout: .seconds(60)),
+                                              "review app \(number) does not answer")
                     let fromDyno = Self.results(answer.body)
                     #expect(fromDyno["uid"] != nil, "the web dyno did not report: \(answer.body)")
                     Self.expectContained(fromDyno, "web dyno of PR \(number)")
