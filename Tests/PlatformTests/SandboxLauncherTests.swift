@@ -143,6 +143,15 @@ import Testing
                             limits: ResourceLimits(memoryBytes: 64 << 20, maxProcesses: 64, cpuCores: 1))
         let dyno = Dyno(spec: spec, policy: RestartPolicy(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100),
                                                          fastFailureWindow: .seconds(30), fastFailuresBeforeCrashed: 2))
+        // Another app's web dyno, in its own sandbox, keeps serving through it.
+        let port = try #require(PortAllocator().next())
+        let neighbourIsolation = AppIsolation(launcher: isolation.launcher, identity: scene.setup.identities.transient(),
+                                              hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/other").path)
+        let neighbour = Dyno(spec: DynoSpec(
+            name: "web.1", processType: "web", release: 1, command: "exec python3 -m http.server --bind 127.0.0.1 \(port)",
+            environment: [:], workingDirectory: slug, port: port, logPath: scene.root.appendingPathComponent("web.log").path,
+            stopGrace: .seconds(1), isolation: neighbourIsolation, limits: ResourceLimits.dynoSize(nil)))
+        await neighbour.start()
         await dyno.start()
         let deadline = ContinuousClock.now + .seconds(60)
         while await dyno.state != .crashed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
@@ -151,5 +160,14 @@ import Testing
         #expect(text.contains("Error R15 (Memory quota vastly exceeded)"), "\(text)")
         // Restarted by the usual rules: two fast failures in a row, then crashed.
         #expect(await dyno.restarts == 1)
+        var answer = await HTTPProbe.get(port: port, path: "/", host: "web.localhost", timeout: .seconds(2))
+        let serving = ContinuousClock.now + .seconds(15)
+        while answer?.status != 200 && ContinuousClock.now < serving {
+            try await Task.sleep(for: .milliseconds(200))
+            answer = await HTTPProbe.get(port: port, path: "/", host: "web.localhost", timeout: .seconds(2))
+        }
+        #expect(answer?.status == 200, "the other app's dyno stopped serving")
+        #expect(await neighbour.isRunning)
+        await neighbour.stop()
     }
 }
