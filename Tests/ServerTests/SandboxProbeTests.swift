@@ -143,3 +143,55 @@ struct SandboxProbeTests {
         try await fixture.shutdown()
     }
 }
+
+/// The same probe through a real `slipway serve` process (sandboxed by default): a real repository, `pr sync`,
+/// the failing probe test's output read back with `test-runs info --json`, the web dyno asked through the router.
+@Suite(.serialized) struct ServeSandboxProbeTests {
+    @Test func theProbeThroughServe() async throws {
+        let directory = try TestDataDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let apiPort = try freeLoopbackPort()
+        let routerPort = try freeLoopbackPort()
+        let serve = ["serve", "--data-dir", data.path, "--api-port", "\(apiPort)", "--router-port", "\(routerPort)",
+                     "--poll-seconds", "0", "--test-workers", "1"]
+        let client = ["--server", "http://127.0.0.1:\(apiPort)", "--data-dir", data.path]
+        let started = StartedProcess()
+        let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: started) }
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+        let servicePID = try #require(started.pid)
+
+        let originPath = directory.url.appendingPathComponent("origin.git").path
+        let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath)
+        let probe = SandboxProbeTests.probeScript(data: data.path, servicePID: servicePID, otherApp: data.path + "/apps/shop-staging")
+        let head = try await origin.commit(parent: base, changes: [
+            .write("probe.sh", probe), .write("app.py", SandboxProbeTests.appSource),
+            .write("tests/t1.sh", "sh probe.sh; exit 1\n"), .delete("tests/t2.sh"), .delete("tests/t3.sh"),
+            .write("app.json", #"{"environments": {"test": {"scripts": {"test": "sh bin/run-tests {files}"}}}, "#
+                   + #""slipway": {"tests": {"files": ["tests/*.sh"]}}}"#),
+        ], message: "probe\n")
+        try await origin.setReference("refs/pull/1/head", to: head)
+        #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
+        #expect(try await SlipwayBinary.run(["pr", "sync", "--wait"] + client, timeout: .seconds(120)).status == 0)
+
+        let status = try #require(try await SlipwayBinary.run(["pr", "status", "1", "--json"] + client).json() as? [String: Any])
+        let runID = try #require((status["test_runs"] as? [[String: Any]])?.first?["id"] as? String, "\(status)")
+        let info = try #require(try await SlipwayBinary.run(["test-runs", "info", runID, "--json"] + client).json() as? [String: Any])
+        let files = (info["file_results"] as? [[String: Any]]) ?? (info["files"] as? [[String: Any]]) ?? []
+        let failure = files.first { $0["path"] as? String == "tests/t1.sh" }?["failure"] as? String ?? ""
+        let fromTest = SandboxProbeTests.results(failure)
+        #expect(fromTest["uid"] != nil, "the probe test did not report: \(info)")
+        SandboxProbeTests.expectContained(fromTest, "test file (serve)")
+
+        let answer = await HTTPProbe.get(port: routerPort, path: "/probe", host: "pr-1.shop.localhost", timeout: .seconds(60))
+        let fromDyno = SandboxProbeTests.results(answer?.body ?? "")
+        #expect(fromDyno["uid"] != nil, "the web dyno did not report: \(answer?.body ?? "no answer") \(status)")
+        SandboxProbeTests.expectContained(fromDyno, "web dyno (serve)")
+        #expect(!FileManager.default.fileExists(atPath: data.path + "/pwned"))
+
+        kill(servicePID, SIGTERM)
+        let stopped = try await serving.value
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout.contains("sandbox: bubblewrap"), "\(stopped.stdout)")
+    }
+}
