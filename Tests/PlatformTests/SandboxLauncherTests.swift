@@ -170,4 +170,25 @@ import Testing
         #expect(await neighbour.isRunning)
         await neighbour.stop()
     }
+
+    @Test func aBuildCommandRunsAsAFreshUserAndTheSlugGoesBackToRoot() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let source = scene.root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try "print('hi')\n".write(to: source.appendingPathComponent("app.py"), atomically: true, encoding: .utf8)
+        let store = BuildStore(root: URL(fileURLWithPath: scene.data).appendingPathComponent("builds"),
+                               launcher: SandboxLauncher(.sandboxed(scene.setup)), hidden: [scene.data])
+        let build = try await store.build(directory: source, command:
+            "id -u > built-by && pwd > built-in && mkdir -p vendor && touch vendor/lib && cat \(scene.data)/admin-token > leaked || true")
+        let builder = try String(contentsOfFile: build.directory + "/built-by", encoding: .utf8)
+        #expect(UInt32(builder.trimmingCharacters(in: .whitespacesAndNewlines)).map { $0 != 0 && $0 != geteuid() } == true)
+        #expect(try String(contentsOfFile: build.directory + "/built-in", encoding: .utf8) == "/app\n")
+        #expect(FileManager.default.fileExists(atPath: build.directory + "/vendor/lib"))
+        #expect((try? String(contentsOfFile: build.directory + "/leaked", encoding: .utf8)) == "")
+        for path in ["", "/vendor", "/vendor/lib", "/app.py"] {
+            let owner = try FileManager.default.attributesOfItem(atPath: build.directory + path)[.ownerAccountID] as? NSNumber
+            #expect(owner?.intValue == 0, "\(path) is not root's after the build")
+        }
+    }
 }
