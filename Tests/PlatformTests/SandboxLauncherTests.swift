@@ -70,11 +70,12 @@ import Testing
             cat /proc/\(me)/environ 2>/dev/null | grep -q . && echo environ=read || echo environ=no
             kill -0 \(me) 2>/dev/null && echo signal=yes || echo signal=no
             kill -0 1 2>/dev/null && echo pid1=yes || echo pid1=no
-            ls /root /home 2>/dev/null | grep -q . && echo homes=seen || echo homes=none
+            { test -e /root || test -e /srv || test -e /work || test -e /var; } && echo host=seen || echo host=none
+            echo home=$(ls /home)
             touch /usr/pwned /etc/pwned \(scene.data)/pwned 2>/dev/null && echo wrote=yes || echo wrote=no
             touch /app/mine && echo app=writable || echo app=readonly
             """)
-        for expected in ["token=hidden", "found=no", "environ=no", "signal=no", "homes=none", "wrote=no", "app=writable"] {
+        for expected in ["token=hidden", "found=no", "environ=no", "signal=no", "host=none", "home=\(scene.identity.userName)", "wrote=no", "app=writable"] {
             #expect(output.contains(expected), "\(expected) in \(output)")
         }
         #expect(!FileManager.default.fileExists(atPath: scene.data + "/pwned"))
@@ -142,6 +143,15 @@ import Testing
                             limits: ResourceLimits(memoryBytes: 64 << 20, maxProcesses: 64, cpuCores: 1))
         let dyno = Dyno(spec: spec, policy: RestartPolicy(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100),
                                                          fastFailureWindow: .seconds(30), fastFailuresBeforeCrashed: 2))
+        // Another app's web dyno, in its own sandbox, keeps serving through it.
+        let port = try #require(PortAllocator().next())
+        let neighbourIsolation = AppIsolation(launcher: isolation.launcher, identity: scene.setup.identities.transient(),
+                                              hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/other").path)
+        let neighbour = Dyno(spec: DynoSpec(
+            name: "web.1", processType: "web", release: 1, command: "exec python3 -m http.server --bind 127.0.0.1 \(port)",
+            environment: [:], workingDirectory: slug, port: port, logPath: scene.root.appendingPathComponent("web.log").path,
+            stopGrace: .seconds(1), isolation: neighbourIsolation, limits: ResourceLimits.dynoSize(nil)))
+        await neighbour.start()
         await dyno.start()
         let deadline = ContinuousClock.now + .seconds(60)
         while await dyno.state != .crashed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
@@ -150,5 +160,35 @@ import Testing
         #expect(text.contains("Error R15 (Memory quota vastly exceeded)"), "\(text)")
         // Restarted by the usual rules: two fast failures in a row, then crashed.
         #expect(await dyno.restarts == 1)
+        var answer = await HTTPProbe.get(port: port, path: "/", host: "web.localhost", timeout: .seconds(2))
+        let serving = ContinuousClock.now + .seconds(15)
+        while answer?.status != 200 && ContinuousClock.now < serving {
+            try await Task.sleep(for: .milliseconds(200))
+            answer = await HTTPProbe.get(port: port, path: "/", host: "web.localhost", timeout: .seconds(2))
+        }
+        #expect(answer?.status == 200, "the other app's dyno stopped serving")
+        #expect(await neighbour.isRunning)
+        await neighbour.stop()
+    }
+
+    @Test func aBuildCommandRunsAsAFreshUserAndTheSlugGoesBackToRoot() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let source = scene.root.appendingPathComponent("source")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try "print('hi')\n".write(to: source.appendingPathComponent("app.py"), atomically: true, encoding: .utf8)
+        let store = BuildStore(root: URL(fileURLWithPath: scene.data).appendingPathComponent("builds"),
+                               launcher: SandboxLauncher(.sandboxed(scene.setup)), hidden: [scene.data])
+        let build = try await store.build(directory: source, command:
+            "id -u > built-by && pwd > built-in && mkdir -p vendor && touch vendor/lib && cat \(scene.data)/admin-token > leaked || true")
+        let builder = try String(contentsOfFile: build.directory + "/built-by", encoding: .utf8)
+        #expect(UInt32(builder.trimmingCharacters(in: .whitespacesAndNewlines)).map { $0 != 0 && $0 != geteuid() } == true)
+        #expect(try String(contentsOfFile: build.directory + "/built-in", encoding: .utf8) == "/app\n")
+        #expect(FileManager.default.fileExists(atPath: build.directory + "/vendor/lib"))
+        #expect((try? String(contentsOfFile: build.directory + "/leaked", encoding: .utf8)) == "")
+        for path in ["", "/vendor", "/vendor/lib", "/app.py"] {
+            let owner = try FileManager.default.attributesOfItem(atPath: build.directory + path)[.ownerAccountID] as? NSNumber
+            #expect(owner?.intValue == 0, "\(path) is not root's after the build")
+        }
     }
 }

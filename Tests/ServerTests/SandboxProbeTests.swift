@@ -18,11 +18,11 @@ struct SandboxProbeTests {
         D='\(data)'; P=\(servicePID); O='\(otherApp)'
         r() { if sh -c "$2" >/dev/null 2>&1; then echo "$1=yes"; else echo "$1=no"; fi; }
         r token "cat $D/admin-token"
-        r token_found "find / -path /proc -prune -o -name admin-token -print 2>/dev/null | grep -q ."
+        r token_found "find / -path /proc -prune -o -path /usr -prune -o -name admin-token -print 2>/dev/null | grep -q ."
         r webhook "cat $D/webhook-secret"
-        r webhook_found "find / -path /proc -prune -o -name webhook-secret -print 2>/dev/null | grep -q ."
+        r webhook_found "find / -path /proc -prune -o -path /usr -prune -o -name webhook-secret -print 2>/dev/null | grep -q ."
         r sqlite "head -c 16 $D/slipway.sqlite | grep -q SQLite"
-        r sqlite_found "find / -path /proc -prune -o -name 'slipway.sqlite*' -print 2>/dev/null | grep -q ."
+        r sqlite_found "find / -path /proc -prune -o -path /usr -prune -o -name 'slipway.sqlite*' -print 2>/dev/null | grep -q ."
         r other_app "ls -A $O | grep -q ."
         r other_app_files "cat $O/dynos/*/upper/mine.txt"
         r environ "grep -q . /proc/$P/environ"
@@ -40,7 +40,8 @@ struct SandboxProbeTests {
         open('mine.txt', 'w').write('secret of ' + os.environ.get('HEROKU_APP_NAME', '-'))
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                body = subprocess.run(['sh', 'probe.sh'], capture_output=True).stdout
+                # The health check asks for /; the probe answers on /probe.
+                body = subprocess.run(['sh', 'probe.sh'], capture_output=True).stdout if self.path == '/probe' else b'ok'
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
@@ -120,7 +121,11 @@ struct SandboxProbeTests {
                     Self.expectContained(fromTest, "test file of PR \(number)")
 
                     // From the web dyno.
-                    let answer = try #require(await fixture.fetch(host: fixture.reviewHost(number)), "review app \(number) does not answer")
+                    let status = try await fixture.status(number)
+                    #expect(status.reviewApp?.state == "deployed", "review app \(number): \(String(describing: status.reviewApp))")
+                    let answer = try #require(await HTTPProbe.get(port: fixture.runtime.routerPort, path: "/probe",
+                                                                  host: fixture.reviewHost(number), timeout: .seconds(60)),
+                                              "review app \(number) does not answer")
                     let fromDyno = Self.results(answer.body)
                     #expect(fromDyno["uid"] != nil, "the web dyno did not report: \(answer.body)")
                     Self.expectContained(fromDyno, "web dyno of PR \(number)")
@@ -136,5 +141,57 @@ struct SandboxProbeTests {
             throw error
         }
         try await fixture.shutdown()
+    }
+}
+
+/// The same probe through a real `slipway serve` process (sandboxed by default): a real repository, `pr sync`,
+/// the failing probe test's output read back with `test-runs info --json`, the web dyno asked through the router.
+@Suite(.serialized) struct ServeSandboxProbeTests {
+    @Test func theProbeThroughServe() async throws {
+        let directory = try TestDataDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appendingPathComponent("data")
+        let apiPort = try freeLoopbackPort()
+        let routerPort = try freeLoopbackPort()
+        let serve = ["serve", "--data-dir", data.path, "--api-port", "\(apiPort)", "--router-port", "\(routerPort)",
+                     "--poll-seconds", "0", "--test-workers", "1"]
+        let client = ["--server", "http://127.0.0.1:\(apiPort)", "--data-dir", data.path]
+        let started = StartedProcess()
+        let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: started) }
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+        let servicePID = try #require(started.pid)
+
+        let originPath = directory.url.appendingPathComponent("origin.git").path
+        let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath)
+        let probe = SandboxProbeTests.probeScript(data: data.path, servicePID: servicePID, otherApp: data.path + "/apps/shop-staging")
+        let head = try await origin.commit(parent: base, changes: [
+            .write("probe.sh", probe), .write("app.py", SandboxProbeTests.appSource),
+            .write("tests/t1.sh", "sh probe.sh; exit 1\n"), .delete("tests/t2.sh"), .delete("tests/t3.sh"),
+            .write("app.json", #"{"environments": {"test": {"scripts": {"test": "sh bin/run-tests {files}"}}}, "#
+                   + #""slipway": {"tests": {"files": ["tests/*.sh"]}}}"#),
+        ], message: "probe\n")
+        try await origin.setReference("refs/pull/1/head", to: head)
+        #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
+        #expect(try await SlipwayBinary.run(["pr", "sync", "--wait"] + client, timeout: .seconds(120)).status == 0)
+
+        let status = try #require(try await SlipwayBinary.run(["pr", "status", "1", "--json"] + client).json() as? [String: Any])
+        let runID = try #require((status["test_runs"] as? [[String: Any]])?.first?["id"] as? String, "\(status)")
+        let info = try #require(try await SlipwayBinary.run(["test-runs", "info", runID, "--json"] + client).json() as? [String: Any])
+        let files = (info["file_results"] as? [[String: Any]]) ?? (info["files"] as? [[String: Any]]) ?? []
+        let failure = files.first { $0["path"] as? String == "tests/t1.sh" }?["failure"] as? String ?? ""
+        let fromTest = SandboxProbeTests.results(failure)
+        #expect(fromTest["uid"] != nil, "the probe test did not report: \(info)")
+        SandboxProbeTests.expectContained(fromTest, "test file (serve)")
+
+        let answer = await HTTPProbe.get(port: routerPort, path: "/probe", host: "pr-1.shop.localhost", timeout: .seconds(60))
+        let fromDyno = SandboxProbeTests.results(answer?.body ?? "")
+        #expect(fromDyno["uid"] != nil, "the web dyno did not report: \(answer?.body ?? "no answer") \(status)")
+        SandboxProbeTests.expectContained(fromDyno, "web dyno (serve)")
+        #expect(!FileManager.default.fileExists(atPath: data.path + "/pwned"))
+
+        kill(servicePID, SIGTERM)
+        let stopped = try await serving.value
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout.contains("sandbox: bubblewrap"), "\(stopped.stdout)")
     }
 }
