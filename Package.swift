@@ -81,6 +81,7 @@ let package = Package(
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-shard", dependencies: ["TestRunner", "Sharding"], swiftSettings: strict),
         .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter"], swiftSettings: strict),
+        .executableTarget(name: "slipway-bench-build", dependencies: ["Platform", "Processes"], swiftSettings: strict),
 
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"], swiftSettings: strict),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strict),
