@@ -26,7 +26,7 @@ struct BuildCLITests {
                 }
                 #expect(try await slipway("apps", "create", "shop-staging").status == 0)
                 let deployed = try await slipway("deploy", "--app", "shop-staging", "--dir", source.path, "--json")
-                #expect(deployed.status == 0, "\(deployed.stderr)")
+                #expect(deployed.status == 0, "\(deployed.stdout) \(deployed.stderr)")
                 let builds = try await service.store.builds()
                 let build = try #require(builds.first)
 

@@ -44,8 +44,9 @@ struct BuildErrorTests {
             "package.json": #"{ "name": "old-node", "version": "1.0.0", "engines": { "node": "8.x" } }"#,
         ], mentions: ["package.json engines.node asks for \"8.x\"", "this machine has Node ", "change engines.node"]),
         Case(name: "a failing npm install", files: [
-            "package.json": #"{ "name": "broken-dep", "version": "1.0.0", "dependencies": { "missing-lib": "file:lib/missing" } }"#,
-        ], mentions: ["npm could not install the dependencies of package.json", "npm install --include=dev"]),
+            "package.json": #"{ "name": "broken-dep", "version": "1.0.0", "dependencies": { "broken-lib": "file:broken-lib.tgz" } }"#,
+            "broken-lib.tgz": "not a tarball\n",
+        ], mentions: ["npm could not install the dependencies of package.json", "npm install --include=dev", "TAR_BAD_ARCHIVE"]),
     ]
 
     @Test("a build error names the file and what to do; the previous release keeps serving", arguments: cases)

@@ -12,8 +12,8 @@ import Testing
 /// request that only changes a template restores the venv from the pipeline's cache.
 @Suite(.serialized)
 struct BuildPullRequestTests {
-    static let fixtures = PullRequestFixture.corpus.deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures/apps")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/apps")
 
     @Test("Django: tests green on the test build, the review app serves through gunicorn, a template-only PR builds from the cache")
     func django() async throws {
