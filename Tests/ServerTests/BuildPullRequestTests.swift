@@ -75,14 +75,17 @@ struct BuildPullRequestTests {
         let fixture = try await Self.pipeline(app: "node")
         do {
             try await fixture.application.test(.router) { client in
-                try await Self.open(1, fixture, client, [.write("lib/greeting/index.js", "module.exports = (who) => `Hi there, ${who}`;\n")])
+                let buildScript = try String(contentsOf: Self.fixtures.appendingPathComponent("node/build.js"), encoding: .utf8)
+                try await Self.open(1, fixture, client, [
+                    .write("build.js", buildScript.replacingOccurrences(of: "greet('built world')", with: "greet('built world, PR one')")),
+                ])
                 let status = try await fixture.status(1)
                 let merge = try #require(status.mergeCommit)
                 let check = try #require(try await fixture.ciCheck(on: merge))
                 #expect(check.state == .success, "\(check.description)")
                 #expect(status.reviewApp?.state == "deployed", "\(status)")
                 let page = try #require(await fixture.fetch(host: fixture.reviewHost(1)))
-                #expect(page.body == "Hi there, review app | Hi there, built world | PR=1 | devDependencies pruned | NODE_ENV=production",
+                #expect(page.body == "Hello, review app | Hello, built world, PR one | PR=1 | devDependencies pruned | NODE_ENV=production",
                         "\(page.body)")
                 let logs = try Self.logs(fixture)
                 let testBuild = try #require(logs.first { $0.contains("(test build") })
