@@ -26,8 +26,12 @@ func plainPip(in scratch: URL) async throws -> Double {
     try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
     try FileManager.default.copyItem(at: fixture.appendingPathComponent("requirements.txt"),
                                      to: directory.appendingPathComponent("requirements.txt"))
-    let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+    // What a build step gets: the same registry settings (index, certificates, timeouts), a fresh HOME.
+    var environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
                        "HOME": directory.appendingPathComponent("home").path, "LANG": "C.UTF-8"]
+    for name in BuildStore.passedVariables {
+        if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
+    }
     let started = ContinuousClock.now
     let group = try ProcessGroup()
     let termination = try await group.run(.shell(

@@ -26,7 +26,6 @@ struct DependencyCacheTests {
 
         // Restored into another build: the same inodes, the symlink recreated, then the path rewritten.
         let second = root.appendingPathComponent("two/.heroku/python")
-        try FileManager.default.createDirectory(at: second.deletingLastPathComponent(), withIntermediateDirectories: true)
         let entry = try #require(await cache.restore(key, scope: "shop", into: second))
         #expect(entry.builtAt == first.path)
         let payload = try FileManager.default.attributesOfItem(atPath: second.appendingPathComponent("payload").path)

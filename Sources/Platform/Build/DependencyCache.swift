@@ -74,6 +74,7 @@ public actor DependencyCache {
         let directory = entryDirectory(key, scope: scope)
         guard var entry = Self.readEntry(directory) else { return nil }
         do {
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try LayerLinker.link(from: directory.appendingPathComponent("layer").path, to: destination.path)
         } catch {
             try? FileManager.default.removeItem(at: destination)

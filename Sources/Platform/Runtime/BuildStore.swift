@@ -37,7 +37,8 @@ public actor BuildStore {
     public nonisolated let cache: DependencyCache?
     /// Registry settings passed from Slipway's environment to the build steps (an index mirror, a pip cache).
     public static let passedVariables = ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CACHE_DIR",
-                                         "PIP_NO_INDEX", "npm_config_cache", "npm_config_registry",
+                                         "PIP_NO_INDEX", "PIP_CERT", "PIP_DEFAULT_TIMEOUT", "SSL_CERT_FILE",
+                                         "REQUESTS_CA_BUNDLE", "npm_config_cache", "npm_config_registry",
                                          "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"]
     private var toolchain: Toolchain?
     /// A build running now: when it started and for whom (`label`: the app, or "test run" for a test build).
