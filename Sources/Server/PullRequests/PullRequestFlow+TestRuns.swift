@@ -94,6 +94,8 @@ extension PullRequestFlow {
             return try await deployer.builds.build(commit: merge, in: repository, command: command, context: .test,
                                                    cacheScope: pipeline, label: "test run of \(merge.short)")
         } catch {
+            // A newer push or a closed pull request stopped the build: the run is cancelled, not broken.
+            if Task.isCancelled { throw TestRunError(.cancelled, "the test build was interrupted") }
             let tail = error.output.split(separator: "\n").suffix(8).joined(separator: "\n")
             throw TestRunError(.setupFailed, "the test build failed: \(error.message)" + (tail.isEmpty ? "" : "\n\(tail)"))
         }
