@@ -102,6 +102,12 @@ final class BuildSession: @unchecked Sendable {
         return FileHandle(forWritingAtPath: log.path)
     }
 
+    /// `1.2 s`, for the log.
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        return String(format: "%.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
     // MARK: Running steps
 
     /// Runs one step's command in the tree; a failure throws `failure` (what went wrong and what to do) with

@@ -132,8 +132,10 @@ struct NodeBuilder {
         let key = CacheKey(builder: "node-\(manager.rawValue)", runtime: node,
                            digest: CacheKey.digest(of: [session.file("package.json")] + (lockFile.map { [session.file($0)] } ?? []),
                                                    extra: localDependencyDigests(package)))
+        let restoring = ContinuousClock.now
         if let cache = session.cache, let entry = await cache.restore(key, scope: session.cacheScope, into: modules) {
             session.step("Restoring node_modules from the cache (\(entry.name), nothing to download)")
+            session.note("\(PythonBuilder.megabytes(entry.bytes)) linked in \(BuildSession.seconds(since: restoring))")
             return
         }
         session.step("Installing dependencies with \(manager.rawValue)\(lockFile.map { " (\($0))" } ?? "")")

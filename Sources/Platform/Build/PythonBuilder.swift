@@ -33,11 +33,13 @@ struct PythonBuilder {
         session.relocatable([Self.venv + "/bin", Self.venv])
 
         let key = try cacheKey(installer, python: python)
+        let restoring = ContinuousClock.now
         if let cache = session.cache,
            let entry = await cache.restore(key, scope: session.cacheScope, into: venvDirectory) {
             session.step("Restoring the virtual environment from the cache (\(entry.name), nothing to download)")
             try PathRelocation.relocate(files: venvDirectory.appendingPathComponent("bin"), from: entry.builtAt, to: venvPath)
             try PathRelocation.relocate(files: venvDirectory, from: entry.builtAt, to: venvPath)
+            session.note("\(Self.megabytes(entry.bytes)) linked in \(BuildSession.seconds(since: restoring))")
         } else {
             session.step("Creating a virtual environment in \(Self.venv)")
             try await session.run("python3 -m venv \(Self.venv)",
@@ -49,6 +51,8 @@ struct PythonBuilder {
         }
         try await collectStatic()
     }
+
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
 
     // MARK: Version
 
@@ -144,6 +148,8 @@ struct PythonBuilder {
             return
         }
         session.step("$ python manage.py collectstatic --noinput")
+        let started = ContinuousClock.now
+        defer { session.note("collectstatic took \(BuildSession.seconds(since: started))") }
         try await session.run("python manage.py collectstatic --noinput",
                               failure: "Django's collectstatic failed: set STATIC_ROOT in your settings (and check "
                                 + "STATICFILES_DIRS), or set DISABLE_COLLECTSTATIC=1 in app.json's env")

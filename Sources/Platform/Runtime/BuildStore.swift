@@ -189,8 +189,9 @@ public actor BuildStore {
         try? FileManager.default.removeItem(at: log)
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         do throws(BuildError) {
+            let started = ContinuousClock.now
             try await fill(tree)
-            try await runBuilders(request, tree: tree, home: home, log: log, final: final)
+            try await runBuilders(request, tree: tree, home: home, log: log, final: final, started: started)
         } catch {
             let session = BuildSession(tree: tree, home: home, log: log, shell: shell, context: request.context, cache: nil,
                                        cacheScope: request.cacheScope, baseEnvironment: [:])
@@ -212,7 +213,8 @@ public actor BuildStore {
     /// The detected builders, then `slipway.build`, then the metadata for the slug's processes; finally the
     /// paths baked into the tree are rewritten to where it will run (its final directory, or `/app` in the
     /// sandbox, where nothing changes).
-    private func runBuilders(_ request: Request, tree: URL, home: URL, log: URL, final: URL) async throws(BuildError) {
+    private func runBuilders(_ request: Request, tree: URL, home: URL, log: URL, final: URL,
+                             started: ContinuousClock.Instant) async throws(BuildError) {
         let toolchain = try await currentToolchain()
         let session = BuildSession(tree: tree, home: home, log: log, shell: shell, context: request.context, cache: cache,
                                    cacheScope: request.cacheScope, baseEnvironment: baseEnvironment(home: home, sourceVersion: request.sourceVersion))
@@ -238,7 +240,7 @@ public actor BuildStore {
             try PathRelocation.relocate(files: tree.appendingPathComponent(directory), from: session.treePath,
                                         to: shell.treePath(final))
         }
-        session.step("Build \(request.id) succeeded")
+        session.step("Build \(request.id) succeeded in \(BuildSession.seconds(since: started))")
     }
 
     private func baseEnvironment(home: URL, sourceVersion: String? = nil) -> [String: String] {
