@@ -46,8 +46,14 @@ func plainPip(in scratch: URL) async throws -> Double {
 
 func build(_ store: BuildStore, source: URL) async throws -> Double {
     let started = ContinuousClock.now
-    _ = try await store.build(directory: source, command: nil, context: .app, cacheScope: "bench")
-    return seconds(ContinuousClock.now - started)
+    let build = try await store.build(directory: source, command: nil, context: .app, cacheScope: "bench")
+    let elapsed = seconds(ContinuousClock.now - started)
+    // Where the time went, from the build's own log.
+    for line in await store.outputTail(of: build.id, lines: 200).split(separator: "\n")
+    where line.contains(" linked in ") || line.contains(" took ") || line.contains(" succeeded in ") {
+        print("  \(line.trimmingCharacters(in: .whitespaces))")
+    }
+    return elapsed
 }
 
 var plain: [Double] = []

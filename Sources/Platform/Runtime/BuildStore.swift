@@ -124,7 +124,7 @@ public actor BuildStore {
     public func logFile(of id: String) -> URL { root.appendingPathComponent("\(id).log") }
 
     /// The last lines of a build's output.
-    public func outputTail(of id: String) -> String { OutputTail.read(logFile(of: id).path) }
+    public func outputTail(of id: String, lines: Int = 20) -> String { OutputTail.read(logFile(of: id).path, lines: lines) }
 
     /// Removes every build not in `keeping` (and any scratch directory left by an interrupted build).
     @discardableResult
