@@ -66,7 +66,7 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     }
     api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
     // Read-only views of what CI, the gate and review apps recorded.
-    api.addRoutes(BuildsController(store: store).routes, atPath: "builds")
+    api.addRoutes(BuildsController(store: store, builds: deployer?.builds).routes, atPath: "builds")
     api.addRoutes(TestRunsController(store: store).pipelineRoutes, atPath: "pipelines/:name/test-runs")
     api.addRoutes(TestRunsController(store: store).routes, atPath: "test-runs")
     api.addRoutes(ChecksController(store: store).routes, atPath: "pipelines/:name/commits/:sha/checks")

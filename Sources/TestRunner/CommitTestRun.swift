@@ -26,4 +26,21 @@ public enum CommitTestRun {
         return try await TestRun(appDirectory: tree, configuration: configuration, options: options,
                                  observer: observer).run()
     }
+
+    /// A test run of a commit already built for the test context (Heroku CI): the workers' workspaces are
+    /// made from the build (its dependencies installed once, not per worker), whose `buildEnvironment` (its
+    /// venv or `node_modules/.bin` first on `PATH`) lies under the suite's config vars.
+    public static func run(built tree: URL, commit: ObjectID, branch: String, options: RunOptions,
+                           buildEnvironment: [String: String], observer: (any TestRunObserver)? = nil,
+                           adjust: @Sendable (inout TestSuiteConfiguration) -> Void = { _ in })
+        async throws(TestRunError) -> TestRunResult {
+        var options = options
+        options.identity.commitVersion = commit.hex
+        options.identity.branch = branch
+        var configuration = try TestSuiteConfiguration.load(appDirectory: tree).configuration
+        configuration.environment = buildEnvironment.merging(configuration.environment) { $1 }
+        adjust(&configuration)
+        return try await TestRun(appDirectory: tree, configuration: configuration, options: options,
+                                 observer: observer).run()
+    }
 }

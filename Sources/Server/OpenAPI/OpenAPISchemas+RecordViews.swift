@@ -15,6 +15,20 @@ extension OpenAPISchemas {
                 "directory": ["type": "string"], "state": ["type": "string", "enum": ["building", "succeeded", "failed"]],
                 "output_tail": ["type": "string"], "created_at": dateTime,
             ], required: ["id", "source_type", "source", "directory", "state", "output_tail", "created_at"]),
+            "BuildOutput": object([
+                "id": ["type": "string"], "offset": ["type": "integer", "minimum": 0],
+                "next_offset": ["type": "integer", "minimum": 0], "text": ["type": "string"],
+                "running": ["type": "boolean"],
+            ], required: ["id", "offset", "next_offset", "text", "running"]),
+            "BuildCache": object([
+                "entries": ["type": "array", "items": object([
+                    "scope": ["type": "string", "description": "the pipeline (or app) the layer belongs to"],
+                    "name": ["type": "string"], "builder": ["type": "string"], "runtime": ["type": "string"],
+                    "bytes": ["type": "integer"], "last_used": dateTime,
+                ], required: ["scope", "name", "builder", "runtime", "bytes", "last_used"])],
+                "bytes": ["type": "integer"], "limit_bytes": ["type": "integer"],
+            ], required: ["entries", "bytes", "limit_bytes"]),
+            "BuildCacheCleared": object(["removed": ["type": "integer", "minimum": 0]], required: ["removed"]),
             "TestRun": object([
                 "id": ["type": "string", "format": "uuid"], "pipeline": name, "pr_number": optionalInteger,
                 "branch": optionalString, "commit": ["type": "string"], "state": testRunState,

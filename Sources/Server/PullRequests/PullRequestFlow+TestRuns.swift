@@ -67,9 +67,17 @@ extension PullRequestFlow {
                                         : ProcessInfo.processInfo.environment,
                                      sandbox: sandbox)
             let workers = settings.testWorkers
+            // Heroku CI: one test-context build (dev dependencies kept), then test-setup and the tests on
+            // workspaces made from it.
+            let build = try await testBuild(merge, in: repository, pipeline: run.pipeline.rawValue)
+            let metadata = BuildMetadata.read(buildDirectory: build.directory)
+            // At the path the tests see the build at (`/app` in the sandbox).
+            let buildEnvironment = metadata.environment(
+                appRoot: settings.launcher.isSandboxed ? SandboxPolicy.appPath : build.directory,
+                basePath: options.baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
             outcome = .success(try await CommitTestRun.run(
-                commit: merge, in: repository, branch: run.branch ?? "pr-\(key.number)", options: options,
-                observer: recorder) { configuration in
+                built: URL(fileURLWithPath: build.directory), commit: merge, branch: run.branch ?? "pr-\(key.number)",
+                options: options, buildEnvironment: buildEnvironment, observer: recorder) { configuration in
                     if let workers { configuration.workers = workers }
                 })
         } catch {
@@ -79,6 +87,26 @@ extension PullRequestFlow {
         // cancelled run must still say so.
         let timeline = recorder.timeline
         await Task { await self.finishTestRun(run, outcome: outcome, timeline: timeline, head: head, key: key) }.value
+    }
+
+    /// The merge commit built for the test context; a failed build is the run's error, with the build's
+    /// last lines.
+    private func testBuild(_ merge: ObjectID, in repository: Repository, pipeline: String) async throws(TestRunError) -> Platform.Build {
+        let command: String?
+        do {
+            command = try await Deployer.manifest(of: merge, in: repository).appJSON?.slipway.build
+        } catch {
+            throw TestRunError(.configuration, "cannot read the manifest of \(merge.short): \(error)")
+        }
+        do {
+            return try await deployer.builds.build(commit: merge, in: repository, command: command, context: .test,
+                                                   cacheScope: pipeline, label: "test run of \(merge.short)")
+        } catch {
+            // A newer push or a closed pull request stopped the build: the run is cancelled, not broken.
+            if Task.isCancelled { throw TestRunError(.cancelled, "the test build was interrupted") }
+            let tail = error.output.split(separator: "\n").suffix(8).joined(separator: "\n")
+            throw TestRunError(.setupFailed, "the test build failed: \(error.message)" + (tail.isEmpty ? "" : "\n\(tail)"))
+        }
     }
 
     private func finishTestRun(_ started: Store.TestRun, outcome: Result<TestRunResult, TestRunError>,

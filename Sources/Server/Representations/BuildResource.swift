@@ -22,6 +22,17 @@ public struct BuildResource: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
 
+    /// A build with no record yet: running now (`building`) or failed (only its log is left).
+    init(running id: String, directory: String, outputTail: String, startedAt: Date?, state: BuildState = .building) {
+        self.id = id
+        sourceType = "directory"
+        source = ""
+        self.directory = directory
+        self.state = state.rawValue
+        self.outputTail = outputTail
+        createdAt = startedAt ?? Date()
+    }
+
     init(_ build: Build) {
         id = build.id
         switch build.source {

@@ -10,17 +10,21 @@ extension Deployer {
     /// The build of `commit`: its tree exported through libgit2 and its app.json's `slipway.build` run once.
     /// The same tree always gives the same build, so a review app's build is reused by staging after the
     /// gate merges it.
-    func build(commit: ObjectID, in repository: Repository) async throws -> Store.Build {
+    /// `cacheScope` is the dependency cache's namespace: the pipeline (or the app outside one).
+    /// `label` says whom the build is for while it runs (the app; the dashboard shows its output there).
+    func build(commit: ObjectID, in repository: Repository, cacheScope: String, label: String = "") async throws -> Store.Build {
         let manifest = try await Self.manifest(of: commit, in: repository)
         if let problem = Self.commitManifestProblem(manifest, commit: commit) { throw APIError.invalid("rev", problem) }
         let build: Platform.Build
         do throws(BuildError) {
-            build = try await builds.build(commit: commit, in: repository, command: manifest.appJSON?.slipway.build)
+            build = try await builds.build(commit: commit, in: repository, command: manifest.appJSON?.slipway.build,
+                                           context: .app, cacheScope: cacheScope, label: label)
         } catch {
             throw APIError.deployFailed("the build of \(commit.short) failed: \(error.message)", output: error.output)
         }
         return try await store.createBuildIfAbsent(Store.Build(
-            id: build.id, source: .commit(commit.hex), directory: build.directory, state: .succeeded)).build
+            id: build.id, source: .commit(commit.hex), directory: build.directory, state: .succeeded,
+            outputTail: await builds.outputTail(of: build.id))).build
     }
 
     /// Builds `commit` and releases it on `app` with `config` (the app's config vars unless given).
@@ -37,7 +41,9 @@ extension Deployer {
             let operation = try await store.beginOperation(kind: kind, app: app, pipeline: appRecord.pipeline)
             let build: Store.Build
             do {
-                build = try await self.build(commit: commit, in: repository)
+                build = try await self.build(commit: commit, in: repository,
+                                                 cacheScope: appRecord.pipeline?.rawValue ?? app.rawValue,
+                                                 label: app.rawValue)
             } catch {
                 _ = try? await store.finishOperation(id: operation.id, state: .failed, reason: (error as? APIError)?.message ?? "\(error)")
                 throw error

@@ -10,7 +10,14 @@ extension Deployer {
     /// plus the variables of SPEC §3.
     func releaseSpec(app: ResourceName, release: Release, build: Store.Build) async throws -> ReleaseSpec {
         let manifest = ManifestLoader.load(directory: URL(fileURLWithPath: build.directory))
-        guard let processes = manifest.procfile?.processes, !processes.isEmpty else {
+        let metadata = BuildMetadata.read(buildDirectory: build.directory)
+        // The builders' default process types (`web: npm start`) where the Procfile has none of that type.
+        var processes = manifest.procfile?.processes ?? []
+        for (type, command) in metadata.defaultProcessTypes.sorted(by: { $0.key < $1.key })
+        where !processes.contains(where: { $0.type == type }) {
+            processes.append(ProcessDeclaration(type: type, command: command, line: 0))
+        }
+        guard !processes.isEmpty else {
             throw APIError.invalid(nil, "the build has no Procfile with a process to run")
         }
         var formation: [String: Int] = [:]
@@ -21,9 +28,15 @@ extension Deployer {
         }
         for entry in try await store.formation(app: app) { formation[entry.processType] = entry.quantity }
         let appRecord = try await store.app(named: app)
-        var environment = try await inheritedConfig(appRecord, manifest: manifest, release: release)
+        let config = try await inheritedConfig(appRecord, manifest: manifest, release: release)
         // Every config var and generated secret; the variables added below are Slipway's, not secrets.
-        let secretValues = Array(environment.values)
+        let secretValues = Array(config.values)
+        // The build's variables (its venv or node_modules/.bin first on PATH) under the config vars, at the path
+        // the dynos see the slug at (`/app` in the sandbox).
+        let sandboxed = runtimes.launcher.isSandboxed
+        var environment = metadata.environment(appRoot: sandboxed ? SandboxPolicy.appPath : build.directory,
+                                               basePath: sandboxed ? SandboxEnvironment.defaultPath : Self.dynoBasePath)
+            .merging(config) { $1 }
         environment["SLIPWAY_APP"] = app.rawValue
         environment["SLIPWAY_RELEASE"] = release.label
         if case .commit(let id) = build.source { environment["SOURCE_VERSION"] = id }
@@ -38,6 +51,10 @@ extension Deployer {
                            network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared,
                            secretValues: secretValues)
     }
+
+    /// `PATH` behind a build's own directories: Slipway's, as the build steps had it (dynos of a build without
+    /// builders get none and use the shell's default search path).
+    static var dynoBasePath: String { ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin" }
 
     /// The release's config; for a review app, laid over what it inherits (SPEC §3): app.json `env` for the
     /// review context with the app's generated secrets, then the pipeline's review config vars (not for forks

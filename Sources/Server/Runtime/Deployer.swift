@@ -28,13 +28,15 @@ public struct Deployer: Sendable {
             let operation = try await store.beginOperation(kind: "deploy", app: app, pipeline: nil)
             let build: Platform.Build
             do throws(BuildError) {
-                build = try await builds.build(directory: directory, command: manifest.appJSON?.slipway.build)
+                build = try await builds.build(directory: directory, command: manifest.appJSON?.slipway.build,
+                                               context: .app, cacheScope: app.rawValue, label: app.rawValue)
             } catch {
                 _ = try await store.finishOperation(id: operation.id, state: .failed, reason: error.message)
                 throw APIError.deployFailed("the build failed: \(error.message)", output: error.output)
             }
             let stored = try await store.createBuildIfAbsent(Store.Build(
-                id: build.id, source: .directory(digest: build.id), directory: build.directory, state: .succeeded)).build
+                id: build.id, source: .directory(digest: build.id), directory: build.directory, state: .succeeded,
+                outputTail: await builds.outputTail(of: build.id))).build
             return try await release(app: app, build: stored, config: .currentConfigVars,
                                      description: "Deploy \(build.id.prefix(7))", operation: operation)
         }

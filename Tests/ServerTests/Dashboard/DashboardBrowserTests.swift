@@ -46,6 +46,7 @@ struct DashboardBrowserTests {
             }
             let appQueries = [
                 "dynos": "table.dynos tbody tr", "logs": ".logs .log-line", "releaseOutputs": ".releases pre.output",
+                "buildOutputs": ".releases pre.build-output",
                 "configKeys": "code.config-key", "rate": "[data-stat=rate]", "errorRate": "[data-stat=error-rate]",
             ]
             let plan = HeadlessChromium.Plan(base: fixture.base, login: fixture.token, pages: [
@@ -164,6 +165,8 @@ struct DashboardBrowserTests {
                 let releaseOutput = firstApp.elements("releaseOutputs").first?.text ?? ""
                 #expect(releaseOutput.contains("migrations: 3 applied"))
                 #expect(releaseOutput.contains("••••"), "\(releaseOutput)")
+                let buildOutput = firstApp.elements("buildOutputs").first?.text ?? ""
+                #expect(buildOutput.contains("-----> Building ") && buildOutput.contains("succeeded"), "the release's build output: \(buildOutput)")
                 // The second look has a rate: requests per second since the first.
                 let rate = secondApp.elements("rate").first?.text ?? ""
                 #expect(rate.range(of: #"^\d+\.\d\d req/s"#, options: .regularExpression) != nil, "\(rate)")

@@ -34,6 +34,13 @@ enum AppTemplate {
             {{#hasConfigKeys}}<p class="muted">Config vars (values are never shown): {{#configKeys}}<code class="config-key">{{.}}</code> {{/configKeys}}</p>{{/hasConfigKeys}}
           </section>
         </div>
+        {{#building}}
+        <section class="panel" id="building">
+          <h2>Building <code>{{id}}</code></h2>
+          <p class="muted">The output so far; the page follows it until the build ends (<code>slipway builds info {{id}} --follow</code>).</p>
+          <pre class="build-output">{{output}}</pre>
+        </section>
+        {{/building}}
         <section class="panel">
           <h2>Releases</h2>
           {{^hasReleases}}<p class="empty">No release yet.</p>{{/hasReleases}}
@@ -42,6 +49,7 @@ enum AppTemplate {
             <li class="release-row{{#isCurrent}} current{{/isCurrent}}" id="{{anchor}}">
               <div class="release-head"><strong>{{label}}</strong> {{#state}}{{>badge}}{{/state}}{{#isCurrent}} <span class="pill ok">current</span>{{/isCurrent}} <span>{{summary}}</span>
                 <span class="muted">{{#build}}build <code>{{build}}</code>{{/build}}{{#sourceCommit}} · commit <code>{{sourceCommit}}</code>{{/sourceCommit}} · {{#age}}{{>age}}{{/age}}</span></div>
+              {{#buildOutput}}<details id="build-{{anchor}}"><summary>build output</summary><pre class="build-output">{{buildOutput}}</pre></details>{{/buildOutput}}
               {{#output}}<details id="output-{{anchor}}"><summary>release phase output</summary><pre class="output">{{output}}</pre></details>{{/output}}
             </li>
           {{/releases}}

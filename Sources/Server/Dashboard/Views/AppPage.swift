@@ -16,6 +16,8 @@ struct AppPage: DashboardPage {
         var sourceCommit: String?
         var age: Age
         var output: String?
+        /// The last lines of the release's build (its steps and installer output).
+        var buildOutput: String?
         var isCurrent: Bool
         var anchor: String
     }
@@ -58,8 +60,15 @@ struct AppPage: DashboardPage {
         var url: Link?
     }
 
+    /// A build running now for this app: its id and output so far (the page refreshes while it runs).
+    struct RunningBuild: Sendable {
+        var id: String
+        var output: String
+    }
+
     var chrome: PageChrome
     var name: String
+    var building: RunningBuild?
     var pipeline: String?
     var pipelineHref: String?
     var stage: String?
@@ -99,16 +108,24 @@ struct AppPage: DashboardPage {
         var releaseRows: [ReleaseRow] = []
         for release in releases {
             var commit: String?
-            if let buildID = release.buildID, case .commit(let id) = try? await store.build(id: buildID).source {
-                commit = DisplayFormat.shortID(id)
+            var buildOutput: String?
+            if let buildID = release.buildID, let build = try? await store.build(id: buildID) {
+                if case .commit(let id) = build.source { commit = DisplayFormat.shortID(id) }
+                buildOutput = build.outputTail.isEmpty ? nil : mask.apply(build.outputTail)
             }
             releaseRows.append(ReleaseRow(
                 label: release.label, summary: release.description, state: Tones.release(release.state),
                 build: release.buildID.map(DisplayFormat.shortID), sourceCommit: commit,
                 age: data.age(release.createdAt),
                 output: release.releasePhaseOutput.flatMap { $0.isEmpty ? nil : mask.apply(DisplayFormat.tail($0, lines: outputTailLines)) },
+                buildOutput: buildOutput,
                 isCurrent: release.version == current?.version, anchor: "release-\(release.label)"))
         }
+
+        let building = await data.runningBuild(app: name).map {
+            RunningBuild(id: $0.id, output: mask.apply(DisplayFormat.tail($0.output, lines: outputTailLines)))
+        }
+        if building != nil { live = true }
 
         var dynoRows: [DynoRow] = []
         let running = await data.runningDynos(app: name)
@@ -141,7 +158,7 @@ struct AppPage: DashboardPage {
         crumbs.append(.init(label: name.rawValue))
         return AppPage(
             chrome: PageChrome(title: name.rawValue, crumbs: crumbs, live: live),
-            name: name.rawValue, pipeline: app.pipeline?.rawValue, pipelineHref: app.pipeline.map(DashboardData.Paths.pipeline),
+            name: name.rawValue, building: building, pipeline: app.pipeline?.rawValue, pipelineHref: app.pipeline.map(DashboardData.Paths.pipeline),
             stage: app.stage?.rawValue,
             review: app.review.flatMap { review in
                 app.pipeline.map { pipeline in

@@ -48,6 +48,13 @@ struct DashboardData: Sendable {
     }
 
     /// The app's most recent log lines, oldest first (empty without a runtime).
+    /// The build running now for `app` (a deploy or review app build), with its output so far.
+    func runningBuild(app: ResourceName) async -> (id: String, output: String)? {
+        guard let builds = deployer?.builds else { return nil }
+        guard let id = await builds.runningBuilds().first(where: { $0.value.label == app.rawValue })?.key else { return nil }
+        return (id, await builds.outputTail(of: id))
+    }
+
     func logLines(app: ResourceName, count: Int) async -> [LogLine] {
         guard let deployer, let runtime = await deployer.runtimes.existing(app.rawValue) else { return [] }
         return runtime.log.recent(count)
