@@ -2,8 +2,8 @@
 ///
 /// A batch's overhead is its wall time minus the test time its reports give. That overhead is a fixed
 /// start-up (interpreter, imports, plugins) plus a little per file (collecting it, about 1 ms per test with
-/// pytest): `a + b × files`. When the run's batches differ enough in size (the largest at least twice the
-/// smallest), the start-up is the intercept of a least-squares line through them, so the collection time of
+/// pytest): `a + b × files`. When the run had a batch of one or two files and one at least twice its size,
+/// the start-up is the intercept of a least-squares line through them, so the collection time of
 /// big batches is not read as start-up (which would make the next run's batches bigger still). Otherwise it
 /// is the earlier runs' estimate (`prior`), or, on a first run, the smallest overhead seen (noise from a busy
 /// machine only adds). Never above the smallest overhead seen, never negative.
@@ -32,7 +32,9 @@ public struct StartupEstimator: Sendable, Equatable {
     public var startup: Double? {
         guard let smallest = samples.map(\.overhead).min() else { return prior }
         let sizes = samples.map(\.files)
-        guard let fewest = sizes.min(), let most = sizes.max(), most >= 2 * fewest else {
+        // The intercept needs a batch near zero files to pin it: extrapolating from big batches alone turns
+        // the noise of a busy machine into seconds of "start-up".
+        guard let fewest = sizes.min(), let most = sizes.max(), fewest <= 2, most >= 2 * fewest else {
             return min(prior ?? smallest, smallest)
         }
         let count = Double(samples.count)
