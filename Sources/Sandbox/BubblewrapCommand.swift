@@ -76,7 +76,11 @@ struct BubblewrapCommand {
             prefix = [unshare, "--mount", "--propagation", "private"]
             steps.append("\(mount) -t overlay slipway -o \(ShellQuote.quote(layers.mountOptions)) \(ShellQuote.quote(layers.mountPoint))")
         }
-        let argv = prefix + ["/bin/sh", "-c", steps.joined(separator: " && ") + " && exec \"$@\"", "slipway-sandbox"]
+        // bubblewrap is a child of this shell, not exec'd in its place: `--die-with-parent` ties it to the
+        // process that started it, and that must not be the Slipway thread that spawned the shell (the thread
+        // pool retires idle threads, and the kernel then SIGKILLs bubblewrap mid-command). The shell lives exactly
+        // as long as bubblewrap, and the process group's keeper kills both if Slipway itself dies.
+        let argv = prefix + ["/bin/sh", "-c", steps.joined(separator: " && ") + " && \"$@\"; exit $?", "slipway-sandbox"]
             + bwrap + inside
 
         var granted = SandboxEnvironment.granted(environment)

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import HummingbirdTesting
 import Platform
+import Sandbox
 import Server
 import Store
 import Testing
@@ -103,10 +104,14 @@ struct BuildPullRequestTests {
 
     // MARK: Support
 
-    /// A pipeline whose origin's `main` holds the fixture app `name` as it is in `fixtures/apps`.
+    /// A pipeline whose origin's `main` holds the fixture app `name` as it is in `fixtures/apps`. Sandboxed, as
+    /// `serve` runs it: every build step, test and dyno sees the tree at `/app` as its own uid.
     static func pipeline(app name: String) async throws -> PullRequestFixture {
         let service = try await TestService.make()
-        let runtime = try await TestRuntime.start(service)
+        let setup = try SandboxSetup.prepare(stateDirectory: service.directory.url.appendingPathComponent("sandbox").path)
+        try await setup.verify()
+        let launcher = SandboxLauncher(.sandboxed(setup))
+        let runtime = try await TestRuntime.start(service, launcher: launcher)
         let root = service.directory.url
         let originPath = root.appendingPathComponent("origin.git").path
         let origin = try Repository.initBare(path: originPath)
@@ -117,7 +122,7 @@ struct BuildPullRequestTests {
         _ = try await service.store.createPipeline(Pipeline(name: pipeline, repository: originPath))
         let flow = PullRequestFlow(store: service.store, deployer: runtime.deployer, settings: PullRequestSettings(
             dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil,
-            reaperInterval: .seconds(3600), testWorkers: 2))
+            reaperInterval: .seconds(3600), testWorkers: 2, launcher: launcher))
         return PullRequestFixture(service: service, runtime: runtime, flow: flow, origin: origin, originPath: originPath,
                                   base: base, markers: root, pipeline: pipeline)
     }
