@@ -26,6 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "url")) var database: String?
     @Flag(help: "Run builds, tests, release tasks and dynos unsandboxed, as this service's user (unsafe: pull-request code can read the data dir).")
     var noSandbox = false
+    @Option(help: "Seconds a client has to send a whole request head to the router (408 after).") var headerTimeout: Int = 10
+    @Option(help: "Seconds an idle keep-alive connection to the router stays open.") var keepAliveTimeout: Int = 75
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -34,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
         if pollSeconds < 0 { throw ValidationError("--poll-seconds must be 0 (off) or more, got \(pollSeconds)") }
         if let testWorkers, !(1...32).contains(testWorkers) {
             throw ValidationError("--test-workers must be between 1 and 32, got \(testWorkers)")
+        }
+        for (flag, seconds) in [("--header-timeout", headerTimeout), ("--keep-alive-timeout", keepAliveTimeout)]
+        where !(1...3600).contains(seconds) {
+            throw ValidationError("\(flag) must be between 1 and 3600 seconds, got \(seconds)")
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
         do {
@@ -49,11 +55,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = ServeOptions(
+        var options = ServeOptions(
             dataDirectory: URL(fileURLWithPath: dataDir).standardizedFileURL,
             bind: bind, apiPort: apiPort, routerPort: routerPort, domain: domain,
             pollSeconds: pollSeconds == 0 ? nil : pollSeconds, testWorkers: testWorkers, database: try StoreDatabase(database),
             sandbox: !noSandbox)
+        options.headerTimeoutSeconds = headerTimeout
+        options.keepAliveTimeoutSeconds = keepAliveTimeout
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -35,6 +35,18 @@ struct ServeDatabaseOptionTests {
         }
     }
 
+    @Test func routerTimeoutsOutOfRangeAreRefused() async throws {
+        let parent = try TestDataDirectory()
+        defer { parent.remove() }
+        let dataDir = parent.url.appendingPathComponent("data")
+        for (flag, value) in [("--header-timeout", "0"), ("--keep-alive-timeout", "3601"), ("--header-timeout", "-5")] {
+            let result = try await SlipwayBinary.run(["serve", "--data-dir", dataDir.path, "\(flag)=\(value)"])
+            #expect(result.status == 2, "\(flag) \(value): \(result.stderr)")
+            #expect(result.stderr.contains("\(flag) must be between 1 and 3600 seconds"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dataDir.path), "a refused serve created the data dir")
+        }
+    }
+
     @Test func anUnreachableOrRefusingDatabaseStopsServeWithoutThePassword() async throws {
         let directory = try TestDataDirectory()
         defer { directory.remove() }

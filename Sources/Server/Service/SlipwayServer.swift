@@ -22,6 +22,9 @@ public struct ServeOptions: Sendable {
     public var database: StoreDatabase
     /// Start repository code in the sandbox (the default); false is `--no-sandbox`.
     public var sandbox: Bool
+    /// The router's client-side timeouts (`--header-timeout`, `--keep-alive-timeout`), in seconds.
+    public var headerTimeoutSeconds: Int = 10
+    public var keepAliveTimeoutSeconds: Int = 75
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -96,7 +99,10 @@ public enum SlipwayServer {
             announce("admin token (shown once; also in \(file.path), mode 0600):\n  \(token)")
         }
 
-        let router = EdgeRouter(configuration: RouterConfiguration(host: options.bind, port: options.routerPort, domain: options.domain))
+        let router = EdgeRouter(configuration: RouterConfiguration(
+            host: options.bind, port: options.routerPort, domain: options.domain,
+            headerTimeout: .seconds(Int64(options.headerTimeoutSeconds)),
+            keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds))))
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
         let deployer = Deployer(
             store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
