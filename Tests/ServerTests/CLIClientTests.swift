@@ -5,7 +5,7 @@ import Server
 import Testing
 
 /// The CLI's clients against the API on a real loopback port.
-@Suite(.enabled(if: SlipwayBinary.url != nil, "needs the slipway executable built beside the tests"))
+@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
 struct CLIClientTests {
     @Test func jsonOutputOfTheClientCommands() async throws {
         let service = try await TestService.make()
@@ -84,7 +84,7 @@ struct CLIClientTests {
         try await service.close()
     }
 
-    @Test(.enabled(if: FixturePython.isAvailable, "needs python3 for the fixture web app"))
+    @Test(.enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
     func jsonOutputOfDeployPsPromoteAndRollback() async throws {
         let service = try await TestService.make()
         defer { service.directory.remove() }

@@ -1,9 +1,10 @@
 import Foundation
 import Processes
+import Synchronization
 
 /// One build in progress: its tree, its log, the environment its steps share, and the cache it may use.
 /// Builders announce their steps here and run every command through `shell` (so through `BuildShell.run`).
-final class BuildSession: @unchecked Sendable {
+final class BuildSession: Sendable {
     /// The tree being built (the scratch copy; renamed into place when every step succeeded).
     let tree: URL
     /// Scratch space outside the tree: `HOME` and `TMPDIR` of the steps.
@@ -27,14 +28,12 @@ final class BuildSession: @unchecked Sendable {
         /// Process types used when the Procfile has none of that type (`web: npm start`).
         var defaultProcessTypes: [String: String] = [:]
     }
-    /// `@unchecked Sendable` because of this state: every access goes through `lock`.
-    private let lock = NSLock()
-    private var additions = Additions()
+    private let additions = Mutex(Additions())
 
-    var pathEntries: [String] { lock.withLock { additions.pathEntries } }
-    var variables: [String: String] { lock.withLock { additions.variables } }
-    var relocatableDirectories: [String] { lock.withLock { additions.relocatableDirectories } }
-    var defaultProcessTypes: [String: String] { lock.withLock { additions.defaultProcessTypes } }
+    var pathEntries: [String] { additions.withLock { $0.pathEntries } }
+    var variables: [String: String] { additions.withLock { $0.variables } }
+    var relocatableDirectories: [String] { additions.withLock { $0.relocatableDirectories } }
+    var defaultProcessTypes: [String: String] { additions.withLock { $0.defaultProcessTypes } }
 
     init(tree: URL, home: URL, log: URL, shell: BuildShell, context: BuildContext, cache: DependencyCache?,
          cacheScope: String, baseEnvironment: [String: String]) {
@@ -57,22 +56,22 @@ final class BuildSession: @unchecked Sendable {
     // MARK: What the builders add
 
     func prependPath(_ relative: String) {
-        lock.withLock {
+        additions.withLock { additions in
             additions.pathEntries.removeAll { $0 == relative }
             additions.pathEntries.insert(relative, at: 0)
         }
     }
 
-    func set(_ name: String, _ value: String) { lock.withLock { additions.variables[name] = value } }
+    func set(_ name: String, _ value: String) { additions.withLock { $0.variables[name] = value } }
 
     func relocatable(_ directories: [String]) {
-        lock.withLock {
+        additions.withLock { additions in
             let known = additions.relocatableDirectories
             additions.relocatableDirectories = known + directories.filter { !known.contains($0) }
         }
     }
 
-    func defaultProcess(_ type: String, _ command: String) { lock.withLock { additions.defaultProcessTypes[type] = command } }
+    func defaultProcess(_ type: String, _ command: String) { additions.withLock { $0.defaultProcessTypes[type] = command } }
 
     /// The environment of a step: the base, the builders' variables, their `PATH` entries first.
     var environment: [String: String] {
