@@ -27,6 +27,11 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "GitKit", dependencies: ["CGit2"], swiftSettings: strict),
+        // The domain's values (pipelines, apps, builds, releases, dynos, test runs, checks, gate decisions), the
+        // store protocols and their errors and input validation: what every other layer speaks.
+        .target(
+            name: "SlipwayModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(name: "Manifest", swiftSettings: strict),
         .target(name: "Sharding", swiftSettings: strict),
         .target(name: "Processes", swiftSettings: strict),
@@ -44,6 +49,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "SlipwayModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -53,7 +59,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Manifest", "GitKit", "Processes", "Sandbox", "EdgeRouter",
+                "SlipwayModel", "Manifest", "GitKit", "Processes", "Sandbox", "EdgeRouter",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -61,7 +67,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox", "Processes",
+                "SlipwayModel", "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -97,16 +103,16 @@ let package = Package(
             path: "Tests/PostgresTestSupport",
             swiftSettings: strict
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "PostgresTestSupport"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["SlipwayModel", "Store", "PostgresTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "GitKit", "Platform", "Sandbox", "Processes", "PostgresTestSupport",
+                "Server", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "SlipwayModel", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import SlipwayModel
 import Store
 
 /// The pull-request flow and the secret GitHub signs webhook deliveries with.

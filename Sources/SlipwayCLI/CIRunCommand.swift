@@ -130,7 +130,7 @@ struct CIRunCommand: AsyncParsableCommand {
             workspaceStrategy: workspace,
             sandbox: sandbox ? try await Self.sandbox() : .unsandboxed)
         let progress = CIProgress(live: isatty(2) == 1)
-        let testRun = TestRun(appDirectory: appDirectory, configuration: suite, options: options, observer: progress)
+        let testRun = TestSuiteRun(appDirectory: appDirectory, configuration: suite, options: options, observer: progress)
 
         let outcome: Result<TestRunResult, TestRunError> = await CIInterrupt.cancellingOnSignal {
             do throws(TestRunError) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Server
+import SlipwayModel
 import Store
 
 /// `slipway serve`: the API and the router in one process until SIGTERM or Ctrl-C.

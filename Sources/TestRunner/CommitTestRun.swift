@@ -23,7 +23,7 @@ public enum CommitTestRun {
         }
         var configuration = try TestSuiteConfiguration.load(appDirectory: tree).configuration
         adjust(&configuration)
-        return try await TestRun(appDirectory: tree, configuration: configuration, options: options,
+        return try await TestSuiteRun(appDirectory: tree, configuration: configuration, options: options,
                                  observer: observer).run()
     }
 
@@ -40,7 +40,7 @@ public enum CommitTestRun {
         var configuration = try TestSuiteConfiguration.load(appDirectory: tree).configuration
         configuration.environment = buildEnvironment.merging(configuration.environment) { $1 }
         adjust(&configuration)
-        return try await TestRun(appDirectory: tree, configuration: configuration, options: options,
+        return try await TestSuiteRun(appDirectory: tree, configuration: configuration, options: options,
                                  observer: observer).run()
     }
 }

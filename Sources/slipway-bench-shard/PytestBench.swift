@@ -70,7 +70,7 @@ enum PytestBench {
         configuration.workers = workers
         let path = URL(fileURLWithPath: python).deletingLastPathComponent().path + ":/usr/bin:/bin"
         let options = RunOptions(historyFile: history, baseEnvironment: ["PATH": path, "LANG": "C.UTF-8"])
-        return try await TestRun(appDirectory: directory, configuration: configuration, options: options).run()
+        return try await TestSuiteRun(appDirectory: directory, configuration: configuration, options: options).run()
     }
 
     /// Runs pytest in the suite and reads its closing summary (`4012 passed, 95 skipped in 61.2s`).

@@ -61,7 +61,7 @@ func runSuite(_ directory: URL, split: SplitMode, workers: Int, history: URL, st
     configuration.workers = workers
     let options = RunOptions(historyFile: history, baseEnvironment: ["PATH": "/usr/bin:/bin"],
                              workspaceStrategy: strategy)
-    return try await TestRun(appDirectory: directory, configuration: configuration, options: options,
+    return try await TestSuiteRun(appDirectory: directory, configuration: configuration, options: options,
                              observer: observer).run()
 }
 

@@ -35,7 +35,7 @@ import Testing
             EnvVarSpec(name: "S", generator: .secret),
         ])
         #expect(app.formation.entries == [
-            FormationEntry(processType: "web", quantity: 2, size: "standard-2x"), FormationEntry(processType: "worker"),
+            FormationDeclaration(processType: "web", quantity: 2, size: "standard-2x"), FormationDeclaration(processType: "worker"),
         ])
         #expect(app.addons[1].service == "heroku-postgresql" && app.addons[1].planName == "mini")
         #expect(app.addons[1].attachmentName == "DATABASE" && app.addons[1].options?["version"] == .string("16"))

@@ -66,8 +66,8 @@ import Testing
     @Test func formationWrittenAsAnArrayIsReadWithAWarning() throws {
         let app = try app("037")
         #expect(app.formation.entries == [
-            FormationEntry(processType: "worker", quantity: 1, size: "standard-1x"),
-            FormationEntry(processType: "web", quantity: 0),
+            FormationDeclaration(processType: "worker", quantity: 1, size: "standard-1x"),
+            FormationDeclaration(processType: "web", quantity: 0),
         ])
         #expect(try warnings("037").contains { $0.hasPrefix("app.json: formation: expected an object keyed by process type, got an array") })
     }

@@ -22,7 +22,7 @@ import Testing
         let test = app.effective(for: .test)
         #expect(test.env == [EnvVarSpec(name: "SHARED", value: "test")])  // BASE_ONLY is gone: no merge
         #expect(test.scripts.entries.map(\.name) == ["test-setup", "test"])  // postdeploy is gone
-        #expect(test.formation.entries == [FormationEntry(processType: "test", quantity: 4)])
+        #expect(test.formation.entries == [FormationDeclaration(processType: "test", quantity: 4)])
         #expect(test.addons == app.addons)  // not set in environments.test: the base value
         #expect(test.buildpacks == app.buildpacks)
         #expect(test.testEnvironment == nil && test.reviewEnvironment == nil)

@@ -2,6 +2,7 @@ import EdgeRouter
 import Foundation
 import Manifest
 @testable import Platform
+import SlipwayModel
 import Processes
 import Testing
 

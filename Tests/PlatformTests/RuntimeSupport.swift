@@ -2,6 +2,7 @@ import EdgeRouter
 import Foundation
 import Manifest
 @testable import Platform
+import SlipwayModel
 import Testing
 
 /// Shared pieces of the runtime tests: scratch directories, the fixture web app, a router, a load generator.

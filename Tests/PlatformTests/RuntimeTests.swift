@@ -2,6 +2,7 @@ import EdgeRouter
 import Foundation
 import Manifest
 @testable import Platform
+import SlipwayModel
 import Processes
 import Testing
 
@@ -38,7 +39,7 @@ struct RuntimeTests {
                             environment: ["PATH": RuntimeFixture.path], workingDirectory: root.path, port: 0,
                             logPath: root.appendingPathComponent("worker.log").path, stopGrace: .seconds(1))
         let log = AppLog(path: root.appendingPathComponent("app.log").path)
-        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
+        let dyno = DynoSupervisor(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
         await dyno.start()
         let deadline = ContinuousClock.now + .seconds(10)
         while await dyno.state != .crashed && ContinuousClock.now < deadline {
@@ -65,7 +66,7 @@ struct RuntimeTests {
                             command: "trap '' TERM; (trap '' TERM; sleep 600) & echo $! > \(pidFile); wait",
                             environment: ["PATH": RuntimeFixture.path], workingDirectory: root.path, port: 0,
                             logPath: root.appendingPathComponent("web.log").path, stopGrace: .milliseconds(300))
-        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy)
+        let dyno = DynoSupervisor(spec: spec, policy: RuntimeFixture.settings.restartPolicy)
         await dyno.start()
         var child: Int32?
         for _ in 0..<200 where child == nil {
@@ -93,7 +94,7 @@ struct RuntimeTests {
                             environment: ["PATH": RuntimeFixture.path], workingDirectory: root.path, port: 0,
                             logPath: root.appendingPathComponent("web.log").path, stopGrace: .seconds(10))
         let log = AppLog(path: root.appendingPathComponent("app.log").path)
-        let dyno = Dyno(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
+        let dyno = DynoSupervisor(spec: spec, policy: RuntimeFixture.settings.restartPolicy, log: log)
         await dyno.start()
         for _ in 0..<500 where !log.recent().contains(where: { $0.text == "ready" }) {
             try await Task.sleep(for: .milliseconds(10))

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Platform
+import SlipwayModel
 import Processes
 import Sandbox
 import Testing
@@ -141,13 +142,13 @@ import Testing
         let spec = DynoSpec(name: "worker.1", processType: "worker", release: 1, command: hog, environment: [:],
                             workingDirectory: slug, port: 0, logPath: log, stopGrace: .seconds(1), isolation: isolation,
                             limits: ResourceLimits(memoryBytes: 64 << 20, maxProcesses: 64, cpuCores: 1))
-        let dyno = Dyno(spec: spec, policy: RestartPolicy(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100),
+        let dyno = DynoSupervisor(spec: spec, policy: RestartPolicy(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(100),
                                                          fastFailureWindow: .seconds(30), fastFailuresBeforeCrashed: 2))
         // Another app's web dyno, in its own sandbox, keeps serving through it.
         let port = try #require(PortAllocator().next())
         let neighbourIsolation = AppIsolation(launcher: isolation.launcher, identity: scene.setup.identities.transient(),
                                               hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/other").path)
-        let neighbour = Dyno(spec: DynoSpec(
+        let neighbour = DynoSupervisor(spec: DynoSpec(
             name: "web.1", processType: "web", release: 1, command: "exec python3 -m http.server --bind 127.0.0.1 \(port)",
             environment: [:], workingDirectory: slug, port: port, logPath: scene.root.appendingPathComponent("web.log").path,
             stopGrace: .seconds(1), isolation: neighbourIsolation, limits: ResourceLimits.dynoSize(nil)))

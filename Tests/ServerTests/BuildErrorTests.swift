@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import Platform
 import Server
+import SlipwayModel
 import Store
 import Testing
 

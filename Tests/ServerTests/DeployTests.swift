@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Platform
 import Server
+import SlipwayModel
 import Store
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import HummingbirdTesting
 import Server
+import SlipwayModel
 import Store
 import Testing
 

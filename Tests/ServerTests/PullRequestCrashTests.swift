@@ -8,6 +8,7 @@ import Glibc
 import GitKit
 import Platform
 import Server
+import SlipwayModel
 import Store
 import Testing
 

@@ -3,6 +3,7 @@ import GitKit
 import HummingbirdTesting
 import Platform
 import Server
+import SlipwayModel
 import Store
 import Testing
 
@@ -159,7 +160,7 @@ struct PullRequestLifecycleTests {
             let slow = try await fixture.openPullRequest(5, [.write("tests/t9.sh", "sleep 3\n")])
             await fixture.flow.requestReconcile(fixture.pipeline)
             // Wait until the first run is running, then push.
-            var first: Store.TestRun?
+            var first: TestRun?
             for _ in 0..<200 {
                 first = try await fixture.service.store.testRuns(pipeline: fixture.pipeline, prNumber: 5, limit: 1).first
                 if first?.state == .running { break }

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// A pipeline with what CI, the gate and review apps record, written straight into the store (the PR

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Platform
 import Sandbox
 import Server
+import SlipwayModel
 import Store
 import Testing
 

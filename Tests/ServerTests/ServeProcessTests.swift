@@ -6,6 +6,7 @@ import FoundationNetworking
 import Glibc
 #endif
 import Server
+import SlipwayModel
 import Store
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Server
+import SlipwayModel
 import Store
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct CITests {
     @Test(arguments: StoreKind.allCases) func testRunsRoundTripWithShardsAndFileResults(_ kind: StoreKind) async throws {

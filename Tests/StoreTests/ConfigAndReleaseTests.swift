@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct ConfigAndReleaseTests {
     @Test(arguments: StoreKind.allCases) func configChangeCreatesReleaseInOneStep(_ kind: StoreKind) async throws {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// Migration `v4-fork-approvals` on both stores: each pipeline's `fork_pull_requests` and a pull request's last
 /// approval survive a restart; a database made before v4 gains the default and keeps its rows.

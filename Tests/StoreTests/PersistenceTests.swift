@@ -3,6 +3,7 @@ import GRDB
 import PostgresTestSupport
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// What survives a restart: everything written through one store instance is found, unchanged, by a new
 /// instance on the same file or database. Then what each database adds: migrations, refusing a newer schema.

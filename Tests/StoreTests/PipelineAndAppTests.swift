@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct PipelineAndAppTests {
     @Test(arguments: StoreKind.allCases) func pipelineRoundTripsAndUpdates(_ kind: StoreKind) async throws {

@@ -2,6 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// `--database` URLs: what is taken from them, what is refused, and that no message or description shows the
 /// password.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct ResourceNameTests {
     @Test(arguments: ["a", "web", "shop-staging", "pr-12", "a1-b2", String(repeating: "a", count: 30)])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct RuntimeTests {
     @Test(arguments: StoreKind.allCases) func formationScalesAndReplaces(_ kind: StoreKind) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// A rough figure for each store, not run by default (`SLIPWAY_STORE_BENCH=1 swift test --filter StoreBenchmark`;
 /// add `SLIPWAY_TEST_PG_DURABLE=1` for a PostgreSQL server with fsync on): 1,000 `createRelease` calls one after

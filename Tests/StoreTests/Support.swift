@@ -2,6 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// The two implementations of `SlipwayStore`: every store test runs once on each (`@Test(arguments:)`).
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import SlipwayModel
 
 /// `lastUsedAt` is stamped at most once a minute: a token used again soon after only reads the database.
 @Suite struct TokenLastUsedTests {

@@ -2,6 +2,7 @@ import Foundation
 import PostgresTestSupport
 import Testing
 @testable import Store
+import SlipwayModel
 
 @Suite struct TokenTests {
     @Test func sha256MatchesTheStandardVectors() {

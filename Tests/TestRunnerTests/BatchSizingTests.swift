@@ -60,9 +60,9 @@ struct BatchSizingTests {
 
     @Test("more workers than cores is a warning naming both; the core count or fewer is not")
     func oversubscription() {
-        let warning = TestRun.oversubscription(workers: 8, cores: 2)
+        let warning = TestSuiteRun.oversubscription(workers: 8, cores: 2)
         #expect(warning?.contains("8 workers on 2 CPU cores") == true)
-        #expect(TestRun.oversubscription(workers: 2, cores: 2) == nil)
-        #expect(TestRun.oversubscription(workers: 1, cores: 2) == nil)
+        #expect(TestSuiteRun.oversubscription(workers: 2, cores: 2) == nil)
+        #expect(TestSuiteRun.oversubscription(workers: 1, cores: 2) == nil)
     }
 }

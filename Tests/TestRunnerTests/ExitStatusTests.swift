@@ -107,7 +107,7 @@ struct ExitStatusTests {
             configuration.testCommand = "\(python) -m pytest -q --junitxml=\"$SLIPWAY_REPORTS_DIR/junit.xml\" "
                 + "$(ls tests/test_*.py | awk -v n=\"$CI_NODE_TOTAL\" -v i=\"$CI_NODE_INDEX\" '(NR - 1) % n == i')"
         }
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration,
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration,
                                        options: fixture.options()).run()
         #expect(result.status == .passed, "\(result.files.map { "\($0.path) \($0.status) \($0.failure ?? "")" })")
         let status = Dictionary(uniqueKeysWithValues: result.files.map { ($0.path, $0.status) })
@@ -128,7 +128,7 @@ struct ExitStatusTests {
         let configuration = try fixture.configuration(workers: 1, split: .timings)
         var options = fixture.options()
         options.keepRunDirectory = true
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration,
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration,
                                        options: options).run()
         #expect(result.status == .passed)
         #expect(result.files.map(\.status) == [.skipped, .skipped])

@@ -19,7 +19,7 @@ struct MaskingTests {
         var configuration = try fixture.configuration(workers: 1, split: .queue)
         configuration.environment["DATABASE_PASSWORD"] = Self.password
         configuration.environment["MODE"] = "ci"
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options()).run()
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options()).run()
         #expect(result.status == .failed)
         let failure = try #require(result.files.first { $0.path == "tests/a.sh" }?.failure)
         #expect(failure.contains("password=•••• mode=ci"), "\(failure)")
@@ -33,7 +33,7 @@ struct MaskingTests {
         var configuration = try fixture.configuration(workers: 1, split: .queue)
         configuration.environment["DATABASE_PASSWORD"] = Self.password
         configuration.setupCommand = "echo \"connecting with $DATABASE_PASSWORD\"; exit 1"
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options()).run()
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options()).run()
         let error = try #require(result.error)
         #expect(error.kind == .setupFailed)
         let shown = error.description

@@ -39,7 +39,7 @@ struct ProcessCleanupTests {
         let started = ContinuousClock.now
         var configuration = try fixture.configuration(workers: 2, split: split)
         configuration.split = split
-        let run = TestRun(appDirectory: fixture.directory, configuration: configuration,
+        let run = TestSuiteRun(appDirectory: fixture.directory, configuration: configuration,
                           options: fixture.options(failFast: true))
         let result = try await run.run()
         let pid = try await Self.waitForPID(at: pidFile, timeout: .seconds(1))
@@ -58,7 +58,7 @@ struct ProcessCleanupTests {
         let fixture = try SuiteFixture.make(files: 5, extra: ["tests/z_hangs.sh": Self.hangingTest(pidFile: pidFile)])
         defer { fixture.remove() }
         let configuration = try fixture.configuration(workers: 3, split: split)
-        let run = TestRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options())
+        let run = TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: fixture.options())
         let task = Task { () async throws(TestRunError) -> TestRunResult in try await run.run() }
         let pid = try await Self.waitForPID(at: pidFile)
         #expect(ProcessTable.isAlive(pid))
@@ -80,7 +80,7 @@ struct ProcessCleanupTests {
         defer { fixture.remove() }
         let configuration = try fixture.configuration(workers: 2, split: .queue)
         // Generous, so that even on a loaded machine the hanging file has started when time runs out.
-        let run = TestRun(appDirectory: fixture.directory, configuration: configuration,
+        let run = TestSuiteRun(appDirectory: fixture.directory, configuration: configuration,
                           options: fixture.options(timeout: .seconds(8)))
         let task = Task { () async throws(TestRunError) -> TestRunResult in try await run.run() }
         let pid = try await Self.waitForPID(at: pidFile)

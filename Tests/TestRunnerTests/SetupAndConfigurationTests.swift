@@ -57,7 +57,7 @@ struct SetupAndConfigurationTests {
         var options = fixture.options(fixture: ["FIXTURE_DIR": outDirectory, "CI_NODE_INDEX": "99",
                                                   "SLIPWAY_TOKEN": "admin-secret"])
         options.identity = RunIdentity(id: "run-42", branch: "feature/x", commitVersion: String(repeating: "a", count: 40))
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
         #expect(result.status == .passed)
 
         var homes = Set<String>()
@@ -103,7 +103,7 @@ struct SetupAndConfigurationTests {
         defer { fixture.remove() }
         var configuration = try fixture.configuration(workers: 6, split: .timings)
         configuration.filePatterns = ["tests/w*.sh"]
-        let result = try await TestRun(appDirectory: fixture.directory, configuration: configuration,
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration,
                                        options: fixture.options(strategy: strategy)).run()
         #expect(result.status == .passed, "\(result.files.compactMap(\.failure))")
         #expect(try String(contentsOf: fixture.directory.appendingPathComponent("data/shared.txt"), encoding: .utf8)

@@ -62,7 +62,7 @@ struct SuiteFixture {
     func run(workers: Int, split: SplitMode, retries: Int = 0, failFast: Bool = false,
              fixture: [String: String] = [:], strategy: WorkspaceStrategy = .automatic) async throws -> TestRunResult {
         let configuration = try configuration(workers: workers, split: split, retries: retries)
-        return try await TestRun(appDirectory: directory, configuration: configuration,
+        return try await TestSuiteRun(appDirectory: directory, configuration: configuration,
                                  options: options(failFast: failFast, fixture: fixture, strategy: strategy)).run()
     }
 

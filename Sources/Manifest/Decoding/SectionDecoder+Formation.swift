@@ -25,7 +25,7 @@ extension SectionDecoder {
             return nil
         }
 
-        var entries: [FormationEntry] = []
+        var entries: [FormationDeclaration] = []
         var seen: [String: JSONPath] = [:]
         var valid = true
         for member in members {
@@ -48,10 +48,10 @@ extension SectionDecoder {
         return valid ? Formation(entries) : nil
     }
 
-    private func formationEntry(_ type: String, _ value: JSONValue, _ path: JSONPath, scope: DecodingScope) -> FormationEntry? {
+    private func formationEntry(_ type: String, _ value: JSONValue, _ path: JSONPath, scope: DecodingScope) -> FormationDeclaration? {
         guard let object = reader.object(value, path, expected: "an object {quantity, size}") else { return nil }
         reader.warnUnknownKeys(object, path, known: ["quantity", "size"])
-        var entry = FormationEntry(processType: type)
+        var entry = FormationDeclaration(processType: type)
         var valid = true
         if let quantity = object["quantity"] {
             let isCIWorkers = type == "test" && scope != .review

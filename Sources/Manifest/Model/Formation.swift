@@ -1,5 +1,5 @@
 /// How many dynos of one process type to run, and their size (app.json `formation.<type>`).
-public struct FormationEntry: Sendable, Equatable {
+public struct FormationDeclaration: Sendable, Equatable {
     public var processType: String
     /// `nil` when app.json names the type without a quantity (Heroku then uses 1 for `web`, 0 otherwise).
     public var quantity: Int?
@@ -18,15 +18,15 @@ public struct Formation: Sendable, Equatable {
     /// Heroku CI's ceiling on parallel test dynos, which Slipway keeps: `formation.test.quantity` is 1...32.
     public static let testWorkerRange = 1...32
 
-    public var entries: [FormationEntry]
+    public var entries: [FormationDeclaration]
 
-    public init(_ entries: [FormationEntry] = []) {
+    public init(_ entries: [FormationDeclaration] = []) {
         self.entries = entries
     }
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    public subscript(processType: String) -> FormationEntry? {
+    public subscript(processType: String) -> FormationDeclaration? {
         entries.last { $0.processType == processType }
     }
 

@@ -2,6 +2,7 @@ import EdgeRouter
 import Foundation
 import Processes
 import Sandbox
+import SlipwayModel
 
 /// The result of a deploy, scale or rollback.
 public enum DeployOutcome: Sendable, Equatable {
@@ -19,7 +20,7 @@ public enum DeployOutcome: Sendable, Equatable {
 public struct DynoStatus: Sendable, Equatable, Codable {
     public var name: String
     public var release: Int
-    public var state: Dyno.State
+    public var state: DynoState
     public var port: Int
     public var restarts: Int
 }
@@ -42,7 +43,7 @@ public actor AppRuntime {
     public nonisolated let isolation: AppIsolation
 
     public private(set) var current: ReleaseSpec?
-    private var dynos: [Dyno] = []
+    private var dynos: [DynoSupervisor] = []
     /// Every dyno's output and Slipway's own lines for this app, stamped with time and source.
     public nonisolated let log: AppLog
 
@@ -67,7 +68,7 @@ public actor AppRuntime {
             let phase = await runReleasePhase(command, release: release)
             if case .failed = phase { return phase }
         }
-        let started: [Dyno]
+        let started: [DynoSupervisor]
         switch await startDynos(of: release) {
         case .success(let dynos): started = dynos
         case .failure(let failure): return .failed(reason: failure.reason, output: failure.output)
@@ -140,8 +141,8 @@ public actor AppRuntime {
     }
 
     /// Starts every dyno of `release` and waits for the web dynos to be healthy; on any failure stops them all.
-    private func startDynos(of release: ReleaseSpec) async -> Result<[Dyno], StartFailure> {
-        var started: [Dyno] = []
+    private func startDynos(of release: ReleaseSpec) async -> Result<[DynoSupervisor], StartFailure> {
+        var started: [DynoSupervisor] = []
         for (type, quantity) in release.dynoCounts where quantity > 0 {
             guard let command = release.processes.first(where: { $0.type == type })?.command else { continue }
             for index in 1...quantity {
@@ -158,17 +159,17 @@ public actor AppRuntime {
                                     logPath: logDirectory.appendingPathComponent("v\(release.version)-\(name).log").path,
                                     stopGrace: settings.stopGrace, isolation: isolation,
                                     limits: ResourceLimits.dynoSize(release.sizes[type]), network: release.network)
-                let dyno = Dyno(spec: spec, policy: settings.restartPolicy, log: log)
+                let dyno = DynoSupervisor(spec: spec, policy: settings.restartPolicy, log: log)
                 await dyno.start()
                 started.append(dyno)
             }
         }
         let gate = HealthGate(checks: release.webHealthChecks, bootTimeout: settings.bootTimeout)
-        let verdicts = await withTaskGroup(of: (Dyno, HealthGate.Verdict).self) { group in
+        let verdicts = await withTaskGroup(of: (DynoSupervisor, HealthGate.Verdict).self) { group in
             for dyno in started where dyno.spec.processType == "web" {
                 group.addTask { (dyno, await gate.wait(port: dyno.spec.port) { await dyno.isRunning }) }
             }
-            var verdicts: [(Dyno, HealthGate.Verdict)] = []
+            var verdicts: [(DynoSupervisor, HealthGate.Verdict)] = []
             for await verdict in group { verdicts.append(verdict) }
             return verdicts
         }
@@ -185,7 +186,7 @@ public actor AppRuntime {
         return .success(started)
     }
 
-    private func stopAll(_ dynos: [Dyno]) async {
+    private func stopAll(_ dynos: [DynoSupervisor]) async {
         await withTaskGroup(of: Void.self) { group in
             for dyno in dynos { group.addTask { await dyno.stop() } }
         }

@@ -4,16 +4,7 @@ import GitKit
 import Manifest
 import Processes
 import Sandbox
-
-/// A build (slug): an app's tree, exported once and prepared by its build command, never changed after.
-public struct Build: Sendable, Equatable, Codable {
-    /// Content address: derived from the source tree and the build command, so the same inputs give the same id.
-    public var id: String
-    /// The prepared tree dynos run in.
-    public var directory: String
-    /// What it was built from: a commit id or a local directory.
-    public var source: String
-}
+import SlipwayModel
 
 /// A build that could not be made; `output` is the tail of the build command's output.
 public struct BuildError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -83,7 +74,7 @@ public actor BuildStore {
         }
         let id = Self.buildID(source: "tree \(tree.hex)", command: command, context: context,
                               toolchain: try await currentToolchain())
-        let request = Request(id: id, source: commit.hex, command: command, sourceVersion: commit.hex, context: context,
+        let request = Request(id: id, source: .commit(commit.hex), shownSource: commit.hex, command: command, sourceVersion: commit.hex, context: context,
                               cacheScope: cacheScope, label: label)
         return try await make(request) { (target) throws(BuildError) in
             do {
@@ -105,7 +96,7 @@ public actor BuildStore {
         }
         let id = Self.buildID(source: "directory \(digest)", command: command, context: context,
                               toolchain: try await currentToolchain())
-        let request = Request(id: id, source: directory.path, command: command, sourceVersion: nil, context: context,
+        let request = Request(id: id, source: .directory(digest: digest), shownSource: directory.path, command: command, sourceVersion: nil, context: context,
                               cacheScope: cacheScope, label: label)
         return try await make(request) { (target) throws(BuildError) in
             do {
@@ -164,7 +155,9 @@ public actor BuildStore {
 
     private struct Request {
         var id: String
-        var source: String
+        var source: BuildSource
+        /// What the build output's first line names: the commit, or the directory's path.
+        var shownSource: String
         var command: String?
         var sourceVersion: String?
         var context: BuildContext
@@ -174,7 +167,7 @@ public actor BuildStore {
 
     private func make(_ request: Request, fill: (URL) async throws(BuildError) -> Void) async throws(BuildError) -> Build {
         let final = root.appendingPathComponent(request.id)
-        let build = Build(id: request.id, directory: final.path, source: request.source)
+        let build = Build(id: request.id, source: request.source, directory: final.path, state: .succeeded)
         // The same build requested twice at once (a review app and staging): the second waits for the first.
         while running[request.id] != nil {
             try? await Task.sleep(for: .milliseconds(100))
@@ -227,7 +220,7 @@ public actor BuildStore {
         let shell = try shell(forBuildIn: home.deletingLastPathComponent())
         let session = BuildSession(tree: tree, home: home, log: log, shell: shell, context: request.context, cache: cache,
                                    cacheScope: request.cacheScope, baseEnvironment: baseEnvironment(home: home, sourceVersion: request.sourceVersion))
-        session.step("Building \(request.source.prefix(12)) (\(request.context.rawValue) build \(request.id))")
+        session.step("Building \(request.shownSource.prefix(12)) (\(request.context.rawValue) build \(request.id))")
         let manifest = ManifestLoader.load(directory: tree)
         let languages = try LanguageDetector.languages(in: tree, buildpacks: manifest.appJSON?.buildpacks ?? [])
         if languages.isEmpty { session.note("no Python or Node.js app detected: no dependencies to install") }

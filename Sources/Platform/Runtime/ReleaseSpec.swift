@@ -1,5 +1,6 @@
 import Manifest
 import Sandbox
+import SlipwayModel
 
 /// Everything a deploy needs, fixed when the release is made: the build, the processes, how many of
 /// each, the complete environment and the health checks.

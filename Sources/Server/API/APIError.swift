@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// A failed API request, answered as `{"id": …, "message": …, "field": …}` with `status`.

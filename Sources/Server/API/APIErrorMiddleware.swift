@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import SlipwayModel
 import Store
 
 /// Turns every failure into a JSON error response, so clients always get `{"id", "message", "field"}`:

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// The request context of the API: carries the name of the token that authenticated the request and

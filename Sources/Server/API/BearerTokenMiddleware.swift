@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// Lets a request through only with `Authorization: Bearer <token>` naming a live token. The token is

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 extension APIRequestContext {

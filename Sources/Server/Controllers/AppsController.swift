@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/apps`: create (stand-alone, or in a pipeline at a stage), list, show and delete.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Platform
+import SlipwayModel
 import Store
 
 /// `/builds`: the builds the service made or reused, newest first, and one build by id; a build's output

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/pipelines/{name}/commits/{sha}/checks`: the latest status of each check on the commit, by context;

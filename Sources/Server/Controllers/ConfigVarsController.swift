@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/apps/{app}/config-vars`: read them, or change them Heroku's way (`PATCH {"FOO": "bar", "OLD": null}`:

@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/apps/{app}/deploys`, `/rollbacks`, `/promotions` and `/dynos`: the runtime side of an app. A failed

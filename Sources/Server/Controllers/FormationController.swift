@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/apps/{app}/formation`: dyno quantity and size per process type. `PATCH` takes Heroku's batch shape,

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/pipelines/{name}/gate-decisions[?pr=N&limit=N]`: what the merge gate decided, newest first.

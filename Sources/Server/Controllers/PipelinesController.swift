@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/pipelines`: create, list, show (with the pipeline's apps by stage) and delete.

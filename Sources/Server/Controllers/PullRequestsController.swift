@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/pipelines/{name}/prs`: the pull requests Slipway knows, one pull request's status (fresh test merge,

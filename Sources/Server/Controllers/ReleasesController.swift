@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/apps/{app}/releases`: the app's releases, newest first, and one release by version.

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// Review apps, read-only: a pipeline's (`/pipelines/{name}/review-apps`, live ones unless `?all=true`,

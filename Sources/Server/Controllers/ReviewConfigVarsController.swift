@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/pipelines/{name}/review-config-vars`: the config vars every review app of the pipeline inherits

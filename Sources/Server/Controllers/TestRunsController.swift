@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// Test runs: a pipeline's runs, newest first (`/pipelines/{name}/test-runs[?pr=N&limit=N]`, summaries),

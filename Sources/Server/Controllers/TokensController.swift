@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `/tokens`: create (the answer is the only time a token is shown), list and revoke.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Platform
+import SlipwayModel
 import Store
 
 /// `POST /webhooks/github`: GitHub `pull_request` and `push` deliveries, verified by `X-Hub-Signature-256`.

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// The web dashboard (issue #8): server-rendered HTML on the API's port, at `/`, `/pipelines/<name>`,

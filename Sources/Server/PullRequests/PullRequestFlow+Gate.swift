@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Platform
+import SlipwayModel
 import Store
 
 /// What `slipway pr merge` answers.

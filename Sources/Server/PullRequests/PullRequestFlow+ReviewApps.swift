@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import Manifest
 import Platform
+import SlipwayModel
 import Store
 
 /// Review apps: one per open pull request, deployed from its test merge commit with the config of SPEC §3,

@@ -3,6 +3,7 @@ import Sandbox
 import GitKit
 import Platform
 import Sharding
+import SlipwayModel
 import Store
 import TestRunner
 
@@ -41,7 +42,7 @@ extension PullRequestFlow {
         cancelTask(running.task)
     }
 
-    private func performTestRun(_ stored: Store.TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
+    private func performTestRun(_ stored: TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
         var run = stored
         run.state = .running
         run.startedAt = Date()
@@ -91,7 +92,7 @@ extension PullRequestFlow {
 
     /// The merge commit built for the test context; a failed build is the run's error, with the build's
     /// last lines.
-    private func testBuild(_ merge: ObjectID, in repository: Repository, pipeline: String) async throws(TestRunError) -> Platform.Build {
+    private func testBuild(_ merge: ObjectID, in repository: Repository, pipeline: String) async throws(TestRunError) -> Build {
         let command: String?
         do {
             command = try await Deployer.manifest(of: merge, in: repository).appJSON?.slipway.build
@@ -109,7 +110,7 @@ extension PullRequestFlow {
         }
     }
 
-    private func finishTestRun(_ started: Store.TestRun, outcome: Result<TestRunResult, TestRunError>,
+    private func finishTestRun(_ started: TestRun, outcome: Result<TestRunResult, TestRunError>,
                                timeline: ShardTimelineRecorder.Timeline, head: String, key: PullRequestKey) async {
         var run = started
         run.finishedAt = Date()
@@ -171,7 +172,7 @@ extension PullRequestFlow {
     }
 
     /// Copies a runner result into the stored run: shards with their timeline, one result per file.
-    static func fill(_ run: inout Store.TestRun, from result: TestRunResult, timeline: ShardTimelineRecorder.Timeline) {
+    static func fill(_ run: inout TestRun, from result: TestRunResult, timeline: ShardTimelineRecorder.Timeline) {
         run.workers = max(1, min(32, result.workers.count))
         run.split = result.split.rawValue
         run.wallTimeSeconds = result.wallSeconds

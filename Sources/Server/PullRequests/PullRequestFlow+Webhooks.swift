@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Platform
+import SlipwayModel
 import Store
 
 /// GitHub deliveries: each updates the pull request's record (when it is not older than what was applied

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import Logging
 import Platform
+import SlipwayModel
 import Store
 
 /// Pull requests end to end: every trigger (webhook, poll, gate) leads to one idempotent reconciliation of

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// An app as the API shows it.

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// A build as the API shows it: what it was made from, where it lives on the service's machine and how

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// One recorded status of a check (`ci`) on a commit.

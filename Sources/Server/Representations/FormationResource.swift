@@ -1,3 +1,4 @@
+import SlipwayModel
 import Store
 
 /// One process type of an app's formation.

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// One decision of the merge gate: merged, or refused with the reason.

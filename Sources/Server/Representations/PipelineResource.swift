@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// A pipeline as the API shows it. Review config var values are secrets: only their keys are shown.

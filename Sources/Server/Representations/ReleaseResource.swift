@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// A release as the API shows it. The config snapshot is shown by key only: values are read through

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import SlipwayModel
 import Store
 
 /// A review app as `GET /pipelines/{name}/review-apps` and `GET /review-apps/{app}` show it: the app, its

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// A test run as the API shows it. Lists carry the summary only; `GET /test-runs/{id}` adds the shards

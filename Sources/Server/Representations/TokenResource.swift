@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// An API token as the API lists it: never the token itself.

@@ -3,6 +3,7 @@ import Foundation
 import GitKit
 import Manifest
 import Platform
+import SlipwayModel
 import Store
 
 /// Deploying commits of a repository: `deploy --repo --rev`, review apps, staging after the gate.
@@ -12,19 +13,19 @@ extension Deployer {
     /// gate merges it.
     /// `cacheScope` is the dependency cache's namespace: the pipeline (or the app outside one).
     /// `label` says whom the build is for while it runs (the app; the dashboard shows its output there).
-    func build(commit: ObjectID, in repository: Repository, cacheScope: String, label: String = "") async throws -> Store.Build {
+    func build(commit: ObjectID, in repository: Repository, cacheScope: String, label: String = "") async throws -> Build {
         let manifest = try await Self.manifest(of: commit, in: repository)
         if let problem = Self.commitManifestProblem(manifest, commit: commit) { throw APIError.invalid("rev", problem) }
-        let build: Platform.Build
+        let build: Build
         do throws(BuildError) {
             build = try await builds.build(commit: commit, in: repository, command: manifest.appJSON?.slipway.build,
                                            context: .app, cacheScope: cacheScope, label: label)
         } catch {
             throw APIError.deployFailed("the build of \(commit.short) failed: \(error.message)", output: error.output)
         }
-        return try await store.createBuildIfAbsent(Store.Build(
-            id: build.id, source: .commit(commit.hex), directory: build.directory, state: .succeeded,
-            outputTail: await builds.outputTail(of: build.id))).build
+        var made = build
+        made.outputTail = await builds.outputTail(of: build.id)
+        return try await store.createBuildIfAbsent(made).build
     }
 
     /// Builds `commit` and releases it on `app` with `config` (the app's config vars unless given).
@@ -39,7 +40,7 @@ extension Deployer {
         let appRecord = try await store.app(named: app)
         return try await locks.withLock(app.rawValue) {
             let operation = try await store.beginOperation(kind: kind, app: app, pipeline: appRecord.pipeline)
-            let build: Store.Build
+            let build: Build
             do {
                 build = try await self.build(commit: commit, in: repository,
                                                  cacheScope: appRecord.pipeline?.rawValue ?? app.rawValue,

@@ -2,13 +2,14 @@ import Foundation
 import Manifest
 import Platform
 import Sandbox
+import SlipwayModel
 import Store
 
 /// Turning a stored release into what the runtime runs, and recording the dynos it runs.
 extension Deployer {
     /// What the runtime needs: the build's Procfile and health checks, the formation, the release's config
     /// plus the variables of SPEC §3.
-    func releaseSpec(app: ResourceName, release: Release, build: Store.Build) async throws -> ReleaseSpec {
+    func releaseSpec(app: ResourceName, release: Release, build: Build) async throws -> ReleaseSpec {
         let manifest = ManifestLoader.load(directory: URL(fileURLWithPath: build.directory))
         let metadata = BuildMetadata.read(buildDirectory: build.directory)
         // The builders' default process types (`web: npm start`) where the Procfile has none of that type.
@@ -45,7 +46,7 @@ extension Deployer {
             environment["HEROKU_BRANCH"] = review.branch
             environment["HEROKU_PR_NUMBER"] = String(review.prNumber)
         }
-        return ReleaseSpec(version: release.version, build: try Self.runtimeBuild(build), processes: processes,
+        return ReleaseSpec(version: release.version, build: build, processes: processes,
                            formation: formation, environment: environment,
                            webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [], sizes: sizes,
                            network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared,
@@ -72,18 +73,6 @@ extension Deployer {
             .map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// The runtime's view of a stored build. `Platform.Build` has no public memberwise initializer but is
-    /// `Codable`, so it is made from its coded form.
-    static func runtimeBuild(_ build: Store.Build) throws -> Platform.Build {
-        let source: String
-        switch build.source {
-        case .commit(let id): source = id
-        case .directory(let digest): source = digest
-        }
-        let coded = try JSONSerialization.data(withJSONObject: ["id": build.id, "directory": build.directory, "source": source])
-        return try JSONDecoder().decode(Platform.Build.self, from: coded)
-    }
-
     /// Replaces the app's dyno records with what its runtime runs now, with their process groups, so the
     /// next `serve` after a crash can kill them. A dyno restarted after a crash gets a new group that is
     /// recorded only at the app's next deploy or scale.
@@ -91,12 +80,11 @@ extension Deployer {
         for old in try await store.dynos(app: app) { try await store.deleteDyno(id: old.id) }
         let groups = DynoProcessFinder.processGroups()
         for status in await runtime.statuses() {
-            let state = DynoState(rawValue: status.state.rawValue) ?? .starting
-            let process = groups[DynoProcessFinder.Key(app: app.rawValue, dyno: status.name, release: "v\(status.release)")]
-            _ = try await store.recordDyno(Store.Dyno(
+                        let process = groups[DynoProcessFinder.Key(app: app.rawValue, dyno: status.name, release: "v\(status.release)")]
+            _ = try await store.recordDyno(Dyno(
                 app: app, releaseVersion: status.release, name: status.name,
                 processType: String(status.name.prefix { $0 != "." }),
-                pid: process?.pid, pgid: process?.pgid, port: status.port, state: state))
+                pid: process?.pid, pgid: process?.pgid, port: status.port, state: status.state))
         }
     }
 }

@@ -1,3 +1,4 @@
+import SlipwayModel
 import Store
 
 /// Which release a rollback goes back to and which apps a promotion releases on.

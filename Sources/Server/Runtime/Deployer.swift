@@ -1,6 +1,7 @@
 import Foundation
 import Manifest
 import Platform
+import SlipwayModel
 import Store
 
 /// Deploys, rollbacks, promotions and scaling: each makes a release in the store, runs it through the
@@ -26,7 +27,7 @@ public struct Deployer: Sendable {
         if let problem = Self.manifestProblem(manifest) { throw APIError.invalid("directory", problem) }
         return try await locks.withLock(app.rawValue) {
             let operation = try await store.beginOperation(kind: "deploy", app: app, pipeline: nil)
-            let build: Platform.Build
+            let build: Build
             do throws(BuildError) {
                 build = try await builds.build(directory: directory, command: manifest.appJSON?.slipway.build,
                                                context: .app, cacheScope: app.rawValue, label: app.rawValue)
@@ -34,9 +35,9 @@ public struct Deployer: Sendable {
                 _ = try await store.finishOperation(id: operation.id, state: .failed, reason: error.message)
                 throw APIError.deployFailed("the build failed: \(error.message)", output: error.output)
             }
-            let stored = try await store.createBuildIfAbsent(Store.Build(
-                id: build.id, source: .directory(digest: build.id), directory: build.directory, state: .succeeded,
-                outputTail: await builds.outputTail(of: build.id))).build
+            var made = build
+            made.outputTail = await builds.outputTail(of: build.id)
+            let stored = try await store.createBuildIfAbsent(made).build
             return try await release(app: app, build: stored, config: .currentConfigVars,
                                      description: "Deploy \(build.id.prefix(7))", operation: operation)
         }
@@ -147,7 +148,7 @@ public struct Deployer: Sendable {
 
     func release(
         app: ResourceName,
-        build: Store.Build,
+        build: Build,
         config: ReleaseConfig,
         description: String,
         operation: TrackedOperation
@@ -168,7 +169,7 @@ public struct Deployer: Sendable {
     /// either way.
     private func runRelease(
         app: ResourceName,
-        build: Store.Build,
+        build: Build,
         config: ReleaseConfig,
         description: String
     ) async throws -> DeployResultResource {
@@ -194,7 +195,7 @@ public struct Deployer: Sendable {
         }
     }
 
-    private func deployPending(app: ResourceName, pending: Release, build: Store.Build) async throws -> DeployResultResource {
+    private func deployPending(app: ResourceName, pending: Release, build: Build) async throws -> DeployResultResource {
         let appRecord = try await store.app(named: app)
         let runtime = await runtimes.runtime(for: app.rawValue, hosts: appRecord.review?.urlHost.map { [$0] })
         let outcome: DeployOutcome

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SlipwayModel
 import Store
 
 /// How the admin token came to be on this start of the service.

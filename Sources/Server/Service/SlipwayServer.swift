@@ -5,6 +5,7 @@ import Logging
 import Platform
 import Sandbox
 import ServiceLifecycle
+import SlipwayModel
 import Store
 
 /// What `slipway serve` was asked to do.

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SlipwayModel
 import Store
 
 /// What a start of the service cleaned up after the previous instance.

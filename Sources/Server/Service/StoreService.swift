@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import SlipwayModel
 import Store
 
 /// Runs the store for the life of the service: its background work (a PostgreSQL store's connection pool) and,

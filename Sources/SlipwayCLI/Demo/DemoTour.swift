@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Server
+import SlipwayModel
 import Store
 import Synchronization
 
@@ -117,7 +118,7 @@ final class DemoTour: Sendable {
     }
 
     /// The run's summary and its shards as a text timeline: one row per worker, one block per file.
-    private func showTestRun(_ run: Store.TestRun) async throws {
+    private func showTestRun(_ run: TestRun) async throws {
         let failed = run.fileResults.filter { $0.status == .failed }
         Self.say(String(format: "    test run %@: %@, %d files on %d workers, wall %.2f s",
                         String(run.id.prefix(8)), run.state.rawValue, run.fileResults.count, run.workers, run.wallTimeSeconds ?? 0))

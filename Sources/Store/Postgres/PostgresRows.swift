@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import PostgresNIO
 
 /// The columns each query selects and how a row becomes a value, per table. Same conversions as the SQLite store's

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 
 /// A PostgreSQL connection URL, `postgres://user:password@host:port/database?sslmode=…`, taken apart.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import GRDB
 
 extension SQLiteStore {

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import GRDB
 
 /// The embedded store: one SQLite file, `<data-dir>/slipway.sqlite`, in WAL mode through a GRDB

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 
 /// Which database `slipway serve` keeps its state in (`--database`).
 public enum StoreDatabase: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 
 /// Turns a name read from the database back into a `ResourceName`. A stored name is valid by construction;
 /// one that is not means the database was edited by hand.

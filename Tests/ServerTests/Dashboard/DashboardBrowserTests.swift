@@ -1,5 +1,6 @@
 import Foundation
 import Server
+import SlipwayModel
 import Store
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import Processes
 @testable import Server
+import SlipwayModel
 import Store
 import Testing
 

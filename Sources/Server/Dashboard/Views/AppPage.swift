@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import SlipwayModel
 import Store
 
 /// `/apps/<name>`: releases (with what the release phase printed), dynos and their state, the most recent

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// `/pipelines/<name>`: the board, one column per stage, like Heroku's pipeline page: review apps as cards

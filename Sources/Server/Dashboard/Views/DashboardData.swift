@@ -1,6 +1,7 @@
 import EdgeRouter
 import Foundation
 import Platform
+import SlipwayModel
 import Store
 
 /// What page builders read from: the store, the runtime (dynos, logs, the router's counters) when the

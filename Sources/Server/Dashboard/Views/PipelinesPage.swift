@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// `/`: every pipeline with what is in it, and the apps that belong to none.

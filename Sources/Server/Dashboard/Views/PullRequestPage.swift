@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// `/pipelines/<name>/prs/<N>`: a pull request as Slipway saw it: its head and test-merge commits, the

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// One test run in a list (board, pull request).

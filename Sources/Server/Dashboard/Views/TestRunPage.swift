@@ -1,5 +1,6 @@
 import Foundation
 import Processes
+import SlipwayModel
 import Store
 
 /// `/test-runs/<id>`: what a run found and where its time went: counts, wall time against the lower bound,

@@ -1,3 +1,4 @@
+import SlipwayModel
 import Store
 
 /// Where each test file of a run sits on the timeline: one row per worker, one bar per file.

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// The colour each state is shown in, in one place so every page agrees.

@@ -1,4 +1,5 @@
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// Lets a dashboard request through with the same tokens as the API: an `Authorization: Bearer` header

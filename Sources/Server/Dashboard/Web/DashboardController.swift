@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// The dashboard's pages, behind the same tokens as the API. Each handler loads a view model from the

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SlipwayModel
 import Store
 
 /// `GET /login` (the form), `POST /login` (checks the token, starts a session, sets the cookie) and

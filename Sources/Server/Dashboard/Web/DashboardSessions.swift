@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import Store
 
 /// Sign-ins to the dashboard: a random session id (the cookie's value) stands for the token that signed in.

@@ -1,3 +1,4 @@
+import SlipwayModel
 /// The PostgreSQL schema, as an append-only list of migrations recorded in the table `schema_migrations`.
 ///
 /// Same policy as the SQLite store's `Migrations`: a migration is never edited or removed once it has shipped; a

@@ -1,3 +1,4 @@
+import SlipwayModel
 /// The first PostgreSQL schema: the tables of the SQLite schema (`SchemaV1` and `SchemaV3PullRequests`) in
 /// PostgreSQL's types. Frozen: later changes go in new migrations (see `PostgresMigrations`).
 ///

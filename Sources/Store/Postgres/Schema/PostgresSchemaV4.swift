@@ -1,3 +1,4 @@
+import SlipwayModel
 /// Fork pull requests held for approval: the same columns as the SQLite store's `SchemaV4ForkApprovals`.
 /// Frozen once shipped.
 enum PostgresSchemaV4 {

@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 struct ConfigVarRow: StoreRecord {

@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// A row of one table, mapped by `Codable` with snake_case columns. Row types are internal: callers see the

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayModel
 import GRDB
 
 /// A token as stored: its digest, never the token.

@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// The schema, as an append-only list of migrations.

@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// The first schema. Frozen: later changes go in new migrations (see `Migrations`).

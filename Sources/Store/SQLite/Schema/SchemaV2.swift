@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// When each file's last attempt started, so the dashboard can draw a run's timeline. Additive: rows written

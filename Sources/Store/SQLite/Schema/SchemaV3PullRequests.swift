@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// Pull requests and their state (open / closed / merged), so a closed one stays closed across polls and

@@ -1,3 +1,4 @@
+import SlipwayModel
 import GRDB
 
 /// Fork pull requests held for approval (SPEC §7): each pipeline's `fork_pull_requests` setting (existing

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Processes
 import Sandbox
+import SlipwayModel
 
 /// What one dyno runs.
 public struct DynoSpec: Sendable, Equatable {
@@ -67,13 +68,9 @@ public struct RestartPolicy: Sendable, Equatable {
 /// One supervised process (Heroku's dyno): its own process group, restarted with exponential backoff
 /// when it exits, marked `crashed` after repeated fast failures, stopped with SIGTERM to the whole group
 /// and SIGKILL after the grace period.
-public actor Dyno {
-    public enum State: String, Sendable, Equatable, Codable {
-        case starting, up, crashed, stopped
-    }
-
+public actor DynoSupervisor {
     public nonisolated let spec: DynoSpec
-    public private(set) var state: State = .starting
+    public private(set) var state: DynoState = .starting
     /// How many times the process was started again after exiting.
     public private(set) var restarts = 0
     /// How the last run ended.

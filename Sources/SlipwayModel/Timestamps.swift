@@ -5,14 +5,14 @@ import Foundation
 /// returns, even across a restart.
 extension Date {
     /// Milliseconds since 1970, rounded down.
-    var storeMilliseconds: Int64 {
+    package var storeMilliseconds: Int64 {
         Int64((timeIntervalSince1970 * 1000).rounded(.down))
     }
 
-    init(storeMilliseconds: Int64) {
+    package init(storeMilliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(storeMilliseconds) / 1000)
     }
 
     /// This date cut to the store's precision.
-    var storedPrecision: Date { Date(storeMilliseconds: storeMilliseconds) }
+    package var storedPrecision: Date { Date(storeMilliseconds: storeMilliseconds) }
 }

@@ -46,15 +46,15 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func notFound(_ what: String) -> StoreError {
+    package static func notFound(_ what: String) -> StoreError {
         StoreError(.notFound, "\(what) not found")
     }
 
-    static func alreadyExists(_ what: String) -> StoreError {
+    package static func alreadyExists(_ what: String) -> StoreError {
         StoreError(.alreadyExists, "\(what) already exists")
     }
 
-    static func invalidValue(_ field: String, _ problem: String) -> StoreError {
+    package static func invalidValue(_ field: String, _ problem: String) -> StoreError {
         StoreError(.invalidValue, "\(field): \(problem)", field: field)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 /// Checks on values that the schema alone would reject with a less helpful message.
-enum Validation {
+package enum Validation {
     /// Config var keys: `[A-Za-z_][A-Za-z0-9_]*`, like shell variable names (what a process can read).
-    static func configKeys<Keys: Sequence>(_ keys: Keys, field: String) throws(StoreError) where Keys.Element == String {
+    package static func configKeys<Keys: Sequence>(_ keys: Keys, field: String) throws(StoreError) where Keys.Element == String {
         for key in keys {
             guard isConfigKey(key) else {
                 throw StoreError.invalidValue("\(field).\(key.prefix(64))",
@@ -11,14 +11,14 @@ enum Validation {
         }
     }
 
-    static func isConfigKey(_ key: String) -> Bool {
+    package static func isConfigKey(_ key: String) -> Bool {
         let bytes = Array(key.utf8)
         guard let first = bytes.first, !isDigit(first) else { return false }
         return bytes.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// Procfile process types: `[A-Za-z0-9_-]+`.
-    static func processType(_ type: String) throws(StoreError) {
+    package static func processType(_ type: String) throws(StoreError) {
         let bytes = Array(type.utf8)
         let allowed = bytes.allSatisfy {
             isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
@@ -29,11 +29,11 @@ enum Validation {
         }
     }
 
-    static func nonEmpty(_ value: String, field: String) throws(StoreError) {
+    package static func nonEmpty(_ value: String, field: String) throws(StoreError) {
         guard !value.isEmpty else { throw StoreError.invalidValue(field, "must not be empty") }
     }
 
-    static func positive(_ value: Int, field: String) throws(StoreError) {
+    package static func positive(_ value: Int, field: String) throws(StoreError) {
         guard value > 0 else { throw StoreError.invalidValue(field, "must be a positive number (got \(value))") }
     }
 
@@ -50,15 +50,15 @@ enum Validation {
 /// PostgreSQL stores refuse exactly the same inputs with exactly the same messages.
 extension Validation {
     /// Most workers a test run may use (SPEC §2: `formation.test.quantity` is 1–32).
-    static let maximumWorkers = 32
+    package static let maximumWorkers = 32
 
-    static func pipeline(_ pipeline: Pipeline) throws(StoreError) {
+    package static func pipeline(_ pipeline: Pipeline) throws(StoreError) {
         try configKeys(pipeline.reviewConfigVars.keys, field: "reviewConfigVars")
         try nonEmpty(pipeline.repository, field: "repository")
         try nonEmpty(pipeline.targetBranch, field: "targetBranch")
     }
 
-    static func app(_ app: App) throws(StoreError) {
+    package static func app(_ app: App) throws(StoreError) {
         guard (app.pipeline == nil) == (app.stage == nil) else {
             throw StoreError.invalidValue("stage", "an app in a pipeline has a stage, and an app outside one has none")
         }
@@ -71,7 +71,7 @@ extension Validation {
     }
 
     /// A config change sets or unsets something, with valid keys, never the same key both ways.
-    static func configChange(set: [String: String], unset: [String]) throws(StoreError) {
+    package static func configChange(set: [String: String], unset: [String]) throws(StoreError) {
         guard !set.isEmpty || !unset.isEmpty else {
             throw StoreError.invalidValue("config", "nothing to set or unset")
         }
@@ -83,21 +83,21 @@ extension Validation {
     }
 
     /// Heroku's wording: "Set FOO, BAR config vars", "Remove BAZ config vars", or both joined by "; ".
-    static func describeConfigChange(set: [String: String], unset: [String]) -> String {
+    package static func describeConfigChange(set: [String: String], unset: [String]) -> String {
         var parts: [String] = []
         if !set.isEmpty { parts.append("Set \(set.keys.sorted().joined(separator: ", ")) config vars") }
         if !unset.isEmpty { parts.append("Remove \(unset.sorted().joined(separator: ", ")) config vars") }
         return parts.joined(separator: "; ")
     }
 
-    static func releaseConfig(_ config: ReleaseConfig) throws(StoreError) {
+    package static func releaseConfig(_ config: ReleaseConfig) throws(StoreError) {
         switch config {
         case .currentConfigVars: break
         case .snapshot(let vars), .restoring(let vars): try configKeys(vars.keys, field: "config")
         }
     }
 
-    static func formation(_ entries: [FormationEntry]) throws(StoreError) {
+    package static func formation(_ entries: [FormationEntry]) throws(StoreError) {
         for entry in entries {
             try processType(entry.processType)
             guard entry.quantity >= 0 else {
@@ -112,14 +112,14 @@ extension Validation {
         }
     }
 
-    static func workers(_ workers: Int) throws(StoreError) {
+    package static func workers(_ workers: Int) throws(StoreError) {
         guard (1...maximumWorkers).contains(workers) else {
             throw StoreError.invalidValue("workers", "must be between 1 and \(maximumWorkers) (got \(workers))")
         }
     }
 
     /// A new `pending` test run with a fresh UUID, its inputs checked: what `createTestRun` stores, on either store.
-    static func newTestRun(pipeline: ResourceName, prNumber: Int?, branch: String?, commit: String, workers: Int,
+    package static func newTestRun(pipeline: ResourceName, prNumber: Int?, branch: String?, commit: String, workers: Int,
                            split: String?) throws(StoreError) -> TestRun {
         try self.workers(workers)
         try nonEmpty(commit, field: "commit")
@@ -129,7 +129,7 @@ extension Validation {
             commit: commit, state: .pending, workers: workers, split: split, createdAt: Date().storedPrecision)
     }
 
-    static func testRunUpdate(_ run: TestRun) throws(StoreError) {
+    package static func testRunUpdate(_ run: TestRun) throws(StoreError) {
         try workers(run.workers)
         let paths = run.fileResults.map(\.path)
         if Set(paths).count != paths.count {

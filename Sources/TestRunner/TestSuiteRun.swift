@@ -7,7 +7,7 @@ import Sharding
 /// The app directory is tested as it is. Each worker gets its own workspace, `HOME`, `TMPDIR` and process
 /// group; `test-setup` runs once per worker, then the worker runs batches of files until the split is done.
 /// When `run()` returns or throws, every process the run started has exited.
-public struct TestRun: Sendable {
+public struct TestSuiteRun: Sendable {
     public let appDirectory: URL
     public let configuration: TestSuiteConfiguration
     public let options: RunOptions
