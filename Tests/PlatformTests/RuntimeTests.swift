@@ -14,7 +14,8 @@ struct RuntimeTests {
         let store = BuildStore(root: root.appendingPathComponent("builds"))
         let first = try await store.build(directory: RuntimeFixture.webApp, command: "echo built > BUILT")
         let again = try await store.build(directory: RuntimeFixture.webApp, command: "echo built > BUILT")
-        #expect(first == again)
+        // The same inputs give the same build; only the moment it was asked for differs.
+        #expect(first.id == again.id && first.directory == again.directory && first.source == again.source)
         #expect(FileManager.default.fileExists(atPath: first.directory + "/BUILT"))
         #expect(FileManager.default.fileExists(atPath: first.directory + "/app.py"))
         let other = try await store.build(directory: RuntimeFixture.webApp, command: nil)
