@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
@@ -64,10 +65,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The domain's orchestration: pull requests (reconcile, test, review apps, the merge gate), deploys,
+        // startup recovery and the runtimes it drives. It speaks no HTTP.
+        .target(
+            name: "Orchestration",
+            dependencies: [
+                "SlipwayModel", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Server",
             dependencies: [
-                "SlipwayModel", "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox", "Processes",
+                "SlipwayModel", "Store", "Orchestration", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner",
+                "Sharding", "Sandbox", "Processes",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -81,7 +94,7 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Sandbox",
+                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -107,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "PostgresTestSupport",
+                "Server", "Orchestration", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

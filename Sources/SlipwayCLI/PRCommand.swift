@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Orchestration
 import Server
 
 /// `slipway pr status N` and `slipway pr merge N`: a pull request through the service's eyes, and the gate.

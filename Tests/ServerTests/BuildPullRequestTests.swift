@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import GitKit
 import HummingbirdTesting
 import Platform

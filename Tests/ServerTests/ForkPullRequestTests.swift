@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import HummingbirdTesting
+import Orchestration
 import Server
 import SlipwayModel
 import Store

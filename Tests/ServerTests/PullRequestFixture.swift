@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import GitKit
 import HTTPTypes
 import Hummingbird
@@ -173,11 +174,11 @@ struct PullRequestFixture {
     func reviewHost(_ number: Int) -> String { ReviewAppNaming.host(pipeline: pipeline.rawValue, prNumber: number, domain: "localhost") }
 
     func ciCheck(on commit: String) async throws -> Check? {
-        try await service.store.latestChecks(pipeline: pipeline, commit: commit).first { $0.context == "ci" }
+        try await service.store.latestChecks(pipeline: pipeline, commit: commit).first { $0.context == CheckContext.ci }
     }
 
     func status(_ number: Int) async throws -> PullRequestStatusResource {
-        try await flow.status(pipeline: pipeline, number: number)
+        PullRequestStatusResource(try await flow.status(pipeline: pipeline, number: number))
     }
 
     func sync() async {

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import SlipwayModel
 
 /// The merge gate's rule, apart from any I/O: may this pull request's test merge become the target?
 ///
@@ -10,30 +11,30 @@ public enum GateRule {
     public enum Verdict: Sendable, Equatable {
         /// Merge: move the target from `expectedTarget` to `mergeCommit` by compare-and-swap.
         case merge(mergeCommit: ObjectID, expectedTarget: ObjectID)
-        case refuse(reason: String)
+        case refuse(GateRefusal)
     }
 
     /// - Parameters:
     ///   - status: the pull request's test merge against the target's current tip (a fresh scan).
-    ///   - checks: the latest state of each check context on `status.mergeCommit` (`success`, `pending`, …).
+    ///   - checks: the latest state of each check context on `status.mergeCommit`.
     ///   - required: the contexts that must have succeeded (`ci`).
-    public static func decide(status: PullRequestStatus, checks: [String: String], required: [String]) -> Verdict {
+    public static func decide(status: PullRequestStatus, checks: [String: CheckState], required: [String]) -> Verdict {
         switch status.outcome {
         case .conflicts(let paths):
-            return .refuse(reason: "conflicts: " + paths.joined(separator: ", "))
+            return .refuse(.conflicts(paths))
         case .unrelatedHistories:
-            return .refuse(reason: "unrelated histories: the pull request shares no history with the target")
+            return .refuse(.unrelatedHistories)
         case .failed(let message):
-            return .refuse(reason: "cannot merge: \(message)")
+            return .refuse(.cannotMerge(message))
         case .merged(let commit, _):
-            if status.alreadyMerged { return .refuse(reason: "already merged: the target contains the pull request's head") }
+            if status.alreadyMerged { return .refuse(.alreadyMerged) }
             for context in required {
                 switch checks[context] {
-                case "success": continue
-                case "pending": return .refuse(reason: "check \(context) pending")
-                case "failure": return .refuse(reason: "check \(context) failed")
-                case "error": return .refuse(reason: "check \(context) errored")
-                default: return .refuse(reason: "check \(context) missing: not tested yet")
+                case .success: continue
+                case .pending: return .refuse(.checkPending(context: context))
+                case .failure: return .refuse(.checkFailed(context: context))
+                case .error: return .refuse(.checkErrored(context: context))
+                case nil: return .refuse(.checkMissing(context: context))
                 }
             }
             return .merge(mergeCommit: commit, expectedTarget: status.target)

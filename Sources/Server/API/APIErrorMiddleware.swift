@@ -1,4 +1,5 @@
 import Hummingbird
+import Orchestration
 import Logging
 import NIOCore
 import SlipwayModel
@@ -45,6 +46,8 @@ struct APIErrorMiddleware: RouterMiddleware {
         case let error as APIError:
             return error
         case let error as StoreError:
+            return APIError(error)
+        case let error as OrchestrationError:
             return APIError(error)
         case is NIOTooManyBytesError:
             return .bodyTooLarge(limit: APIRequestContext.maximumBodySize)

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import GitKit
 import Hummingbird
 import SlipwayModel
@@ -51,7 +52,7 @@ struct DeploysController {
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw APIError.invalid("directory", "directory: \(directory) is not a directory the service can read")
             }
-            return try JSONResponse.make(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: directory)), status: .created)
+            return try JSONResponse.make(DeployResultResource(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: directory))), status: .created)
         case (nil, let path?, let rev?):
             guard path.hasPrefix("/") else {
                 throw APIError.invalid("repository", "repository: expected an absolute path on the service's machine")
@@ -68,7 +69,7 @@ struct DeploysController {
             } catch {
                 throw APIError.invalid("rev", "rev: \(error.message)")
             }
-            return try JSONResponse.make(try await deployer.deploy(app: app, commit: commit, in: repository), status: .created)
+            return try JSONResponse.make(DeployResultResource(try await deployer.deploy(app: app, commit: commit, in: repository)), status: .created)
         default:
             throw APIError.invalid(nil, "give either directory, or repository and rev")
         }
@@ -78,13 +79,13 @@ struct DeploysController {
         let app = try context.name("app")
         let body = try await request.decodeJSON(RollbackBody.self, context: context)
         if let version = body.version, version < 1 { throw APIError.invalid("version", "version: expected 1 or more") }
-        return try JSONResponse.make(try await deployer.rollback(app: app, to: body.version), status: .created)
+        return try JSONResponse.make(DeployResultResource(try await deployer.rollback(app: app, to: body.version)), status: .created)
     }
 
     @Sendable func promote(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
         let body = try await request.decodeJSON(PromoteBody.self, context: context)
-        return try JSONResponse.make(try await deployer.promote(app: app, to: body.to), status: .created)
+        return try JSONResponse.make(PromotionResource(try await deployer.promote(app: app, to: body.to)), status: .created)
     }
 
     /// `?lines=N` (1–1000, default 100): the most recent lines, oldest first.
@@ -97,10 +98,10 @@ struct DeploysController {
             }
             count = value
         }
-        return try JSONResponse.make(try await deployer.logs(app: app, lines: count))
+        return try JSONResponse.make(try await deployer.logs(app: app, lines: count).map(LogLineResource.init))
     }
 
     @Sendable func dynos(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try JSONResponse.make(try await deployer.dynos(app: try context.name("app")))
+        try JSONResponse.make(try await deployer.dynos(app: try context.name("app")).map(DynoResource.init))
     }
 }

@@ -1,3 +1,4 @@
+import Orchestration
 import Hummingbird
 import SlipwayModel
 import Store

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import Hummingbird
 import SlipwayModel
 import Store
@@ -48,7 +49,7 @@ struct PullRequestsController {
     }
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try JSONResponse.make(try await flow.status(pipeline: try context.name("name"), number: try Self.number(context)))
+        try JSONResponse.make(PullRequestStatusResource(try await flow.status(pipeline: try context.name("name"), number: try Self.number(context))))
     }
 
     @Sendable func merge(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import HTTPTypes
 import Hummingbird
 import Platform

@@ -1,3 +1,4 @@
+import Orchestration
 /// Every route the API serves, described once: the OpenAPI document is generated from this list, and the
 /// tests walk it to prove each documented route exists and is behind authentication.
 public struct APIRouteDescription: Sendable {

@@ -1,3 +1,4 @@
+import Orchestration
 /// The schemas of the pull-request routes and the webhook receiver.
 extension OpenAPISchemas {
     static func pullRequestSchemas() -> [String: Any] {

@@ -1,3 +1,4 @@
+import Orchestration
 import Logging
 import ServiceLifecycle
 

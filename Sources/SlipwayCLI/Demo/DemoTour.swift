@@ -54,7 +54,7 @@ final class DemoTour: Sendable {
         await service.flow.waitUntilIdle()
         Self.say(String(format: "  every pull request tested and deployed in %.1f s", (ContinuousClock.now - reconcileStarted).seconds))
         for pull in DemoRepository.pullRequests {
-            let status = try await service.flow.status(pipeline: pipeline, number: pull.number)
+            let status = PullRequestStatusResource(try await service.flow.status(pipeline: pipeline, number: pull.number))
             Self.say("\n  #\(pull.number) \(pull.branch): test merge \(status.mergeCommit.map { String($0.prefix(7)) } ?? "none")"
                      + (status.conflicts.isEmpty ? "" : " — conflicts: \(status.conflicts.joined(separator: ", "))"))
             expect(status.branch == pull.branch, "#\(pull.number) should be known by its branch \(pull.branch), got \(status.branch)")
@@ -63,8 +63,8 @@ final class DemoTour: Sendable {
                 try await showTestRun(try await store.testRun(id: runID))
             }
             switch pull.number {
-            case 1: expect(status.checks.contains { $0.context == "ci" && $0.state == "success" }, "#1's ci check should succeed")
-            case 2: expect(status.checks.contains { $0.context == "ci" && $0.state == "failure" }, "#2's ci check should fail")
+            case 1: expect(status.checks.contains { $0.context == CheckContext.ci && $0.state == "success" }, "#1's ci check should succeed")
+            case 2: expect(status.checks.contains { $0.context == CheckContext.ci && $0.state == "failure" }, "#2's ci check should fail")
             default: expect(!status.conflicts.isEmpty, "#3 should conflict")
             }
             if let review = status.reviewApp {

@@ -5,6 +5,12 @@ public enum CheckState: String, Sendable, Codable, CaseIterable {
     case pending, success, failure, error
 }
 
+/// The names of checks Slipway records itself.
+public enum CheckContext {
+    /// The test run's verdict on a commit (GitHub's commit-status context, and what the gate requires).
+    public static let ci = "ci"
+}
+
 /// One recorded status of one context (`ci`) on one commit. Statuses are appended, never overwritten: the
 /// latest per context is the check's state, the earlier ones are its history.
 public struct Check: Sendable, Codable, Equatable, Identifiable {

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import SlipwayModel
 import Store
 
@@ -144,7 +145,7 @@ struct BoardPage: DashboardPage {
     /// The `ci` check of the review app's test merge (or, before one exists, of its head).
     static func ciCheck(pipeline: ResourceName, review: ReviewAppDetails, store: any SlipwayStore) async throws -> Check? {
         for commit in [review.mergeCommit, review.headCommit].compactMap({ $0 }) {
-            if let check = try await store.latestChecks(pipeline: pipeline, commit: commit).first(where: { $0.context == "ci" }) {
+            if let check = try await store.latestChecks(pipeline: pipeline, commit: commit).first(where: { $0.context == CheckContext.ci }) {
                 return check
             }
         }

@@ -1,5 +1,6 @@
 import EdgeRouter
 import Foundation
+import Orchestration
 import Platform
 import SlipwayModel
 import Store

@@ -1,4 +1,5 @@
 import Foundation
+import Orchestration
 import Hummingbird
 import SlipwayModel
 import Store

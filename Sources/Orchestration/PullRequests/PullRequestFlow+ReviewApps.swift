@@ -3,7 +3,6 @@ import GitKit
 import Manifest
 import Platform
 import SlipwayModel
-import Store
 
 /// Review apps: one per open pull request, deployed from its test merge commit with the config of SPEC §3,
 /// destroyed (after `pr-predestroy`) when the pull request closes or goes stale.
@@ -27,7 +26,7 @@ extension PullRequestFlow {
         let repository = try Repository.open(path: mirror.path)
         let manifest = try await Deployer.manifest(of: merge, in: repository)
         if manifest.appJSON?.effective(for: .review).slipway.review?.waitForCI == true {
-            let ci = try await store.latestChecks(pipeline: pipeline.name, commit: merge.hex).first { $0.context == "ci" }
+            let ci = try await checks.latest(pipeline: pipeline.name, commit: merge.hex)
             guard ci?.state == .success else { return }
         }
         deployingReviewApps[key] = merge.hex
@@ -106,12 +105,12 @@ extension PullRequestFlow {
         if !resolved.newSecrets.isEmpty { _ = try await store.storeGeneratedSecrets(app: app.name, resolved.newSecrets) }
         let config = Dictionary(resolved.variables.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
 
-        let result: DeployResultResource
+        let result: ReleaseOutcome
         do {
             result = try await deployer.deploy(app: app.name, commit: merge, in: repository, config: .snapshot(config),
                                                description: "Deploy #\(key.number) (merge \(merge.short))", kind: "review-app")
         } catch {
-            try await fail(app.name, log: log, "deploy failed: \((error as? APIError)?.message ?? "\(error)")")
+            try await fail(app.name, log: log, "deploy failed: \(OrchestrationError.reason(of: error))")
             return
         }
         guard result.succeeded else {

@@ -2,7 +2,6 @@ import Foundation
 import Synchronization
 import Platform
 import SlipwayModel
-import Store
 
 /// GitHub deliveries: each updates the pull request's record (when it is not older than what was applied
 /// already) and asks for a reconciliation; the reconciliation does the work.

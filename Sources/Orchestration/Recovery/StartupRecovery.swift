@@ -5,7 +5,6 @@ import Glibc
 import Darwin
 #endif
 import SlipwayModel
-import Store
 
 /// What a start of the service cleaned up after the previous instance.
 public struct RecoveryReport: Sendable, Equatable {

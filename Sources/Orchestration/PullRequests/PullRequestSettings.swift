@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Sandbox
+import SlipwayModel
 
 /// How the pull-request flow behaves in this service.
 public struct PullRequestSettings: Sendable {
@@ -25,7 +26,7 @@ public struct PullRequestSettings: Sendable {
     /// How test processes are started (the service's one launcher).
     public var launcher: SandboxLauncher
 
-    public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, requiredChecks: [String] = ["ci"],
+    public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, requiredChecks: [String] = [CheckContext.ci],
                 pollInterval: Duration? = .seconds(30), reaperInterval: Duration = .seconds(3600), defaultStaleDays: Int = 5,
                 testWorkers: Int? = nil, testTimeout: Duration = .seconds(3600), launcher: SandboxLauncher = .unsandboxed) {
         self.dataDirectory = dataDirectory

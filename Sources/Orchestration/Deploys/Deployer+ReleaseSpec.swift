@@ -3,7 +3,6 @@ import Manifest
 import Platform
 import Sandbox
 import SlipwayModel
-import Store
 
 /// Turning a stored release into what the runtime runs, and recording the dynos it runs.
 extension Deployer {
@@ -19,7 +18,7 @@ extension Deployer {
             processes.append(ProcessDeclaration(type: type, command: command, line: 0))
         }
         guard !processes.isEmpty else {
-            throw APIError.invalid(nil, "the build has no Procfile with a process to run")
+            throw OrchestrationError.invalid(nil, "the build has no Procfile with a process to run")
         }
         var formation: [String: Int] = [:]
         var sizes: [String: String] = [:]

@@ -2,15 +2,14 @@ import Foundation
 import Manifest
 import Platform
 import SlipwayModel
-import Store
 
 /// Deploys, rollbacks, promotions and scaling: each makes a release in the store, runs it through the
 /// app's `AppRuntime` (release phase, new dynos, health, router switch, drain) and records the outcome.
 /// A release whose deploy fails is recorded `failed` and the previous one keeps serving.
 public struct Deployer: Sendable {
     let store: any SlipwayStore
-    let builds: BuildStore
-    let runtimes: AppRuntimes
+    public let builds: BuildStore
+    public let runtimes: AppRuntimes
     /// One deploy at a time per app (shared by every copy of this value).
     let locks = AppLocks()
 
@@ -21,10 +20,10 @@ public struct Deployer: Sendable {
     }
 
     /// Builds a local directory (the app's `slipway.build` runs once per distinct content) and deploys it.
-    func deploy(app: ResourceName, directory: URL) async throws -> DeployResultResource {
+    public func deploy(app: ResourceName, directory: URL) async throws -> ReleaseOutcome {
         _ = try await store.app(named: app)
         let manifest = ManifestLoader.load(directory: directory)
-        if let problem = Self.manifestProblem(manifest) { throw APIError.invalid("directory", problem) }
+        if let problem = Self.manifestProblem(manifest) { throw OrchestrationError.invalid("directory", problem) }
         return try await locks.withLock(app.rawValue) {
             let operation = try await store.beginOperation(kind: "deploy", app: app, pipeline: nil)
             let build: Build
@@ -33,7 +32,7 @@ public struct Deployer: Sendable {
                                                context: .app, cacheScope: app.rawValue, label: app.rawValue)
             } catch {
                 _ = try await store.finishOperation(id: operation.id, state: .failed, reason: error.message)
-                throw APIError.deployFailed("the build failed: \(error.message)", output: error.output)
+                throw OrchestrationError.deployFailed("the build failed: \(error.message)", output: error.output)
             }
             var made = build
             made.outputTail = await builds.outputTail(of: build.id)
@@ -44,11 +43,11 @@ public struct Deployer: Sendable {
     }
 
     /// A new release with the build and config of `version` (default: the release before the current one).
-    func rollback(app: ResourceName, to version: Int?) async throws -> DeployResultResource {
+    public func rollback(app: ResourceName, to version: Int?) async throws -> ReleaseOutcome {
         try await locks.withLock(app.rawValue) {
             let target = try await rollbackTarget(app: app, version: version)
             guard let buildID = target.buildID else {
-                throw APIError.invalid("version", "\(target.label) has no build to roll back to (it was a config change before the first deploy)")
+                throw OrchestrationError.invalid("version", "\(target.label) has no build to roll back to (it was a config change before the first deploy)")
             }
             let build = try await store.build(id: buildID)
             let operation = try await store.beginOperation(kind: "rollback", app: app, pipeline: nil)
@@ -58,14 +57,14 @@ public struct Deployer: Sendable {
     }
 
     /// The source app's current build, released on each target with the target's own config: no rebuild.
-    func promote(app source: ResourceName, to requested: [ResourceName]?) async throws -> PromotionResource {
+    public func promote(app source: ResourceName, to requested: [ResourceName]?) async throws -> PromotionOutcome {
         let sourceApp = try await store.app(named: source)
         guard let current = try await store.currentRelease(app: source), let buildID = current.buildID else {
-            throw APIError(.conflict, id: "conflict", "\(source) has no deployed build to promote")
+            throw OrchestrationError(.conflict, "\(source) has no deployed build to promote")
         }
         let targets = try await promotionTargets(from: sourceApp, requested: requested)
         let build = try await store.build(id: buildID)
-        var results: [DeployResultResource] = []
+        var results: [ReleaseOutcome] = []
         for target in targets {
             let result = try await locks.withLock(target.rawValue) {
                 let operation = try await store.beginOperation(kind: "promote", app: target, pipeline: sourceApp.pipeline)
@@ -74,11 +73,11 @@ public struct Deployer: Sendable {
             }
             results.append(result)
         }
-        return PromotionResource(source: source.rawValue, sourceRelease: current.version, buildID: buildID, targets: results)
+        return PromotionOutcome(source: source, sourceRelease: current.version, buildID: buildID, targets: results)
     }
 
     /// Scales the running release to `formation` (zero-downtime); fails when the app runs nothing.
-    func scale(app: ResourceName, formation: [String: Int]) async throws -> DeployOutcome? {
+    public func scale(app: ResourceName, formation: [String: Int]) async throws -> DeployOutcome? {
         try await locks.withLock(app.rawValue) {
             guard let runtime = await runtimes.existing(app.rawValue), await runtime.current != nil else { return nil }
             let outcome = await runtime.scale(formation)
@@ -88,29 +87,26 @@ public struct Deployer: Sendable {
     }
 
     /// The app's dynos as the runtime sees them.
-    func dynos(app: ResourceName) async throws -> [DynoResource] {
+    public func dynos(app: ResourceName) async throws -> [DynoStatus] {
         _ = try await store.app(named: app)
         guard let runtime = await runtimes.existing(app.rawValue) else { return [] }
-        return await runtime.statuses().map {
-            DynoResource(name: $0.name, type: String($0.name.prefix { $0 != "." }), release: $0.release,
-                         state: $0.state.rawValue, port: $0.port, restarts: $0.restarts)
-        }
+        return await runtime.statuses()
     }
 
     /// The app's most recent log lines (dyno output, release phase, Slipway's own lines), oldest first.
-    func logs(app: ResourceName, lines: Int) async throws -> [LogLineResource] {
+    public func logs(app: ResourceName, lines: Int) async throws -> [LogLine] {
         _ = try await store.app(named: app)
         guard let runtime = await runtimes.existing(app.rawValue) else { return [] }
-        return runtime.log.recent(lines).map(LogLineResource.init)
+        return runtime.log.recent(lines)
     }
 
     /// Prometheus text: the router's request counts and latency histograms per app.
-    func metricsText() async -> String {
+    public func metricsText() async -> String {
         await runtimes.router.prometheusText()
     }
 
     /// Stops the app's dynos before it is deleted.
-    func stop(app: ResourceName) async {
+    public func stop(app: ResourceName) async {
         await runtimes.remove(app.rawValue)
     }
 
@@ -152,7 +148,7 @@ public struct Deployer: Sendable {
         config: ReleaseConfig,
         description: String,
         operation: TrackedOperation
-    ) async throws -> DeployResultResource {
+    ) async throws -> ReleaseOutcome {
         do {
             let result = try await runRelease(app: app, build: build, config: config, description: description)
             _ = try await store.finishOperation(id: operation.id, state: result.succeeded ? .succeeded : .failed, reason: result.reason)
@@ -172,14 +168,14 @@ public struct Deployer: Sendable {
         build: Build,
         config: ReleaseConfig,
         description: String
-    ) async throws -> DeployResultResource {
+    ) async throws -> ReleaseOutcome {
         let pending = try await store.createRelease(app: app, buildID: build.id, config: config, description: description, state: .pending)
         return try await deployPending(app: app, pending: pending, build: build)
     }
 
     /// Deploys a release the store made `pending` (a config change of a deployed app): the dynos restart
     /// with the new config, zero-downtime, and the release ends `succeeded` or `failed`.
-    func deployConfigRelease(app: ResourceName, release: Release) async throws -> Release {
+    public func deployConfigRelease(app: ResourceName, release: Release) async throws -> Release {
         guard release.state == .pending, let buildID = release.buildID else { return release }
         return try await locks.withLock(app.rawValue) {
             let operation = try await store.beginOperation(kind: "config", app: app, pipeline: nil)
@@ -195,14 +191,14 @@ public struct Deployer: Sendable {
         }
     }
 
-    private func deployPending(app: ResourceName, pending: Release, build: Build) async throws -> DeployResultResource {
+    private func deployPending(app: ResourceName, pending: Release, build: Build) async throws -> ReleaseOutcome {
         let appRecord = try await store.app(named: app)
         let runtime = await runtimes.runtime(for: app.rawValue, hosts: appRecord.review?.urlHost.map { [$0] })
         let outcome: DeployOutcome
         do {
             outcome = await runtime.deploy(try await releaseSpec(app: app, release: pending, build: build))
         } catch {
-            outcome = .failed(reason: (error as? APIError)?.message ?? "\(error)", output: "")
+            outcome = .failed(reason: OrchestrationError.reason(of: error), output: "")
         }
         // Best effort: the deploy happened (or not) whatever the bookkeeping of dyno rows does.
         try? await recordDynos(app: app, runtime: runtime)
@@ -211,11 +207,11 @@ public struct Deployer: Sendable {
             // A release phase that succeeded is kept too: the dashboard shows what a release printed.
             let output = await runtime.releasePhaseOutput(version: pending.version)
             let finished = try await store.finishRelease(app: app, version: pending.version, state: .succeeded, releasePhaseOutput: output)
-            return DeployResultResource(app: app.rawValue, release: ReleaseResource(finished), succeeded: true)
+            return ReleaseOutcome(app: app, release: finished, succeeded: true)
         case .failed(let reason, let output):
             let finished = try await store.finishRelease(app: app, version: pending.version, state: .failed,
                                                          releasePhaseOutput: output.isEmpty ? nil : String(output.suffix(8000)))
-            return DeployResultResource(app: app.rawValue, release: ReleaseResource(finished), succeeded: false,
+            return ReleaseOutcome(app: app, release: finished, succeeded: false,
                                         reason: reason, output: output.isEmpty ? nil : String(output.suffix(4000)))
         }
     }

@@ -4,7 +4,6 @@ import GitKit
 import Platform
 import Sharding
 import SlipwayModel
-import Store
 import TestRunner
 
 /// The `ci` check: one sharded test run per test merge commit.
@@ -27,9 +26,9 @@ extension PullRequestFlow {
         let run = try await store.createTestRun(pipeline: pipeline.name, prNumber: record.number, branch: record.branch,
                                                 commit: merge.hex, workers: 1, split: nil)
         for commit in Set([merge.hex, record.headCommit]) {
-            _ = try await store.recordCheck(pipeline: pipeline.name, commit: commit, context: "ci", state: .pending,
-                                            description: "testing merge \(merge.short) of #\(record.number)",
-                                            targetURL: "/test-runs/\(run.id)")
+            try await checks.record(pipeline: pipeline.name, commit: commit, state: .pending,
+                                    description: "testing merge \(merge.short) of #\(record.number)",
+                                    targetURL: "/test-runs/\(run.id)")
         }
         let head = record.headCommit
         let task = spawn { await self.performTestRun(run, head: head, mirror: mirror, key: key) }
@@ -153,8 +152,8 @@ extension PullRequestFlow {
         // owns the check.
         if run.state != .cancelled {
             for commit in Set([run.commit, head]) {
-                _ = try? await store.recordCheck(pipeline: run.pipeline, commit: commit, context: "ci", state: check.state,
-                                                 description: check.description, targetURL: "/test-runs/\(run.id)")
+                _ = try? await checks.record(pipeline: run.pipeline, commit: commit, state: check.state,
+                                             description: check.description, targetURL: "/test-runs/\(run.id)")
             }
             // A review app waiting for a green check can now deploy.
             requestReconcile(run.pipeline)

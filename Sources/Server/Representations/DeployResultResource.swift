@@ -1,4 +1,6 @@
 import Foundation
+import Orchestration
+import Platform
 
 /// The outcome of a deploy, rollback, scale or one target of a promotion, as the API shows it.
 public struct DeployResultResource: Codable, Sendable, Equatable {
@@ -34,4 +36,25 @@ public struct DynoResource: Codable, Sendable, Equatable {
     public var state: String
     public var port: Int
     public var restarts: Int
+}
+
+extension DeployResultResource {
+    init(_ outcome: ReleaseOutcome) {
+        self.init(app: outcome.app.rawValue, release: ReleaseResource(outcome.release), succeeded: outcome.succeeded,
+                  reason: outcome.reason, output: outcome.output)
+    }
+}
+
+extension PromotionResource {
+    init(_ outcome: PromotionOutcome) {
+        self.init(source: outcome.source.rawValue, sourceRelease: outcome.sourceRelease, buildID: outcome.buildID,
+                  targets: outcome.targets.map(DeployResultResource.init))
+    }
+}
+
+extension DynoResource {
+    init(_ status: DynoStatus) {
+        self.init(name: status.name, type: String(status.name.prefix { $0 != "." }), release: status.release,
+                  state: status.state.rawValue, port: status.port, restarts: status.restarts)
+    }
 }

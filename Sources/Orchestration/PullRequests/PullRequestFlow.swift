@@ -3,7 +3,6 @@ import GitKit
 import Logging
 import Platform
 import SlipwayModel
-import Store
 
 /// Pull requests end to end: every trigger (webhook, poll, gate) leads to one idempotent reconciliation of
 /// a pipeline — fetch the mirror, make each open pull request's test merge, test it, record the `ci` check,
@@ -16,6 +15,8 @@ import Store
 public actor PullRequestFlow {
     let store: any SlipwayStore
     let deployer: Deployer
+    /// Every check this flow records goes through it (and to its observers).
+    let checks: CheckRecorder
     public nonisolated let settings: PullRequestSettings
     let logger: Logger
     let tracker = WorkTracker()
@@ -42,9 +43,10 @@ public actor PullRequestFlow {
     var attemptedDeploys: Set<String> = []
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
-                logger: Logger = Logger(label: "slipway.prs")) {
+                checkObservers: [any CheckObserver] = [], logger: Logger = Logger(label: "slipway.prs")) {
         self.store = store
         self.deployer = deployer
+        self.checks = CheckRecorder(store: store, observers: checkObservers)
         self.settings = settings
         self.logger = logger
     }
@@ -132,7 +134,7 @@ public actor PullRequestFlow {
             let repository = try await mirror.refresh()
             return (repository, try await mirror.scan())
         } catch {
-            throw APIError(.badGateway, id: "repository_unavailable",
+            throw OrchestrationError(.repositoryUnavailable,
                            "cannot read pipeline \(pipeline)'s repository: \(error.message)")
         }
     }
@@ -247,10 +249,7 @@ public actor PullRequestFlow {
 
     /// Records `ci` on the head unless its latest status says the same already (reconciliation is idempotent).
     private func ensureHeadCheck(_ record: PullRequestRecord, pipeline: ResourceName, state: CheckState, description: String) async throws {
-        let latest = try await store.latestChecks(pipeline: pipeline, commit: record.headCommit).first { $0.context == "ci" }
-        guard latest?.state != state || latest?.description != description else { return }
-        _ = try await store.recordCheck(pipeline: pipeline, commit: record.headCommit, context: "ci", state: state,
-                                        description: description, targetURL: nil)
+        try await checks.recordIfChanged(pipeline: pipeline, commit: record.headCommit, state: state, description: description)
     }
 
     /// Stops a pull request's work and destroys its review app (closed, merged or gone).

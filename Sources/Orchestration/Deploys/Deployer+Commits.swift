@@ -4,7 +4,6 @@ import GitKit
 import Manifest
 import Platform
 import SlipwayModel
-import Store
 
 /// Deploying commits of a repository: `deploy --repo --rev`, review apps, staging after the gate.
 extension Deployer {
@@ -15,13 +14,13 @@ extension Deployer {
     /// `label` says whom the build is for while it runs (the app; the dashboard shows its output there).
     func build(commit: ObjectID, in repository: Repository, cacheScope: String, label: String = "") async throws -> Build {
         let manifest = try await Self.manifest(of: commit, in: repository)
-        if let problem = Self.commitManifestProblem(manifest, commit: commit) { throw APIError.invalid("rev", problem) }
+        if let problem = Self.commitManifestProblem(manifest, commit: commit) { throw OrchestrationError.invalid("rev", problem) }
         let build: Build
         do throws(BuildError) {
             build = try await builds.build(commit: commit, in: repository, command: manifest.appJSON?.slipway.build,
                                            context: .app, cacheScope: cacheScope, label: label)
         } catch {
-            throw APIError.deployFailed("the build of \(commit.short) failed: \(error.message)", output: error.output)
+            throw OrchestrationError.deployFailed("the build of \(commit.short) failed: \(error.message)", output: error.output)
         }
         var made = build
         made.outputTail = await builds.outputTail(of: build.id)
@@ -29,14 +28,14 @@ extension Deployer {
     }
 
     /// Builds `commit` and releases it on `app` with `config` (the app's config vars unless given).
-    func deploy(
+    public func deploy(
         app: ResourceName,
         commit: ObjectID,
         in repository: Repository,
         config: ReleaseConfig = .currentConfigVars,
         description: String? = nil,
         kind: String = "deploy"
-    ) async throws -> DeployResultResource {
+    ) async throws -> ReleaseOutcome {
         let appRecord = try await store.app(named: app)
         return try await locks.withLock(app.rawValue) {
             let operation = try await store.beginOperation(kind: kind, app: app, pipeline: appRecord.pipeline)
@@ -46,7 +45,7 @@ extension Deployer {
                                                  cacheScope: appRecord.pipeline?.rawValue ?? app.rawValue,
                                                  label: app.rawValue)
             } catch {
-                _ = try? await store.finishOperation(id: operation.id, state: .failed, reason: (error as? APIError)?.message ?? "\(error)")
+                _ = try? await store.finishOperation(id: operation.id, state: .failed, reason: OrchestrationError.reason(of: error))
                 throw error
             }
             return try await release(app: app, build: build, config: config,
@@ -78,7 +77,7 @@ extension Deployer {
             let procfile = try await repository.readFile("Procfile", at: commit)
             return ManifestLoader.parse(appJSON: appJSON.map { Array($0) }, procfile: procfile.map { Array($0) })
         } catch {
-            throw APIError.invalid("rev", "cannot read \(commit.short): \(error.message)")
+            throw OrchestrationError.invalid("rev", "cannot read \(commit.short): \(error.message)")
         }
     }
 

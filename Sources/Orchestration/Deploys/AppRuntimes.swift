@@ -46,7 +46,7 @@ public actor AppRuntimes {
     }
 
     /// The app's runtime if it has one.
-    func existing(_ app: String) -> AppRuntime? { runtimes[app] }
+    public func existing(_ app: String) -> AppRuntime? { runtimes[app] }
 
     /// Stops the app's dynos and forgets its runtime (the app is being deleted).
     func remove(_ app: String) async {

@@ -1,4 +1,4 @@
 extension Deployer {
     /// The port the router listens on (review-app URLs are `http://<host>:<port>`), nil before it started.
-    var routerPort: Int? { runtimes.router.port }
+    public var routerPort: Int? { runtimes.router.port }
 }

@@ -2,7 +2,6 @@ import Foundation
 import GitKit
 import Platform
 import SlipwayModel
-import Store
 
 /// What `slipway pr approve` answers.
 public struct ApprovalOutcome: Sendable, Codable, Equatable {
@@ -89,15 +88,13 @@ extension PullRequestFlow {
         }
         cancelTestRun(key)
         for commit in Set([record.headCommit] + (status.mergeCommit.map { [$0.hex] } ?? [])) {
-            let latest = try await store.latestChecks(pipeline: pipeline.name, commit: commit).first { $0.context == "ci" }
-            guard latest?.state != .pending || latest?.description != Self.waitingForApproval else { continue }
-            _ = try await store.recordCheck(pipeline: pipeline.name, commit: commit, context: "ci", state: .pending,
-                                            description: Self.waitingForApproval, targetURL: nil)
+            try await checks.recordIfChanged(pipeline: pipeline.name, commit: commit, state: .pending,
+                                             description: Self.waitingForApproval)
         }
     }
 
     /// The command that approves a waiting pull request, as `pr status` and the dashboard show it.
-    static func approveCommand(pipeline: String, number: Int) -> String {
+    public static func approveCommand(pipeline: String, number: Int) -> String {
         "slipway pr approve \(number) --pipeline \(pipeline)"
     }
 }

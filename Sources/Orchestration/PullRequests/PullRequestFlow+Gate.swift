@@ -2,7 +2,6 @@ import Foundation
 import GitKit
 import Platform
 import SlipwayModel
-import Store
 
 /// What `slipway pr merge` answers.
 public struct GateOutcome: Sendable, Codable, Equatable {
@@ -11,11 +10,26 @@ public struct GateOutcome: Sendable, Codable, Equatable {
     public var merged: Bool
     /// Why the gate refused, or what it did.
     public var reason: String
+    /// Why the gate refused, typed; setting it sets `reason`.
+    public var refusal: GateRefusal? {
+        didSet { if let refusal { reason = refusal.reason } }
+    }
     public var mergeCommit: String?
     /// The target's tip before the merge (the expected value of the compare-and-swap).
     public var previousTarget: String?
     /// Deploys of the pipeline's staging apps from the new target.
     public var deploys: [GateDeploy]
+
+    public init(pipeline: String, number: Int, merged: Bool, reason: String, mergeCommit: String?, previousTarget: String?,
+                deploys: [GateDeploy]) {
+        self.pipeline = pipeline
+        self.number = number
+        self.merged = merged
+        self.reason = reason
+        self.mergeCommit = mergeCommit
+        self.previousTarget = previousTarget
+        self.deploys = deploys
+    }
 
     enum CodingKeys: String, CodingKey {
         case pipeline, number, merged, reason, deploys
@@ -58,27 +72,25 @@ extension PullRequestFlow {
                                   mergeCommit: nil, previousTarget: nil, deploys: [])
         let (repository, scan) = try await refreshAndScan(mirror, pipeline: pipeline.name)
         guard let status = scan.pullRequests.first(where: { $0.number == number }) else {
-            throw APIError(.notFound, id: "not_found", "pipeline \(pipeline.name) has no pull request #\(number) (no refs/pull/\(number)/head)")
+            throw OrchestrationError(.notFound, "pipeline \(pipeline.name) has no pull request #\(number) (no refs/pull/\(number)/head)")
         }
         outcome.previousTarget = status.target.hex
         outcome.mergeCommit = status.mergeCommit?.hex
         if let record = try await store.pullRequest(pipeline: pipeline.name, number: number), record.state == .closed || record.state == .merged {
-            outcome.reason = "pull request #\(number) is \(record.state.rawValue)"
+            outcome.refusal = .notOpen(number: number, state: record.state)
             return outcome
         }
-        let checks = try await store.latestChecks(pipeline: pipeline.name, commit: status.mergeCommit?.hex ?? status.head.hex)
-        let verdict = GateRule.decide(status: status, checks: Dictionary(checks.map { ($0.context, $0.state.rawValue) },
-                                                                          uniquingKeysWith: { _, last in last }),
-                                      required: settings.requiredChecks)
+        let latest = try await store.latestChecks(pipeline: pipeline.name, commit: status.mergeCommit?.hex ?? status.head.hex)
+        let verdict = GateRule.decide(status: status, checks: CheckRecorder.latestStates(latest), required: settings.requiredChecks)
         switch verdict {
-        case .refuse(let reason):
-            outcome.reason = try await explainUntested(reason, pipeline: pipeline.name, status: status, repository: repository)
+        case .refuse(let refusal):
+            outcome.refusal = try await explainUntested(refusal, pipeline: pipeline.name, status: status, repository: repository)
             return outcome
         case .merge(let merge, let expected):
             do {
                 try await publish(merge, expected: expected, mirror: mirror, repository: repository)
             } catch let error as GitError where error.code == .refMoved || error.code == .refLocked {
-                outcome.reason = "target moved: re-testing"
+                outcome.refusal = .targetMoved
                 return outcome
             }
             _ = try await store.updatePullRequest(pipeline: pipeline.name, number: number) { $0?.state = .merged }
@@ -90,12 +102,13 @@ extension PullRequestFlow {
 
     /// A pending or missing check on the current merge commit, after an earlier merge of the same pull request
     /// was tested, means the target or the head moved since: say so, as bors does ("target moved: re-testing").
-    private func explainUntested(_ reason: String, pipeline: ResourceName, status: PullRequestStatus, repository: Repository) async throws -> String {
-        guard let merge = status.mergeCommit, reason.hasSuffix("not tested yet") || reason.hasSuffix(" pending") else { return reason }
+    private func explainUntested(_ refusal: GateRefusal, pipeline: ResourceName, status: PullRequestStatus,
+                                 repository: Repository) async throws -> GateRefusal {
+        guard let merge = status.mergeCommit, refusal.awaitsTesting else { return refusal }
         let runs = try await store.testRuns(pipeline: pipeline, prNumber: status.number, limit: 20)
         guard let earlier = runs.first(where: { $0.commit != merge.hex }), let earlierID = ObjectID(hex: earlier.commit),
-              let parents = try? await repository.commit(earlierID).parents, parents.count == 2 else { return reason }
-        return parents[1] == status.head ? "target moved: re-testing" : "new commits on the pull request: re-testing"
+              let parents = try? await repository.commit(earlierID).parents, parents.count == 2 else { return refusal }
+        return parents[1] == status.head ? .targetMoved : .newCommits
     }
 
     /// Moves the target to `merge`: first in the origin, then in the mirror. A local path origin gets the merge's
@@ -131,7 +144,7 @@ extension PullRequestFlow {
                                           release: result.release.version, reason: result.reason))
             } catch {
                 results.append(GateDeploy(app: app.name.rawValue, succeeded: false, release: nil,
-                                          reason: (error as? APIError)?.message ?? "\(error)"))
+                                          reason: OrchestrationError.reason(of: error)))
             }
         }
         return results

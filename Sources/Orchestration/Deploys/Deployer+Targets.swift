@@ -1,5 +1,4 @@
 import SlipwayModel
-import Store
 
 /// Which release a rollback goes back to and which apps a promotion releases on.
 extension Deployer {
@@ -7,7 +6,7 @@ extension Deployer {
         if let version { return try await store.release(app: app, version: version) }
         let succeeded = try await store.releases(app: app).filter { $0.state == .succeeded && $0.buildID != nil }
         guard succeeded.count >= 2 else {
-            throw APIError(.conflict, id: "conflict", "\(app) has no earlier deployed release to roll back to")
+            throw OrchestrationError(.conflict, "\(app) has no earlier deployed release to roll back to")
         }
         return succeeded[1]
     }
@@ -17,12 +16,12 @@ extension Deployer {
         if let requested, !requested.isEmpty {
             for name in requested {
                 _ = try await store.app(named: name)
-                if name == source.name { throw APIError.invalid("to", "to: an app cannot be promoted to itself") }
+                if name == source.name { throw OrchestrationError.invalid("to", "to: an app cannot be promoted to itself") }
             }
             return requested
         }
         guard let pipeline = source.pipeline, let stage = source.stage else {
-            throw APIError.invalid("to", "to: \(source.name) is not in a pipeline; name the target apps")
+            throw OrchestrationError.invalid("to", "to: \(source.name) is not in a pipeline; name the target apps")
         }
         let order: [AppStage] = [.review, .development, .staging, .production]
         let apps = try await store.apps(inPipeline: pipeline).filter { $0.review == nil }
@@ -31,6 +30,6 @@ extension Deployer {
             let found = apps.filter { $0.stage == next }.map(\.name)
             if !found.isEmpty { return found }
         }
-        throw APIError.invalid("to", "to: pipeline \(pipeline) has no app at a stage after \(stage.rawValue)")
+        throw OrchestrationError.invalid("to", "to: pipeline \(pipeline) has no app at a stage after \(stage.rawValue)")
     }
 }
