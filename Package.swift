@@ -126,6 +126,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "SlipwayModel", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
+        .testTarget(
+            name: "OrchestrationTests", dependencies: ["Orchestration", "SlipwayModel", "GitKit"], swiftSettings: strict),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",

@@ -88,6 +88,14 @@ public struct PullRequestStatus: Sendable, Hashable {
     public var mergeBase: ObjectID?
     public var outcome: MergeOutcome
 
+    public init(number: Int, head: ObjectID, target: ObjectID, mergeBase: ObjectID?, outcome: MergeOutcome) {
+        self.number = number
+        self.head = head
+        self.target = target
+        self.mergeBase = mergeBase
+        self.outcome = outcome
+    }
+
     public var mergeable: Bool {
         if case .merged = outcome { return true }
         return false

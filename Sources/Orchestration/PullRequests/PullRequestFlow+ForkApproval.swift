@@ -80,15 +80,16 @@ extension PullRequestFlow {
     /// Holds an open fork pull request that may not run: no test run, no new deploy, and (under `approve`) its
     /// `ci` check pending "waiting for approval" on the head and on the test merge. A review app deployed from
     /// an earlier approved head keeps running that code; under `ignore` it is destroyed.
-    func hold(_ record: PullRequestRecord, status: PullRequestStatus, pipeline: Pipeline, hasSomethingToRetire: Bool) async throws {
-        let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
-        if pipeline.forkPullRequests == .ignore {
-            if hasSomethingToRetire { retire(key) }
+    func hold(_ record: PullRequestRecord, status: PullRequestStatus?, policy: ForkPullRequestPolicy, pipeline: ResourceName,
+              retire retireWork: Bool) async throws {
+        let key = PullRequestKey(pipeline: pipeline.rawValue, number: record.number)
+        if policy == .ignore {
+            if retireWork { retire(key) }
             return
         }
         cancelTestRun(key)
-        for commit in Set([record.headCommit] + (status.mergeCommit.map { [$0.hex] } ?? [])) {
-            try await checks.recordIfChanged(pipeline: pipeline.name, commit: commit, state: .pending,
+        for commit in Set([record.headCommit] + (status?.mergeCommit.map { [$0.hex] } ?? [])) {
+            try await checks.recordIfChanged(pipeline: pipeline, commit: commit, state: .pending,
                                              description: Self.waitingForApproval)
         }
     }

@@ -163,35 +163,14 @@ public actor PullRequestFlow {
         for status in scan.pullRequests {
             seen.insert(status.number)
             let record = try await recordScanned(status, pipeline: name, branch: branchNames[status.head])
-            let key = PullRequestKey(pipeline: name.rawValue, number: status.number)
-            if status.alreadyMerged && record.state == .open {
-                // Merged outside Slipway (pushed to the target): nothing left to test or review.
-                _ = try await store.updatePullRequest(pipeline: name, number: status.number) { $0?.state = .merged }
-                if needsRetiring(status.number) { retire(key) }
-                continue
-            }
-            guard record.state == .open else {
-                if needsRetiring(status.number) { retire(key) }
-                continue
-            }
-            guard record.mayRun(under: pipeline.forkPullRequests) else {
-                try await hold(record, status: status, pipeline: pipeline, hasSomethingToRetire: needsRetiring(status.number))
-                continue
-            }
-            try await advance(record, status: status, pipeline: pipeline, mirror: mirror)
+            let decision = Reconciler.decide(record, status: status, forkPolicy: pipeline.forkPullRequests,
+                                             targetBranch: pipeline.targetBranch,
+                                             hasSomethingToRetire: needsRetiring(status.number))
+            try await carryOut(decision, record: record, status: status, pipeline: pipeline, mirror: mirror)
         }
-        // Pull requests whose ref is gone from the origin: an open one is closed, unless webhooks manage it (a
-        // webhook may announce a pull request a moment before its ref can be fetched); a closed one with
-        // something left is retired.
         for record in try await store.pullRequests(pipeline: name, state: nil) where !seen.contains(record.number) {
-            let key = PullRequestKey(pipeline: name.rawValue, number: record.number)
-            if record.state == .open {
-                guard record.eventAt == nil else { continue }
-                _ = try await store.updatePullRequest(pipeline: name, number: record.number) { $0?.state = .closed }
-                retire(key)
-            } else if needsRetiring(record.number) {
-                retire(key)
-            }
+            let decision = Reconciler.decideGone(record, hasSomethingToRetire: needsRetiring(record.number))
+            try await carryOut(decision, record: record, status: nil, pipeline: pipeline, mirror: mirror)
         }
         try await reapIfDue(pipeline: pipeline)
     }
@@ -201,16 +180,8 @@ public actor PullRequestFlow {
     /// is), else `pr-<N>`; a webhook names it with GitHub's head ref.
     private func recordScanned(_ status: PullRequestStatus, pipeline: ResourceName, branch: String?) async throws -> PullRequestRecord {
         let stored = try await store.updatePullRequest(pipeline: pipeline, number: status.number) { record in
-            if record == nil {
-                record = PullRequestRecord(pipeline: pipeline, number: status.number, branch: branch ?? "pr-\(status.number)",
-                                           headCommit: status.head.hex)
-            } else if record?.headCommit != status.head.hex {
-                record?.headCommit = status.head.hex
-                // New commits wake a pull request whose review app went stale.
-                if record?.state == .stale { record?.state = .open }
-            } else {
-                record = nil // unchanged: nothing to write
-            }
+            // nil: unchanged, nothing to write.
+            record = Reconciler.followHead(record, status: status, pipeline: pipeline, branch: branch)
         }
         guard let stored else { throw StoreError(.database, "pull request #\(status.number) was not stored") }
         return stored
@@ -228,22 +199,30 @@ public actor PullRequestFlow {
         return names
     }
 
-    /// Moves one open pull request forward: its test run for the current merge, its check, its review app.
-    private func advance(_ record: PullRequestRecord, status: PullRequestStatus, pipeline: Pipeline, mirror: PipelineMirror) async throws {
+    /// Does what the reconciler decided for one pull request. `status` is nil for one whose ref is gone.
+    private func carryOut(_ decision: Reconciler.Decision, record: PullRequestRecord, status: PullRequestStatus?,
+                          pipeline: Pipeline, mirror: PipelineMirror) async throws {
         let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
-        switch status.outcome {
-        case .merged(let merge, _):
+        switch decision {
+        case .leave:
+            break
+        case .retire:
+            retire(key)
+        case .markMerged(let retireWork):
+            _ = try await store.updatePullRequest(pipeline: pipeline.name, number: record.number) { $0?.state = .merged }
+            if retireWork { retire(key) }
+        case .close:
+            _ = try await store.updatePullRequest(pipeline: pipeline.name, number: record.number) { $0?.state = .closed }
+            retire(key)
+        case .hold(let policy, let retireWork):
+            try await hold(record, status: status, policy: policy, pipeline: pipeline.name, retire: retireWork)
+        case .test(let merge):
+            guard let status else { return }
             try await ensureTestRun(record, status: status, merge: merge, pipeline: pipeline, mirror: mirror)
             try await ensureReviewApp(record, merge: merge, pipeline: pipeline, mirror: mirror)
-        case .conflicts(let paths):
+        case .failHead(let state, let description):
             cancelTestRun(key)
-            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .failure, description: "conflicts: " + paths.joined(separator: ", "))
-        case .unrelatedHistories:
-            cancelTestRun(key)
-            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .error, description: "unrelated histories: cannot merge into \(pipeline.targetBranch)")
-        case .failed(let message):
-            cancelTestRun(key)
-            try await ensureHeadCheck(record, pipeline: pipeline.name, state: .error, description: "cannot merge: \(message)")
+            try await ensureHeadCheck(record, pipeline: pipeline.name, state: state, description: description)
         }
     }
 
