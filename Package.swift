@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
@@ -52,6 +54,7 @@ let package = Package(
             dependencies: [
                 "SlipwayModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -81,6 +84,9 @@ let package = Package(
                 "SlipwayModel", "Store", "Orchestration", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner",
                 "Sharding", "Sandbox", "Processes",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -94,7 +100,8 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox",
+                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox", "Platform", "Processes",
+                "SlipwayModel", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -107,27 +114,38 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "slipway-bench-build", dependencies: ["Platform", "Processes"], swiftSettings: strict),
 
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit"], swiftSettings: strict),
-        .testTarget(name: "ManifestTests", dependencies: ["Manifest"], swiftSettings: strict),
+        // What every test target may share: finding the built binary, `eventually`, `requiredInCI`.
+        .target(name: "SlipwayTestSupport", path: "Tests/SlipwayTestSupport", swiftSettings: strict),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "SlipwayTestSupport"], swiftSettings: strict),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest", "SlipwayTestSupport"], swiftSettings: strict),
         // A throwaway PostgreSQL server for the tests of both stores and of `serve --database postgres://`.
         .target(
             name: "PostgresTestSupport",
-            dependencies: [.product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/PostgresTestSupport",
             swiftSettings: strict
         ),
-        .testTarget(name: "StoreTests", dependencies: ["SlipwayModel", "Store", "PostgresTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["SlipwayModel", "Store", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Orchestration", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "PostgresTestSupport",
+                "Server", "Orchestration", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
+                "PostgresTestSupport", "SlipwayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "SlipwayModel", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
         .testTarget(
-            name: "OrchestrationTests", dependencies: ["Orchestration", "SlipwayModel", "GitKit"], swiftSettings: strict),
+            name: "PlatformTests",
+            dependencies: ["Platform", "SlipwayModel", "EdgeRouter", "Manifest", "GitKit", "Sandbox", "Processes"], swiftSettings: strict),
+        .testTarget(
+            name: "OrchestrationTests", dependencies: ["Orchestration", "SlipwayModel", "Store", "Platform", "GitKit"], swiftSettings: strict),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",
@@ -142,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TestRunnerTests",
-            dependencies: ["TestRunner", "Processes", "Sharding", "Sandbox"],
+            dependencies: ["TestRunner", "Processes", "Sharding", "Sandbox", "GitKit", "SlipwayTestSupport"],
             swiftSettings: strict
         ),
     ]

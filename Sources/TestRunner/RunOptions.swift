@@ -1,4 +1,14 @@
 import Foundation
+import Sharding
+
+/// Where a run's timing history comes from, and where its new samples go.
+public enum TimingHistorySource: Sendable {
+    /// A file read before the run and updated after it (`slipway ci run`: `.slipway/timings.json`).
+    case file(URL)
+    /// Given by the caller, which records the run's samples itself (`serve` keeps them in its store, the one
+    /// place the service's history lives).
+    case given(TimingHistory)
+}
 
 /// How a run behaves, beyond what the suite configuration says.
 public struct RunOptions: Sendable {
@@ -6,8 +16,8 @@ public struct RunOptions: Sendable {
     public var failFast: Bool
     /// Kill everything and fail the files in flight after this long; nil: no limit.
     public var timeout: Duration?
-    /// The timing history file read before and updated after the run.
-    public var historyFile: URL
+    /// The timing history the split is planned with.
+    public var history: TimingHistorySource
     /// Where the run's directory (workspaces, homes, temporary dirs, logs) is created.
     public var scratchDirectory: URL
     /// Keep the run directory afterwards (for debugging a failure).
@@ -27,9 +37,19 @@ public struct RunOptions: Sendable {
                 terminationGrace: Duration = .seconds(2), identity: RunIdentity = RunIdentity(),
                 baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
                 workspaceStrategy: WorkspaceStrategy = .automatic, sandbox: TestSandbox = .unsandboxed) {
+        self.init(history: .file(historyFile), failFast: failFast, timeout: timeout, scratchDirectory: scratchDirectory,
+                  keepRunDirectory: keepRunDirectory, terminationGrace: terminationGrace, identity: identity,
+                  baseEnvironment: baseEnvironment, workspaceStrategy: workspaceStrategy, sandbox: sandbox)
+    }
+
+    public init(history: TimingHistorySource, failFast: Bool = false, timeout: Duration? = nil,
+                scratchDirectory: URL = FileManager.default.temporaryDirectory, keepRunDirectory: Bool = false,
+                terminationGrace: Duration = .seconds(2), identity: RunIdentity = RunIdentity(),
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+                workspaceStrategy: WorkspaceStrategy = .automatic, sandbox: TestSandbox = .unsandboxed) {
         self.failFast = failFast
         self.timeout = timeout
-        self.historyFile = historyFile
+        self.history = history
         self.scratchDirectory = scratchDirectory
         self.keepRunDirectory = keepRunDirectory
         self.terminationGrace = terminationGrace

@@ -31,7 +31,10 @@ public struct TestSuiteRun: Sendable {
         let collector = ReportCollector(junitGlob: try configuration.junitPattern.map { pattern throws(TestRunError) in
             do { return try Glob(pattern) } catch { throw TestRunError(.configuration, "slipway.tests.junit: \(error)") }
         })
-        let (history, historyProblem) = TimingHistoryStore.load(options.historyFile)
+        let (history, historyProblem) = switch options.history {
+        case .file(let url): TimingHistoryStore.load(url)
+        case .given(let history): (history, nil)
+        }
         if let historyProblem { observer?.handle(.warning(historyProblem)) }
         let estimates = Self.estimates(files: files, history: history, split: split, appDirectory: appDirectory)
         let workers = configuration.workers
@@ -185,12 +188,12 @@ public struct TestSuiteRun: Sendable {
             durations[result.path] = result.seconds
         }
         if let batchStartup { durations[TimingHistory.batchStartupKey] = batchStartup }
-        guard !durations.isEmpty else { return }
+        guard !durations.isEmpty, case .file(let historyFile) = options.history else { return }
         history.record(durations)
         do {
-            try TimingHistoryStore.save(history, to: options.historyFile)
+            try TimingHistoryStore.save(history, to: historyFile)
         } catch {
-            observer?.handle(.warning("could not write the timing history \(options.historyFile.path): "
+            observer?.handle(.warning("could not write the timing history \(historyFile.path): "
                                       + "\(error.localizedDescription); the next run plans without it"))
         }
     }

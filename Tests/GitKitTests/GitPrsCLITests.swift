@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 
 /// `slipway git prs` end to end: the built binary's `--json` shape, its table and its exit codes.
@@ -6,13 +7,7 @@ import Testing
 struct GitPrsCLITests {
     /// The `slipway` executable built with these tests (next to the test bundle).
     static func binary() throws -> URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("slipway")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "slipway next to \(CommandLine.arguments[0])"])
+        URL(fileURLWithPath: try BuiltSlipway.path())
     }
 
     @Test func jsonHasExactlyTheContractKeysAndEscapesPaths() async throws {

@@ -1,31 +1,11 @@
 import Foundation
+import SlipwayTestSupport
 import Testing
 @testable import Manifest
 
 /// Runs the built `slipway` binary: `manifest check` end to end, with its exit codes.
 @Suite struct ManifestCLITests {
-    /// The `slipway` executable of this build: next to the test bundle (same scratch path), else the newest
-    /// `.build*/debug/slipway` under the repository.
-    static func locateBinary() -> URL? {
-        let fileManager = FileManager.default
-        var candidates: [URL] = []
-        var bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(bundleDirectory.appendingPathComponent("slipway"))
-            bundleDirectory.deleteLastPathComponent()
-        }
-        if let sibling = candidates.first(where: { fileManager.isExecutableFile(atPath: $0.path) }) {
-            return sibling
-        }
-        let root = TestPaths.repositoryRoot
-        let builds = ((try? fileManager.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".build") }
-        let binaries = builds.map { root.appendingPathComponent($0).appendingPathComponent("debug/slipway") }
-            .filter { fileManager.isExecutableFile(atPath: $0.path) }
-        func modified(_ url: URL) -> Date {
-            ((try? fileManager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast
-        }
-        return binaries.max { modified($0) < modified($1) }
-    }
+    static func locateBinary() -> URL? { BuiltSlipway.url }
 
     struct Run {
         var status: Int32

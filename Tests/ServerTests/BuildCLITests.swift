@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `slipway builds`: a build's output streamed with `info --follow`, the dependency cache reported and

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+import SlipwayTestSupport
 import Testing
 
 /// The CLI's clients against the API on a real loopback port.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// The `--json` output of the client commands `CLIClientTests` does not already parse: each is decoded

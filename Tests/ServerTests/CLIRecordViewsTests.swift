@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `slipway review-apps`, `builds` and `test-runs` against the API on a real loopback port, with a router

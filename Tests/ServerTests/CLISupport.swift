@@ -5,18 +5,12 @@ import FoundationNetworking
 #if canImport(Glibc)
 import Glibc
 #endif
+import SlipwayTestSupport
 import Testing
 
 /// Runs the built `slipway` executable (it sits beside the test bundle) as a client would.
 enum SlipwayBinary {
-    static var url: URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL,
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-        ].map { $0.appendingPathComponent("slipway") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static var url: URL? { BuiltSlipway.url }
 
     struct Result: Sendable {
         var status: Int32
@@ -162,16 +156,6 @@ func freeLoopbackPort() throws -> Int {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
     }
     return Int(UInt16(bigEndian: address.sin_port))
-}
-
-/// Polls `check` every 100 ms until it is true (a thrown error counts as false) or `limit` passes.
-func eventually(within limit: Duration = .seconds(30), _ check: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if (try? await check()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
 }
 
 /// Waits until `slipway serve` at `server` answers `/healthz`; records an issue and throws after 30 s.

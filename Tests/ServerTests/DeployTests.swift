@@ -9,6 +9,7 @@ import Platform
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// Whether python3 (the fixture web app's server) is on PATH.

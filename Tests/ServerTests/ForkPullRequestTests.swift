@@ -5,6 +5,7 @@ import Orchestration
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// Pull requests from forks under the pipeline's `fork_pull_requests` (SPEC §7), with GitHub's real

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `slipway pr sync|status|merge` and `slipway deploy --repo --rev` as a user runs them, against the API with

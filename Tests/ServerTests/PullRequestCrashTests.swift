@@ -11,6 +11,7 @@ import Platform
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `kill -9` of `slipway serve` in the middle of a pull request's test run: the test processes die with it,

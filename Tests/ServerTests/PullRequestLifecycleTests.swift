@@ -6,6 +6,7 @@ import Platform
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// Pull requests end to end with real repositories (libgit2), real GitHub payloads, real test processes, real

@@ -6,6 +6,7 @@ import Sandbox
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// The attacker's pull request (issue 12): a test file and a web dyno that try to reach the service's secrets,

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// Config var values and generated secrets that processes print are `••••` wherever Slipway keeps or shows

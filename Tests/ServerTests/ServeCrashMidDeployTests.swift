@@ -9,6 +9,7 @@ import Glibc
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `kill -9` of a real `slipway serve` while a deploy is in flight (its release phase is sleeping), then a

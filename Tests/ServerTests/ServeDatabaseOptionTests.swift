@@ -6,6 +6,7 @@ import FoundationNetworking
 import Glibc
 #endif
 import PostgresTestSupport
+import SlipwayTestSupport
 import Testing
 
 /// `serve --database`: a PostgreSQL URL runs the whole service on PostgreSQL (the state outlives the process, no

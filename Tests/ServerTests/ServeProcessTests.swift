@@ -9,6 +9,7 @@ import Glibc
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// `slipway serve` as a process: the first start prints and writes the admin token; after `kill -9` no

@@ -1,14 +1,11 @@
 import Foundation
 import Processes
+import SlipwayTestSupport
 import Testing
 
 /// The built `slipway` next to the test bundle, when there is one.
 enum SlipwayExecutable {
-    static let path: String? = {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidate = directory.appendingPathComponent("slipway").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }()
+    static let path: String? = BuiltSlipway.url?.path
 }
 
 /// `slipway ci run` as a user runs it: the built executable, its exit codes, its JSON, and Ctrl-C.

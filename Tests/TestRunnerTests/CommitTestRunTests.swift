@@ -1,6 +1,7 @@
 import Foundation
 import GitKit
 import Sharding
+import SlipwayTestSupport
 import Testing
 @testable import TestRunner
 

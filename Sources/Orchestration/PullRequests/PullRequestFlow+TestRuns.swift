@@ -57,11 +57,12 @@ extension PullRequestFlow {
             }
             guard let merge = ObjectID(hex: run.commit) else { throw TestRunError(.configuration, "not a commit id: \(run.commit)") }
             try? FileManager.default.createDirectory(at: settings.scratchDirectory, withIntermediateDirectories: true)
-            let historyFile = settings.timingsFile(pipeline: run.pipeline.rawValue)
-            try? FileManager.default.createDirectory(at: historyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // The store holds the pipeline's timing history (the run's samples are recorded there when it ends).
+            let samples = (try? await store.fileTimings(pipeline: run.pipeline)) ?? [:]
+            let history = TimingHistory(files: samples.mapValues { Array($0.suffix(TimingHistory.samplesKept)) })
             // Sandboxed, test processes start from nothing of the service's own environment.
             let sandbox = TestSandbox(launcher: settings.launcher, hidden: [settings.dataDirectory.path], ownsSource: true)
-            let options = RunOptions(historyFile: historyFile, timeout: settings.testTimeout,
+            let options = RunOptions(history: .given(history), timeout: settings.testTimeout,
                                      scratchDirectory: settings.scratchDirectory, identity: RunIdentity(id: run.id),
                                      baseEnvironment: settings.launcher.isSandboxed ? SandboxEnvironment.base
                                         : ProcessInfo.processInfo.environment,

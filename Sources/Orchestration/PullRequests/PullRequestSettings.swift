@@ -44,10 +44,6 @@ public struct PullRequestSettings: Sendable {
     var mirrorsDirectory: URL { dataDirectory.appendingPathComponent("mirrors") }
     var scratchDirectory: URL { dataDirectory.appendingPathComponent("tmp") }
 
-    func timingsFile(pipeline: String) -> URL {
-        dataDirectory.appendingPathComponent("timings").appendingPathComponent("\(pipeline).json")
-    }
-
     /// The URL a person opens: through the router, on its port.
     func reviewAppURL(host: String) -> String {
         ReviewAppNaming.url(host: host, routerPort: routerPort)

@@ -125,18 +125,29 @@ public actor BuildStore {
     /// The last lines of a build's output.
     public func outputTail(of id: String, lines: Int = 20) -> String { OutputTail.read(logFile(of: id).path, lines: lines) }
 
-    /// Removes every build not in `keeping` (and any scratch directory left by an interrupted build).
-    @discardableResult
-    public func collectGarbage(keeping: Set<String>) -> [String] {
+    /// Removes build directories (and their logs) except those in `keeping` and those touched since `cutoff`
+    /// (nil: no age limit); those in `alwaysRemoving` go whatever their age. A build being made is never
+    /// removed. Returns the ids of the builds removed.
+    public func collectGarbage(keeping: Set<String>, untouchedSince cutoff: Date? = nil,
+                               alwaysRemoving: Set<String> = []) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         var removed: [String] = []
         for name in names {
             let id = name.hasSuffix(".log") ? String(name.dropLast(4)) : name
-            guard name.hasPrefix("tmp-") || !keeping.contains(id), running[id] == nil else { continue }
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
-            if !name.hasSuffix(".log") { removed.append(name) }
+            let url = root.appendingPathComponent(name)
+            guard running[id] == nil else { continue }
+            if !alwaysRemoving.contains(id) {
+                guard !keeping.contains(id) else { continue }
+                if let cutoff, let touched = Self.modificationDate(of: url), touched > cutoff { continue }
+            }
+            try? FileManager.default.removeItem(at: url)
+            if !name.hasSuffix(".log") && !name.hasPrefix("tmp-") { removed.append(name) }
         }
         return removed.sorted()
+    }
+
+    private static func modificationDate(of url: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
     }
 
     static func buildID(source: String, command: String?, context: BuildContext, toolchain: Toolchain) -> String {
@@ -172,7 +183,11 @@ public actor BuildStore {
         while running[request.id] != nil {
             try? await Task.sleep(for: .milliseconds(100))
         }
-        if FileManager.default.fileExists(atPath: final.path) { return build }
+        if FileManager.default.fileExists(atPath: final.path) {
+            // Reused: touched, so housekeeping sees it as in use.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: final.path)
+            return build
+        }
         running[request.id] = Running(startedAt: Date(), label: request.label)
         defer { running[request.id] = nil }
 
@@ -203,7 +218,11 @@ public actor BuildStore {
             try FileManager.default.moveItem(at: tree, to: final)
         } catch {
             // Another build of the same inputs won the race; its result is identical.
-            if FileManager.default.fileExists(atPath: final.path) { return build }
+            if FileManager.default.fileExists(atPath: final.path) {
+            // Reused: touched, so housekeeping sees it as in use.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: final.path)
+            return build
+        }
             throw BuildError(message: "cannot store build \(request.id): \(error.localizedDescription)", output: "")
         }
         try? FileManager.default.removeItem(at: scratch)

@@ -135,6 +135,8 @@ public enum SlipwayServer {
                 .init(service: RouterService(router: router), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
                 .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
+                .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
+                                                   interval: .seconds(3600), logger: logger), serviceName: "housekeeping"),
                 .init(service: api, serviceName: "api"),
             ] + extra,
             logger: logger
