@@ -78,10 +78,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The web dashboard: server-rendered pages over the store and the runtimes, mounted by Server.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Server",
             dependencies: [
-                "SlipwayModel", "Store", "Orchestration", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner",
+                "SlipwayModel", "Store", "Orchestration", "Dashboard", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner",
                 "Sharding", "Sandbox", "Processes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Orchestration", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
+                "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
                 "PostgresTestSupport", "SlipwayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

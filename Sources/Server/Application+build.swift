@@ -1,3 +1,4 @@
+import Dashboard
 import Orchestration
 import Hummingbird
 import Logging

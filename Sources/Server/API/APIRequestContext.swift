@@ -1,10 +1,11 @@
+import Dashboard
 import Hummingbird
 import SlipwayModel
 import Store
 
 /// The request context of the API: carries the name of the token that authenticated the request and
 /// caps request bodies at `maximumBodySize`.
-public struct APIRequestContext: RequestContext {
+public struct APIRequestContext: RequestContext, DashboardRequestContext {
     /// Request bodies past this size are refused with 413 before they are decoded.
     public static let maximumBodySize = 1 << 20
 

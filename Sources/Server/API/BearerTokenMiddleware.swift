@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import Hummingbird
 import SlipwayModel
@@ -28,10 +29,6 @@ struct BearerTokenMiddleware: RouterMiddleware {
 
     /// The token of an `Authorization: Bearer …` header (scheme case-insensitive), or nil.
     static func bearerToken(in header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        BearerToken.parse(header)
     }
 }

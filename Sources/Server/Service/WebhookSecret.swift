@@ -1,3 +1,4 @@
+import SlipwayModel
 import Foundation
 
 /// The secret GitHub signs webhook deliveries with (`X-Hub-Signature-256`): `SLIPWAY_WEBHOOK_SECRET` when set,

@@ -1,6 +1,6 @@
 import Foundation
 import Processes
-@testable import Server
+@testable import Dashboard
 import SlipwayModel
 import Store
 import Testing

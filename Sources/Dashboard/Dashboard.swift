@@ -6,8 +6,8 @@ import Store
 /// The web dashboard (issue #8): server-rendered HTML on the API's port, at `/`, `/pipelines/<name>`,
 /// `/pipelines/<name>/prs/<N>`, `/test-runs/<id>` and `/apps/<name>`, plus `/login`, `/logout` and
 /// `/assets/…`. It reads the store and the runtime and changes nothing but sessions.
-enum Dashboard {
-    static func addRoutes(to router: Router<APIRequestContext>, store: any SlipwayStore, deployer: Deployer?) {
+public enum Dashboard {
+    public static func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>, store: any SlipwayStore, deployer: Deployer?) {
         let renderer = DashboardRenderer()
         let sessions = DashboardSessions()
         DashboardAssets.addRoutes(to: router)
@@ -19,7 +19,7 @@ enum Dashboard {
 
 extension Dashboard {
     /// The HTML page for a path that names nothing (it shows no data, so it needs no sign-in).
-    static func notFoundPage() -> @Sendable (Request) -> Response {
+    public static func notFoundPage() -> @Sendable (Request) -> Response {
         let renderer = DashboardRenderer()
         return { request in
             let page = ErrorPage(heading: "Not found", message: "There is no page at this address.")
@@ -30,7 +30,7 @@ extension Dashboard {
 
 /// The stylesheet and the live-refresh script: public (they hold no data), revalidated by ETag.
 enum DashboardAssets {
-    static func addRoutes(to router: Router<APIRequestContext>) {
+    static func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>) {
         let css = asset(Stylesheet.source, type: "text/css; charset=utf-8")
         let js = asset(LiveScript.source, type: "text/javascript; charset=utf-8")
         router.get("assets/dashboard.css") { request, _ in css.response(to: request) }

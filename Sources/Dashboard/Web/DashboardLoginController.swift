@@ -18,7 +18,7 @@ struct DashboardLoginController {
         var next: String?
     }
 
-    func addRoutes(to router: Router<APIRequestContext>) {
+    func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>) {
         router.get("login") { request, _ in
             let next = LoginTarget.sanitized(request.uri.queryParameters["next"].map(String.init))
             return HTMLResponse.page(renderer.render(LoginPage(next: next)), request: request)

@@ -5,8 +5,7 @@ import Store
 /// Lets a dashboard request through with the same tokens as the API: an `Authorization: Bearer` header
 /// (scripts) or the session cookie the login form set (browsers). Anything else gets the sign-in form with
 /// status 401, never data.
-struct DashboardAuthMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
+struct DashboardAuthMiddleware<Context: DashboardRequestContext>: RouterMiddleware {
 
     let store: any SlipwayStore
     let sessions: DashboardSessions
@@ -14,11 +13,11 @@ struct DashboardAuthMiddleware: RouterMiddleware {
 
     func handle(
         _ request: Request,
-        context: APIRequestContext,
-        next: (Request, APIRequestContext) async throws -> Response
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let token = BearerTokenMiddleware.bearerToken(in: request.headers[.authorization]) {
+        if let token = BearerToken.parse( request.headers[.authorization]) {
             if let verified = try await store.authenticate(token: token) {
                 context.tokenName = verified.name
                 return try await next(request, context)

@@ -13,7 +13,7 @@ struct DashboardController {
     let renderer: DashboardRenderer
     let rates: RequestRates
 
-    func addRoutes(to router: Router<APIRequestContext>, sessions: DashboardSessions) {
+    func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>, sessions: DashboardSessions) {
         let pages = router.group()
             .add(middleware: DashboardErrorMiddleware(renderer: renderer))
             .add(middleware: DashboardAuthMiddleware(store: store, sessions: sessions, renderer: renderer))
@@ -41,9 +41,9 @@ struct DashboardController {
         }
     }
 
-    private func render<Page: DashboardPage>(
+    private func render<Page: DashboardPage, Context: DashboardRequestContext>(
         _ request: Request,
-        _ context: APIRequestContext,
+        _ context: Context,
         _ load: (DashboardData) async throws -> Page
     ) async throws -> Response {
         var page = try await load(DashboardData(store: store, deployer: deployer, rates: rates, now: Date()))
@@ -52,7 +52,7 @@ struct DashboardController {
     }
 
     /// A name from the path; one that breaks the naming rule names nothing, so it is a 404 here.
-    private func pathName(_ context: APIRequestContext, _ key: String, what: String) throws -> ResourceName {
+    private func pathName<Context: DashboardRequestContext>(_ context: Context, _ key: String, what: String) throws -> ResourceName {
         let raw = context.parameters.get(key) ?? ""
         guard let name = try? ResourceName(raw) else {
             throw DashboardError.notFound("There is no \(what) with that name.")

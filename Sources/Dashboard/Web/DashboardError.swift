@@ -9,15 +9,14 @@ enum DashboardError: Error {
 
 /// Answers a failed dashboard page with an HTML page instead of the API's JSON: 404 for anything unknown
 /// (a name that breaks the naming rule cannot exist either), 500 for the rest, whose details go to the log.
-struct DashboardErrorMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
+struct DashboardErrorMiddleware<Context: DashboardRequestContext>: RouterMiddleware {
 
     let renderer: DashboardRenderer
 
     func handle(
         _ request: Request,
-        context: APIRequestContext,
-        next: (Request, APIRequestContext) async throws -> Response
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
