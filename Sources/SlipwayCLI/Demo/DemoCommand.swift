@@ -11,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
         Starts the service on a fresh data dir, creates a pipeline for a sample repository (written through \
         libgit2) with a green, a red and a conflicting pull request, tests each test merge on 4 workers, \
         deploys review apps that answer through the router, lets the gate refuse the red and the conflicting \
-        pull requests and merge the green one, and deploys staging from the new main. Then it keeps serving \
+        pull requests and merge the green one, deploys staging from the new main and promotes staging's build \
+        to production. Then it keeps serving \
         until Ctrl-C, or exits with --once (0 when every step did what it said, 1 otherwise).
         """
     )

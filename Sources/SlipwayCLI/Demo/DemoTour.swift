@@ -46,6 +46,9 @@ final class DemoTour: Sendable {
         let staging = try ResourceName("demo-staging")
         _ = try await store.createApp(App(name: staging, pipeline: pipeline, stage: .staging))
         _ = try await store.updateConfigVars(app: staging, set: ["GREETING": "hello from staging"], unset: [], description: nil)
+        let production = try ResourceName("demo-production")
+        _ = try await store.createApp(App(name: production, pipeline: pipeline, stage: .production))
+        _ = try await store.updateConfigVars(app: production, set: ["GREETING": "hello from production"], unset: [], description: nil)
         Self.say("  pipeline demo (target main), app demo-staging; equivalent: slipway pipelines create demo --repo \(origin)")
 
         Self.say("\n== 3. Test merges, sharded test runs and review apps")
@@ -106,6 +109,25 @@ final class DemoTour: Sendable {
         let merged = try await store.reviewApp(pipeline: pipeline, prNumber: 1)
         expect(merged == nil, "#1's review app should be destroyed after the merge")
         Self.say("  #1's review app destroyed after the merge: \(merged == nil ? "yes" : "no")")
+
+        Self.say("\n== 6. Promote staging to production: the same build, production's own config")
+        let promotion = try await service.deployer.promote(app: staging, to: nil)
+        for target in promotion.targets {
+            Self.say("  slipway promote --app \(staging)  →  \(target.app) v\(target.release.version): "
+                     + (target.succeeded ? "succeeded" : "failed — \(target.reason ?? "")")
+                     + " (build \(promotion.buildID.prefix(12)))")
+        }
+        expect(promotion.targets.map(\.app) == [production] && promotion.targets.allSatisfy(\.succeeded),
+               "staging should be promoted to demo-production")
+        let productionRelease = try await store.currentRelease(app: production)
+        expect(productionRelease?.buildID == promotion.buildID, "production should run staging's build, not a rebuild")
+        let productionHost = "\(production).\(options.domain)"
+        let productionAnswer = await HTTPProbe.get(port: options.routerPort, path: "/", host: productionHost, timeout: .seconds(5))
+        Self.say("  curl -H 'Host: \(productionHost)' http://127.0.0.1:\(options.routerPort)/  →  "
+                 + (productionAnswer.map { "\($0.status) \($0.body.trimmingCharacters(in: .whitespacesAndNewlines))" } ?? "no answer"))
+        expect(productionAnswer?.status == 200 && productionAnswer?.body.contains("release") == true
+               && productionAnswer?.body.contains("production") == true,
+               "production should answer with #1's change and its own config")
 
         let problems = failures ?? []
         Self.say(String(format: "\n== Done in %.1f s: ", (ContinuousClock.now - started).seconds)
