@@ -19,7 +19,7 @@ public struct ApprovalOutcome: Sendable, Codable, Equatable {
     }
 }
 
-/// Why an approval was refused; the controller turns it into 404 (`notFound`) or 409 (the rest).
+/// Why an approval was refused: the pull request is unknown (`notFound`), or it cannot be approved now (the rest).
 public struct ApprovalRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Reason: String, Sendable {
         case notFound = "not_found"

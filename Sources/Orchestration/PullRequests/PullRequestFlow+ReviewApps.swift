@@ -11,7 +11,7 @@ extension PullRequestFlow {
     /// deployed from it, or (with `slipway.review.wait_for_ci`) the merge's `ci` check has not succeeded.
     func ensureReviewApp(_ record: PullRequestRecord, merge: ObjectID, pipeline: Pipeline, mirror: PipelineMirror) async throws {
         let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
-        if deployingReviewApps[key] == merge.hex { return }
+        if reviewAppDeploys.isDeploying(key, merge: merge.hex) { return }
         if let existing = try await store.reviewApp(pipeline: pipeline.name, prNumber: record.number),
            let review = existing.review, review.mergeCommit == merge.hex {
             switch review.state {
@@ -20,7 +20,7 @@ extension PullRequestFlow {
                 // A deploy of this merge that this run of the service has not tried yet was interrupted by a
                 // restart (`creating`, or `failed` by startup recovery): try it once more. One that failed in
                 // this run stays failed until a new push.
-                if attemptedDeploys.contains(Self.attempt(key, merge)) { return }
+                if reviewAppDeploys.wasAttempted(key, merge: merge.hex) { return }
             }
         }
         let repository = try Repository.open(path: mirror.path)
@@ -29,20 +29,15 @@ extension PullRequestFlow {
             let ci = try await checks.latest(pipeline: pipeline.name, commit: merge.hex)
             guard ci?.state == .success else { return }
         }
-        deployingReviewApps[key] = merge.hex
-        attemptedDeploys.insert(Self.attempt(key, merge))
+        reviewAppDeploys.begin(key, merge: merge.hex)
         spawn {
             await self.deployReviewApp(key, record: record, merge: merge, mirror: mirror)
             await self.doneDeploying(key, merge: merge.hex)
         }
     }
 
-    private static func attempt(_ key: PullRequestKey, _ merge: ObjectID) -> String {
-        "\(key.pipeline)#\(key.number)@\(merge.hex)"
-    }
-
     private func doneDeploying(_ key: PullRequestKey, merge: String) {
-        if deployingReviewApps[key] == merge { deployingReviewApps[key] = nil }
+        reviewAppDeploys.end(key, merge: merge)
     }
 
     private func deployReviewApp(_ key: PullRequestKey, record: PullRequestRecord, merge: ObjectID, mirror: PipelineMirror) async {

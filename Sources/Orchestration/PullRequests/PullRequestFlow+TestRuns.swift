@@ -13,10 +13,9 @@ extension PullRequestFlow {
     func ensureTestRun(_ record: PullRequestRecord, status: PullRequestStatus, merge: ObjectID, pipeline: Pipeline,
                        mirror: PipelineMirror) async throws {
         let key = PullRequestKey(pipeline: pipeline.name.rawValue, number: record.number)
-        if let running = runningTests[key] {
-            if running.commit == merge.hex { return }
-            cancelTask(running.task)
-            runningTests[key] = nil
+        if let running = runningTests.commit(of: key) {
+            if running == merge.hex { return }
+            cancelTestRun(key)
         }
         let runs = try await store.testRuns(pipeline: pipeline.name, prNumber: record.number, limit: 50)
         let decided = runs.contains { run in
@@ -32,13 +31,13 @@ extension PullRequestFlow {
         }
         let head = record.headCommit
         let task = spawn { await self.performTestRun(run, head: head, mirror: mirror, key: key) }
-        runningTests[key] = (merge.hex, task)
+        runningTests.start(key, commit: merge.hex, task: task)
     }
 
     /// Cancels the pull request's running test run, if any.
     func cancelTestRun(_ key: PullRequestKey) {
-        guard let running = runningTests.removeValue(forKey: key) else { return }
-        cancelTask(running.task)
+        guard let task = runningTests.remove(key) else { return }
+        cancelTask(task)
     }
 
     private func performTestRun(_ stored: TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
@@ -148,7 +147,7 @@ extension PullRequestFlow {
             check = (.error, error.message)
         }
         _ = try? await store.updateTestRun(run)
-        if runningTests[key]?.commit == run.commit { runningTests[key] = nil }
+        runningTests.finished(key, commit: run.commit)
         // A cancelled run says nothing about the commit: a newer run (or none, for a closed pull request)
         // owns the check.
         if run.state != .cancelled {

@@ -30,17 +30,14 @@ public actor PullRequestFlow {
     }
 
     private var tasks: [UUID: Task<Void, Never>] = [:]
-    /// The running test run of each pull request: the merge commit it tests and its task.
-    var runningTests: [PullRequestKey: (commit: String, task: UUID)] = [:]
-    /// The merge commit each pull request's review app is being deployed from.
-    var deployingReviewApps: [PullRequestKey: String] = [:]
+    /// The test-run scheduler's state.
+    var runningTests = RunningTestRuns()
+    /// The review-app provisioner's state.
+    var reviewAppDeploys = ReviewAppDeploys()
     private var reconciling: Set<String> = []
     private var dirty: Set<String> = []
     private var lastReap: [String: ContinuousClock.Instant] = [:]
     private var stopping = false
-    /// The review-app deploys (`<pipeline>#<N>@<merge>`) this run of the service has started: a failed one is
-    /// not retried until a new merge commit, an interrupted one from an earlier run is retried once.
-    var attemptedDeploys: Set<String> = []
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
                 checkObservers: [any CheckObserver] = [], logger: Logger = Logger(label: "slipway.prs")) {
@@ -127,8 +124,8 @@ public actor PullRequestFlow {
 
     // MARK: Reconciliation
 
-    /// Fetches the pipeline's mirror and scans it; a repository that cannot be fetched or read is a 502 that
-    /// says so (the GitError's message never holds a credential).
+    /// Fetches the pipeline's mirror and scans it; a repository that cannot be fetched or read is
+    /// `repositoryUnavailable`, which says so (the GitError's message never holds a credential).
     func refreshAndScan(_ mirror: PipelineMirror, pipeline: ResourceName) async throws -> (Repository, PullRequestScan) {
         do throws(GitError) {
             let repository = try await mirror.refresh()
@@ -146,6 +143,7 @@ public actor PullRequestFlow {
 
     /// One pass over the pipeline: fetch, test-merge, then bring each pull request's test run, check and
     /// review app in line with what the refs and the pull-request records say.
+    /// Fetches once, then carries out `Reconciler`'s decision for every pull request.
     private func reconcile(_ name: ResourceName) async throws {
         let pipeline = try await store.pipeline(named: name)
         let mirror = mirror(for: pipeline)
@@ -157,7 +155,7 @@ public actor PullRequestFlow {
             app.review.flatMap { $0.state == .destroyed ? nil : $0.prNumber }
         })
         let needsRetiring = { (number: Int) in
-            withReviewApps.contains(number) || self.runningTests[PullRequestKey(pipeline: name.rawValue, number: number)] != nil
+            withReviewApps.contains(number) || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil
         }
         var seen: Set<Int> = []
         for status in scan.pullRequests {
