@@ -2,6 +2,7 @@ import Foundation
 import Server
 import SlipwayModel
 import Store
+import SlipwayTestSupport
 import Testing
 
 /// The dashboard as a person sees it: a seeded service on a real port, each page loaded in headless
@@ -100,7 +101,7 @@ struct DashboardBrowserTests {
             #expect(board.elements("live").count == 1, "a run is going: the board refreshes itself")
             let boardText = board.values["text"] ?? ""
             #expect(!boardText.contains(DashboardFixture.reviewSecret))
-            if FixturePython.isAvailable {
+            if requiredInCI(FixturePython.isAvailable) {
                 let staging = try #require(board.elements("staging").first)
                 #expect(staging.text.contains("shop-staging") && staging.text.contains("v2") && staging.text.contains("web×1"), "\(staging.text)")
                 #expect(staging.text.contains("1/1 up"), "\(staging.text)")
@@ -159,7 +160,7 @@ struct DashboardBrowserTests {
                 #expect(app.elements("rate").count == 1 && app.elements("errorRate").count == 1)
             }
             #expect(!(firstApp.values["text"] ?? "").contains(DashboardFixture.databasePassword), "a config var value is never shown")
-            if FixturePython.isAvailable {
+            if requiredInCI(FixturePython.isAvailable) {
                 let dyno = try #require(firstApp.elements("dynos").first)
                 #expect(dyno.text.contains("web.1") && dyno.text.contains("up"), "\(dyno.text)")
                 #expect(firstApp.elements("logs").contains { $0.text.contains("listening on") })
