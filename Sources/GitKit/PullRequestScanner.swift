@@ -24,6 +24,9 @@ public struct PullRequestScanner: Sendable {
     public var identity: MergeIdentity
     /// A scan that writes at least this many merge refs packs references afterwards (`git pack-refs --all`).
     public var packReferencesAfter = 100
+    /// False for a read-only scan (`pr status`): test merges missing from the cache are computed (their objects
+    /// written, as any merge's are) but no ref is written or deleted and the cache is left as it is.
+    public var writesRefs = true
 
     /// - Parameters:
     ///   - targetBranch: `main` or `refs/heads/main`.
@@ -83,6 +86,11 @@ public struct PullRequestScanner: Sendable {
             cache[status.number] = .init(head: status.head, target: status.target, mergeBase: status.mergeBase, outcome: status.outcome)
         }
 
+        guard writesRefs else {
+            return PullRequestScan(targetRef: targetRef, targetTip: targetTip,
+                                   pullRequests: pulls.compactMap { results[$0.number] },
+                                   reused: results.count - computed.count, computed: computed.count)
+        }
         // A scan that wrote many merge refs packs them, so later scans read one file, not a thousand.
         if computed.count >= packReferencesAfter {
             try await primary.packReferences()
@@ -117,6 +125,7 @@ public struct PullRequestScanner: Sendable {
         }
         let queue = WorkQueue(count: pulls.count)
         let identity = self.identity
+        let writesRefs = self.writesRefs
         do {
             return try await withThrowingTaskGroup(of: [PullRequestStatus].self) { group in
                 for repository in handles {
@@ -128,7 +137,7 @@ public struct PullRequestScanner: Sendable {
                         }
                         // Objects first, then the refs that point at them.
                         try await repository.flushMemoryPack(mergeCommits: done.compactMap(\.mergeCommit))
-                        try await repository.updateMergeRefs(for: done)
+                        if writesRefs { try await repository.updateMergeRefs(for: done) }
                         return done
                     }
                 }

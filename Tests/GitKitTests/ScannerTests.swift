@@ -28,6 +28,21 @@ struct ScannerTests {
         #expect(scan.pullRequests.first { $0.number == 3 }?.alreadyMerged == true)
     }
 
+    @Test func aReadOnlyScanGivesTheSameAnswerAndWritesNoRef() async throws {
+        let sample = try Fixture.sampleRepository()
+        defer { Fixture.cleanup(sample) }
+        let work = sample.appendingPathComponent("work")
+        let refsBefore = try Fixture.git(work, "for-each-ref")
+        var reader = PullRequestScanner(path: work.path, parallelism: 2)
+        reader.writesRefs = false
+        let read = try await reader.scan()
+        #expect(try Fixture.git(work, "for-each-ref") == refsBefore, "a read-only scan wrote a ref")
+        #expect(read.computed == 8)
+        let written = try await PullRequestScanner(path: work.path, parallelism: 2).scan()
+        #expect(written.pullRequests == read.pullRequests)
+        #expect(try Fixture.git(work, "for-each-ref") != refsBefore)
+    }
+
     @Test func secondScanReusesAndRecomputesOnlyWhatMoved() async throws {
         let sample = try Fixture.sampleRepository()
         defer { Fixture.cleanup(sample) }

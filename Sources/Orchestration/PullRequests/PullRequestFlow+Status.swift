@@ -28,16 +28,23 @@ public struct PullRequestOverview: Sendable {
 }
 
 extension PullRequestFlow {
-    /// The pull request as it is now: a fresh fetch and test merge, its checks, review app, test runs and the
-    /// gate's view.
+    /// The pull request as the last reconciliation left it: its test merge, checks, review app, test runs and
+    /// the gate's view. A read: it fetches nothing and writes no ref (`pr sync` fetches); only before the
+    /// pipeline's first reconciliation does it fetch the mirror once.
     public func status(pipeline name: ResourceName, number: Int) async throws -> PullRequestOverview {
         let pipeline = try await store.pipeline(named: name)
         let mirror = mirror(for: pipeline)
-        let scanned: PullRequestStatus = try await locks.withLock("pipeline:\(name)") {
-            guard let status = try await self.refreshAndScan(mirror, pipeline: name).1.pullRequests.first(where: { $0.number == number }) else {
-                throw OrchestrationError(.notFound, "pipeline \(name) has no pull request #\(number) (no refs/pull/\(number)/head)")
-            }
-            return status
+        if !mirror.exists {
+            _ = try await locks.withLock("pipeline:\(name)") { try await self.refreshAndScan(mirror, pipeline: name) }
+        }
+        let scan: PullRequestScan
+        do throws(GitError) {
+            scan = try await mirror.read()
+        } catch {
+            throw OrchestrationError(.repositoryUnavailable, "cannot read pipeline \(name)'s mirror: \(error.message)")
+        }
+        guard let scanned = scan.pullRequests.first(where: { $0.number == number }) else {
+            throw OrchestrationError(.notFound, "pipeline \(name) has no pull request #\(number) (no refs/pull/\(number)/head)")
         }
         let record = try await store.pullRequest(pipeline: name, number: number)
         let checkCommit = scanned.mergeCommit?.hex ?? scanned.head.hex

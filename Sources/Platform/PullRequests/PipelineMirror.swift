@@ -38,6 +38,17 @@ public struct PipelineMirror: Sendable {
         try await PullRequestScanner(path: path, targetBranch: targetBranch).scan()
     }
 
+    /// The pull requests as the mirror has them now, without fetching and without writing a ref (what a read
+    /// such as `pr status` may do; only reconciliation and the gate fetch and write).
+    public func read() async throws(GitError) -> PullRequestScan {
+        var scanner = PullRequestScanner(path: path, targetBranch: targetBranch)
+        scanner.writesRefs = false
+        return try await scanner.scan()
+    }
+
+    /// Whether the mirror has been fetched at least once.
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
     /// The origin as a plain local path (the gate writes there directly: objects copied, ref swapped), or nil
     /// for a URL (`file://`, `https://`, `ssh://`, `user@host:path`), which the gate pushes to.
     public var localOriginPath: String? {
