@@ -25,6 +25,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         .unauthorized, id: "unauthorized",
         "a valid API token is required: send it as 'Authorization: Bearer <token>'")
 
+    /// A token whose scope does not cover what it asked for.
+    static func forbidden(needing needed: TokenScope, has scope: TokenScope) -> APIError {
+        APIError(.forbidden, id: "insufficient_scope",
+                 "this needs a token with scope '\(needed.rawValue)' or wider; this token's scope is '\(scope.rawValue)'")
+    }
+
     static func invalid(_ field: String?, _ message: String) -> APIError {
         APIError(.unprocessableContent, id: "invalid_value", message, field: field)
     }

@@ -12,6 +12,8 @@ public struct APIRequestContext: RequestContext, DashboardRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `BearerTokenMiddleware` once the request's token is verified.
     public var tokenName: ResourceName?
+    /// The verified token's scope (`read` until a token is verified).
+    public var tokenScope: TokenScope = .read
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -4,8 +4,9 @@ import Hummingbird
 import SlipwayModel
 import Store
 
-/// Lets a request through only with `Authorization: Bearer <token>` naming a live token. The token is
-/// hashed and looked up by digest (`TokenStore.authenticate`); it is never logged or echoed.
+/// Lets a request through only with `Authorization: Bearer <token>` naming a live token whose scope covers
+/// the route (`APIRouteCatalog.requiredScope`; 403 naming the scope needed otherwise). The token is hashed and
+/// looked up by digest (`TokenStore.authenticate`); it is never logged or echoed.
 struct BearerTokenMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -22,8 +23,11 @@ struct BearerTokenMiddleware: RouterMiddleware {
         guard let verified = try await store.authenticate(token: token) else {
             throw APIError.unauthorized
         }
+        let needed = APIRouteCatalog.requiredScope(method: request.method.rawValue, path: request.uri.path)
+        guard verified.scope.allows(needed) else { throw APIError.forbidden(needing: needed, has: verified.scope) }
         var context = context
         context.tokenName = verified.name
+        context.tokenScope = verified.scope
         return try await next(request, context)
     }
 

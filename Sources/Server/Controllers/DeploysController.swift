@@ -40,11 +40,21 @@ struct DeploysController {
         var to: [ResourceName]?
     }
 
+    /// Local paths reach the service's machine: only an `admin` token may name one (SPEC: token scopes).
+    static func requireAdmin(_ context: APIRequestContext, for what: String) throws {
+        guard context.tokenScope.allows(.admin) else {
+            var error = APIError.forbidden(needing: .admin, has: context.tokenScope)
+            error.message = "\(what) needs an admin token; this token's scope is '\(context.tokenScope.rawValue)'"
+            throw error
+        }
+    }
+
     @Sendable func deploy(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
         let body = try await request.decodeJSON(DeployBody.self, context: context)
         switch (body.directory, body.repository, body.rev) {
         case (let directory?, nil, nil):
+            try Self.requireAdmin(context, for: "deploying a directory of the service's machine")
             guard directory.hasPrefix("/") else {
                 throw APIError.invalid("directory", "directory: expected an absolute path on the service's machine")
             }
@@ -54,6 +64,7 @@ struct DeploysController {
             }
             return try JSONResponse.make(DeployResultResource(try await deployer.deploy(app: app, directory: URL(fileURLWithPath: directory))), status: .created)
         case (nil, let path?, let rev?):
+            try Self.requireAdmin(context, for: "deploying from a repository path of the service's machine")
             guard path.hasPrefix("/") else {
                 throw APIError.invalid("repository", "repository: expected an absolute path on the service's machine")
             }

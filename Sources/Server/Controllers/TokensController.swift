@@ -15,16 +15,19 @@ struct TokensController {
     }
 
     struct CreateBody: JSONRequestBody {
-        static let allowedKeys: Set<String> = ["name"]
+        static let allowedKeys: Set<String> = ["name", "scope"]
         var name: ResourceName
+        /// `read`, `deploy` or `admin` (the default, as before scopes existed).
+        var scope: TokenScope?
     }
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let token = TokenGenerator.generate()
-        let stored = try await store.createToken(name: body.name, token: token)
+        let stored = try await store.createToken(name: body.name, token: token, scope: body.scope ?? .admin)
         return try JSONResponse.make(
-            CreatedTokenResource(name: stored.name.rawValue, token: token, createdAt: stored.createdAt), status: .created)
+            CreatedTokenResource(name: stored.name.rawValue, scope: stored.scope.rawValue, token: token,
+                                 createdAt: stored.createdAt), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Orchestration
+import SlipwayModel
 /// Every route the API serves, described once: the OpenAPI document is generated from this list, and the
 /// tests walk it to prove each documented route exists and is behind authentication.
 public struct APIRouteDescription: Sendable {
@@ -20,6 +21,16 @@ public struct APIRouteDescription: Sendable {
     public var responseContentType: String = "application/json"
     /// The query parameters the route reads.
     public var queryParameters: [APIQueryParameter] = []
+
+    /// The scope a token needs for this route (`APIRouteCatalog.requiredScope`).
+    public var requiredScope: TokenScope {
+        let key = "\(method) \(path)"
+        if APIRouteCatalog.adminReads.contains(key) { return .admin }
+        if APIRouteCatalog.deployRoutes.contains(key) { return .deploy }
+        return method == "get" ? .read : .admin
+    }
+
+    var literalSegments: Int { path.split(separator: "/").filter { !$0.hasPrefix("{") }.count }
 
     /// The names in `{…}` segments of `path`.
     public var pathParameters: [String] {
@@ -48,6 +59,38 @@ public struct APIQueryParameter: Sendable {
 }
 
 public enum APIRouteCatalog {
+    /// The routes a `deploy` token may use besides every GET: deploys of commits, rollbacks, promotions, config
+    /// vars, scaling and the pull-request actions. Reading config vars needs `deploy` too: their values are
+    /// secrets a `read` token (a dashboard viewer, a status reader) has no use for.
+    static let deployRoutes: Set<String> = [
+        "get /api/v1/apps/{app}/config-vars", "patch /api/v1/apps/{app}/config-vars",
+        "patch /api/v1/apps/{app}/formation", "post /api/v1/apps/{app}/deploys", "post /api/v1/apps/{app}/rollbacks",
+        "post /api/v1/apps/{app}/promotions", "post /api/v1/pipelines/{name}/prs/sync",
+        "post /api/v1/pipelines/{name}/prs/{number}/merge", "post /api/v1/pipelines/{name}/prs/{number}/approve",
+    ]
+    /// GETs that only an `admin` token may use.
+    static let adminReads: Set<String> = ["get /api/v1/tokens"]
+
+    /// The scope a route needs: `read` for a GET, `deploy` for the routes in `deployRoutes`, `admin` for the
+    /// rest. A path that names no route needs `read` (it is answered 404 or 405).
+    public static func requiredScope(method: String, path: String) -> TokenScope {
+        guard let route = route(method: method, path: path) else { return .read }
+        return route.requiredScope
+    }
+
+    /// The catalog's route for a request: its method and a path whose segments match the template's (a `{…}`
+    /// segment matches any one segment; of several matches, the one with the most literal segments wins).
+    static func route(method: String, path: String) -> APIRouteDescription? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let matches = routes.filter { route in
+            guard route.method == method.lowercased() else { return false }
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard template.count == segments.count else { return false }
+            return zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }
+        return matches.max { $0.literalSegments < $1.literalSegments }
+    }
+
     public static let routes: [APIRouteDescription] = [
         .init(method: "get", path: "/healthz", operationID: "health", summary: "Whether the service answers (no token needed)",
               successStatus: 200, responseSchema: "Health", errorStatuses: [], authenticated: false),

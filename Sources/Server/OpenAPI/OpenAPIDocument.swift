@@ -1,3 +1,4 @@
+import SlipwayModel
 import Foundation
 
 /// The OpenAPI 3.1 document of the API, generated from `APIRouteCatalog` and `OpenAPISchemas`.
@@ -11,6 +12,7 @@ public enum OpenAPIDocument {
     private static let reasons: [Int: String] = [
         400: "The body is not valid JSON",
         401: "No valid API token",
+        403: "The token's scope does not cover this route (the message names the scope needed)",
         404: "No such pipeline, app, release, token, build, test run or review app",
         409: "The name is taken, or the change contradicts what is stored",
         413: "The body is larger than 1 MiB",
@@ -30,7 +32,8 @@ public enum OpenAPIDocument {
                 "version": "1",
                 "description": "Pipelines, apps, config vars, releases, formation, API tokens, and what CI recorded: "
                     + "builds, test runs, checks, the merge gate's decisions and review apps. "
-                    + "Every route but /healthz needs 'Authorization: Bearer <token>'.",
+                    + "Every route but /healthz needs 'Authorization: Bearer <token>'; a token's scope (read < deploy < admin) "
+                    + "must cover the route, or the answer is 403.",
             ],
             "paths": paths,
             "components": [
@@ -48,7 +51,8 @@ public enum OpenAPIDocument {
             success["content"] = [route.responseContentType: ["schema": reference(schema)]]
         }
         responses[String(route.successStatus)] = success
-        let errors = (route.authenticated ? [401] : []) + route.errorStatuses
+        // The routes of the metrics text and this document need only a valid token of any scope.
+        let errors = (route.authenticated ? (route.requiredScope == .read ? [401] : [401, 403]) : []) + route.errorStatuses
         for status in errors {
             responses[String(status)] = [
                 "description": reasons[status] ?? "Error",
@@ -60,6 +64,10 @@ public enum OpenAPIDocument {
             "summary": route.summary,
             "responses": responses,
         ]
+        if route.authenticated {
+            operation["description"] = "Needs a token with scope '\(route.requiredScope.rawValue)' or wider."
+            operation["x-slipway-scope"] = route.requiredScope.rawValue
+        }
         if !route.authenticated { operation["security"] = [[String: Any]]() }
         let parameters = route.pathParameters.map { name -> [String: Any] in
             ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]

@@ -1,3 +1,4 @@
+import SlipwayModel
 /// The JSON schemas of the API's bodies (OpenAPI 3.1, i.e. JSON Schema 2020-12), as plain JSON objects.
 enum OpenAPISchemas {
     static var name: [String: Any] {
@@ -121,12 +122,19 @@ enum OpenAPISchemas {
                 "time": dateTime, "source": ["type": "string"], "text": ["type": "string"],
             ], required: ["time", "source", "text"]),
             "MetricsText": ["type": "string", "description": "Prometheus text exposition format 0.0.4"],
-            "TokenCreate": object(["name": name], required: ["name"]),
-            "CreatedToken": object(["name": name, "token": ["type": "string"], "created_at": dateTime],
-                                   required: ["name", "token", "created_at"]),
+            "TokenCreate": object(["name": name, "scope": tokenScope], required: ["name"]),
+            "CreatedToken": object(["name": name, "scope": tokenScope, "token": ["type": "string"], "created_at": dateTime],
+                                   required: ["name", "scope", "token", "created_at"]),
             "Token": object([
-                "name": name, "created_at": dateTime, "last_used_at": optionalDateTime, "revoked_at": optionalDateTime,
-            ], required: ["name", "created_at"]),
+                "name": name, "scope": tokenScope, "created_at": dateTime, "last_used_at": optionalDateTime,
+                "revoked_at": optionalDateTime,
+            ], required: ["name", "scope", "created_at"]),
         ]
     }
+
+    /// read < deploy < admin; `admin` when a new token names none.
+    static var tokenScope: [String: Any] { [
+        "type": "string", "enum": TokenScope.allCases.map(\.rawValue), "default": "admin",
+        "description": "read: every GET but config var values, and the dashboard; deploy: read plus deploys, rollbacks, promotions, config vars, scaling and pr sync/merge/approve; admin: everything",
+    ] }
 }

@@ -6,15 +6,19 @@ public struct APIToken: Sendable, Codable, Equatable, Identifiable {
     /// Assigned by the store.
     public var id: Int64
     public var name: ResourceName
+    /// What it may do; tokens made before scopes existed are `admin`.
+    public var scope: TokenScope
     public var createdAt: Date
     /// When the token last authenticated a request (updated by `authenticate(token:)`).
     public var lastUsedAt: Date?
     /// When the token was revoked; a revoked token authenticates nothing.
     public var revokedAt: Date?
 
-    public init(id: Int64, name: ResourceName, createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil) {
+    public init(id: Int64, name: ResourceName, scope: TokenScope = .admin, createdAt: Date, lastUsedAt: Date? = nil,
+                revokedAt: Date? = nil) {
         self.id = id
         self.name = name
+        self.scope = scope
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt

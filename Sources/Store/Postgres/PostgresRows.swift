@@ -183,12 +183,13 @@ enum PostgresRows {
             decidedAt: Date(storeMilliseconds: try row.decode("decided_at")))
     }
 
-    static let token = "id, name, created_at, last_used_at, revoked_at"
+    static let token = "id, name, scope, created_at, last_used_at, revoked_at"
 
     static func token(_ row: PostgresRandomAccessRow) throws -> APIToken {
         APIToken(
             id: try row.decode("id"),
             name: try storedName(row.decode("name")),
+            scope: try storedEnum(row.decode("scope"), TokenScope.self),
             createdAt: Date(storeMilliseconds: try row.decode("created_at")),
             lastUsedAt: try row.decode("last_used_at", as: Int64?.self).map(Date.init(storeMilliseconds:)),
             revokedAt: try row.decode("revoked_at", as: Int64?.self).map(Date.init(storeMilliseconds:)))

@@ -3,7 +3,7 @@ import SlipwayModel
 import PostgresNIO
 
 extension PostgresStore {
-    public func createToken(name: ResourceName, token: String) async throws(StoreError) -> APIToken {
+    public func createToken(name: ResourceName, token: String, scope: TokenScope) async throws(StoreError) -> APIToken {
         // How strong a token must be is the service's policy; the store only refuses an empty one.
         try Validation.nonEmpty(token, field: "token")
         let digest = TokenDigest(token: token).hex
@@ -15,7 +15,7 @@ extension PostgresStore {
             if try await db.row("SELECT 1 FROM api_tokens WHERE digest = \(digest)") != nil { throw registered }
             do {
                 guard let row = try await db.row("""
-                    INSERT INTO api_tokens (name, digest, created_at) VALUES (\(name.rawValue), \(digest), \(now))
+                    INSERT INTO api_tokens (name, digest, scope, created_at) VALUES (\(name.rawValue), \(digest), \(scope.rawValue), \(now))
                     RETURNING \(unescaped: PostgresRows.token)
                     """)
                 else { throw StoreError(.database, "the database returned no token") }

@@ -3,11 +3,11 @@ import SlipwayModel
 import GRDB
 
 extension SQLiteStore {
-    public func createToken(name: ResourceName, token: String) async throws(StoreError) -> APIToken {
+    public func createToken(name: ResourceName, token: String, scope: TokenScope) async throws(StoreError) -> APIToken {
         // How strong a token must be is the service's policy; the store only refuses an empty one.
         try Validation.nonEmpty(token, field: "token")
         let row = TokenRow(
-            id: nil, name: name.rawValue, digest: TokenDigest(token: token).hex,
+            id: nil, name: name.rawValue, digest: TokenDigest(token: token).hex, scope: scope.rawValue,
             createdAt: Date().storeMilliseconds, lastUsedAt: nil, revokedAt: nil)
         return try await write { db in
             if try TokenRow.filter(Column("name") == name.rawValue && Column("revoked_at") == nil).fetchCount(db) > 0 {

@@ -10,6 +10,7 @@ enum PostgresMigrations {
     static let registered: [(identifier: String, statements: [String])] = [
         ("v1-initial-schema", PostgresSchemaV1.statements),
         ("v4-fork-approvals", PostgresSchemaV4.statements),
+        ("v5-token-scopes", PostgresSchemaV5.statements),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }

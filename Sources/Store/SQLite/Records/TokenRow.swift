@@ -9,6 +9,7 @@ struct TokenRow: StoreRecord {
     var id: Int64?
     var name: String
     var digest: String
+    var scope: String
     var createdAt: Int64
     var lastUsedAt: Int64?
     var revokedAt: Int64?
@@ -17,6 +18,7 @@ struct TokenRow: StoreRecord {
         APIToken(
             id: id ?? 0,
             name: try storedName(name),
+            scope: try storedEnum(scope, TokenScope.self),
             createdAt: Date(storeMilliseconds: createdAt),
             lastUsedAt: lastUsedAt.map(Date.init(storeMilliseconds:)),
             revokedAt: revokedAt.map(Date.init(storeMilliseconds:)))

@@ -14,6 +14,7 @@ enum Migrations {
         ("v2-test-file-start-offsets", SchemaV2.migrate),
         ("v3-pull-requests", SchemaV3PullRequests.create),
         ("v4-fork-approvals", SchemaV4ForkApprovals.migrate),
+        ("v5-token-scopes", SchemaV5TokenScopes.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
