@@ -24,6 +24,18 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error, path: request.uri.path)
+            // A known path asked with a method it does not have: 405 with `Allow` (RFC 9110 §15.5.6).
+            if let routeError = error as? HTTPError, routeError.status == .notFound {
+                let allowed = APIRouteCatalog.methods(forPath: request.uri.path)
+                if !allowed.isEmpty {
+                    let listed = allowed.map { $0.uppercased() }.joined(separator: ", ")
+                    var response = JSONResponse.error(APIError(
+                        .methodNotAllowed, id: "method_not_allowed",
+                        "\(request.method.rawValue) is not allowed on \(request.uri.path.prefix(200)); allowed: \(listed)"))
+                    response.headers[.allow] = listed
+                    return response
+                }
+            }
             if apiError.id == "not_found", let browserNotFound, Self.isBrowserPageRequest(request) {
                 return browserNotFound(request)
             }

@@ -78,6 +78,20 @@ public enum APIRouteCatalog {
         return route.requiredScope
     }
 
+    /// The methods the catalog has for a concrete path (empty: the path names no route), in catalog order.
+    public static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var methods: [String] = []
+        for route in routes {
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            guard template.count == segments.count,
+                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
+                  !methods.contains(route.method) else { continue }
+            methods.append(route.method)
+        }
+        return methods
+    }
+
     /// The catalog's route for a request: its method and a path whose segments match the template's (a `{…}`
     /// segment matches any one segment; of several matches, the one with the most literal segments wins).
     static func route(method: String, path: String) -> APIRouteDescription? {
