@@ -16,8 +16,7 @@ struct ForkPullRequestTests {
 
     @Test("approve: held, waiting for approval → approved → tested and deployed without the pipeline's vars → push → waiting again")
     func approveFlow() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let token = fixture.service.adminToken
                 let pipeline = try await client.api(.get, "/api/v1/pipelines/shop", token: token).decode(PipelineResource.self)
@@ -87,17 +86,12 @@ struct ForkPullRequestTests {
                 #expect(try await fixture.ciCheck(on: second.hex)?.state == .success)
                 #expect(await fixture.fetch(host: fixture.reviewHost(7))?.body.hasSuffix("VERSION=fork two") == true)
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("ignore: a fork gets nothing; run: a fork runs at once; a pull request from the repository itself always runs")
     func ignoreAndRun() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let token = fixture.service.adminToken
                 let ignoring = try await client.api(.patch, "/api/v1/pipelines/shop", token: token, json: #"{"fork_pull_requests":"ignore"}"#)
@@ -127,17 +121,12 @@ struct ForkPullRequestTests {
                 await fixture.flow.waitUntilIdle()
                 #expect(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 7) == nil)
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("approving what is not a fork's open pull request, or with bad input, is a clear 4xx that changes nothing")
     func approveErrors() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let token = fixture.service.adminToken
                 let own = try await fixture.openPullRequest(8, [.write("version.txt", "own\n")])
@@ -158,17 +147,12 @@ struct ForkPullRequestTests {
                 #expect(try created.decode(PipelineResource.self).forkPullRequests == "run")
                 #expect(try await fixture.service.store.pullRequest(pipeline: fixture.pipeline, number: 8)?.approval == nil)
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("slipway pr approve and pipelines update --fork-pull-requests: output and exit codes (2 bad input, 3 unreachable)")
     func cli() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             let head = try await fixture.openPullRequest(7, [.write("version.txt", "fork\n")])
             try await fixture.application.test(.live) { client in
                 let server = "http://127.0.0.1:\(try #require(client.port))"
@@ -207,10 +191,6 @@ struct ForkPullRequestTests {
                     ["pr", "approve", "7", "--server", "http://127.0.0.1:\(try freeLoopbackPort())"], environment: env, timeout: .seconds(30))
                 #expect(unreachable.status == 3, "\(unreachable.stderr)")
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 }

@@ -12,8 +12,7 @@ import Testing
 @Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
 struct PullRequestCLITests {
     @Test func prCommandsAndDeployFromARepository() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.openPullRequest(1, [.write("version.txt", "one\n")])
             try await fixture.openPullRequest(2, [.write("tests/t4.sh", "exit 1\n")])
             try await fixture.application.test(.live) { client in
@@ -62,11 +61,7 @@ struct PullRequestCLITests {
                 #expect(badRev.stderr.contains("rev"), "\(badRev.stderr)")
                 #expect(try await slipway("deploy", "--app", "shop-staging", "--repo", fixture.originPath).status == 2)
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test func demoOnceGoesAsDescribed() async throws {

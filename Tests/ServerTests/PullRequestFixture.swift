@@ -135,6 +135,24 @@ struct PullRequestFixture {
                          pullRequests: PullRequestWiring(flow: flow, webhookSecret: Self.webhookSecret))
     }
 
+    /// Runs `body` with a new fixture and always shuts it down, whether `body` returns or throws.
+    static func with(waitForCI: Bool = false, greetingRequired: Bool = false, testWorkers: Int? = nil,
+                     reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600),
+                     originAsURL: Bool = false, launcher: SandboxLauncher = .unsandboxed,
+                     origin makeOrigin: ((String) async throws -> (Repository, ObjectID))? = nil,
+                     _ body: (PullRequestFixture) async throws -> Void) async throws {
+        let fixture = try await make(waitForCI: waitForCI, greetingRequired: greetingRequired, testWorkers: testWorkers,
+                                     reviewConfigVars: reviewConfigVars, reaperInterval: reaperInterval,
+                                     originAsURL: originAsURL, launcher: launcher, origin: makeOrigin)
+        do {
+            try await body(fixture)
+        } catch {
+            try? await fixture.shutdown()
+            throw error
+        }
+        try await fixture.shutdown()
+    }
+
     func shutdown() async throws {
         await flow.shutdown()
         try await runtime.shutdown()

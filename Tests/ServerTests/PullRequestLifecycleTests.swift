@@ -15,8 +15,7 @@ import Testing
 struct PullRequestLifecycleTests {
     @Test("open → tested → review app with inherited config → synchronize → redeployed → gate merge by CAS → staging → gone")
     func lifecycle() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let head = try await fixture.openPullRequest(1, [.write("version.txt", "one\n")])
                 let opened = Date()
@@ -83,17 +82,12 @@ struct PullRequestLifecycleTests {
                 #expect(FileManager.default.fileExists(atPath: fixture.markers.appendingPathComponent("predestroy-shop-pr-1").path))
                 #expect(try await fixture.service.store.apps().map(\.name.rawValue) == ["shop-staging"])
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a red pull request and a conflicting one are refused with their reasons; main does not move")
     func refusals() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.openPullRequest(2, [.write("tests/t4.sh", "exit 1\n")])
             try await fixture.openPullRequest(3, [.write("greeting.txt", "Howdy\n")])
             try await fixture.pushToMain([.write("greeting.txt", "Hello, world\n")])
@@ -122,17 +116,12 @@ struct PullRequestLifecycleTests {
             // The red pull request's review app still runs: reviewers look at red pull requests too.
             #expect(await fixture.fetch(host: fixture.reviewHost(2))?.status == 200)
             #expect(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 3) == nil)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("main moving after the test forces a re-test: the gate refuses, then merges the re-tested merge")
     func targetMovesForcesRetest() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.openPullRequest(4, [.write("version.txt", "four\n")])
             await fixture.sync()
             let tested = try #require(try await fixture.status(4).mergeCommit)
@@ -147,18 +136,13 @@ struct PullRequestLifecycleTests {
             let merged = try await fixture.flow.merge(pipeline: fixture.pipeline, number: 4)
             #expect(merged.merged, "\(merged.reason)")
             #expect(try await fixture.main().hex == retested)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a push to the pull request or to main during a test run cancels it and tests the new merge",
           arguments: ["pull request", "main"])
     func pushDuringATestRunCancelsIt(pushTo: String) async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             let slow = try await fixture.openPullRequest(5, [.write("tests/t9.sh", "sleep 3\n")])
             await fixture.flow.requestReconcile(fixture.pipeline)
             // Wait until the first run is running, then push.
@@ -182,17 +166,12 @@ struct PullRequestLifecycleTests {
             let current = try #require(try await fixture.status(5).mergeCommit)
             #expect(runs.first?.commit == current)
             #expect(try await fixture.ciCheck(on: current)?.state == .success)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("duplicate, late and forged deliveries change nothing")
     func webhookDeliveries() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let head = try await fixture.openPullRequest(6, [.write("version.txt", "six\n")])
                 let opened = Date()
@@ -229,17 +208,12 @@ struct PullRequestLifecycleTests {
                 #expect(try await fixture.service.store.testRuns(pipeline: fixture.pipeline, prNumber: 6, limit: nil).count == 1,
                         "the merge was tested already")
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a required config var with no value anywhere fails the review app, naming it")
     func missingRequiredConfig() async throws {
-        let fixture = try await PullRequestFixture.make(greetingRequired: true, reviewConfigVars: [:])
-        do {
+        try await PullRequestFixture.with(greetingRequired: true, reviewConfigVars: [:]) { fixture in
             try await fixture.openPullRequest(8, [.write("version.txt", "eight\n")])
             await fixture.sync()
             let app = try #require(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 8))
@@ -248,33 +222,23 @@ struct PullRequestLifecycleTests {
             let logs = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(logs.contains("GREETING"), "\(logs)")
             #expect(await fixture.fetch(host: fixture.reviewHost(8))?.status != 200)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("with wait_for_ci the review app waits for a green check")
     func waitForCI() async throws {
-        let fixture = try await PullRequestFixture.make(waitForCI: true)
-        do {
+        try await PullRequestFixture.with(waitForCI: true) { fixture in
             try await fixture.openPullRequest(9, [.write("tests/t4.sh", "exit 1\n")])
             try await fixture.openPullRequest(10, [.write("version.txt", "ten\n")])
             await fixture.sync()
             #expect(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 9) == nil, "red: no review app")
             #expect(await fixture.fetch(host: fixture.reviewHost(10))?.status == 200, "green: deployed after the check")
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("ten pull requests opened at once are each tested and each get a review app")
     func tenAtOnce() async throws {
-        let fixture = try await PullRequestFixture.make(testWorkers: 1)
-        do {
+        try await PullRequestFixture.with(testWorkers: 1) { fixture in
             for number in 11...20 { try await fixture.openPullRequest(number, [.write("version.txt", "v\(number)\n")]) }
             let started = ContinuousClock.now
             await fixture.sync()
@@ -284,17 +248,12 @@ struct PullRequestLifecycleTests {
                 #expect(status.checks.first { $0.context == "ci" }?.state == "success", "#\(number)")
                 #expect(await fixture.fetch(host: fixture.reviewHost(number))?.body.hasSuffix("VERSION=v\(number)") == true, "#\(number)")
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a review app's own config vars override what it inherits, and unsetting one brings the inherited value back")
     func reviewAppOverrides() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.openPullRequest(21, [.write("version.txt", "x\n")])
             await fixture.sync()
             try await fixture.application.test(.router) { client in
@@ -308,17 +267,12 @@ struct PullRequestLifecycleTests {
                 #expect(body?.hasPrefix("GREETING=pipeline secret greeting PR=21") == true, "\(body ?? "")")
                 #expect(body?.contains("SECRET=64") == true, "the generated secret is kept")
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("the reaper destroys a review app with no deploy for stale_days; a new push brings it back")
     func reaper() async throws {
-        let fixture = try await PullRequestFixture.make(reaperInterval: .zero)
-        do {
+        try await PullRequestFixture.with(reaperInterval: .zero) { fixture in
             let head = try await fixture.openPullRequest(22, [.write("version.txt", "old\n")])
             await fixture.sync()
             let app = try #require(try await fixture.service.store.reviewApp(pipeline: fixture.pipeline, prNumber: 22))
@@ -331,17 +285,12 @@ struct PullRequestLifecycleTests {
             try await fixture.openPullRequest(22, on: head, [.write("version.txt", "new\n")])
             await fixture.sync()
             #expect(await fixture.fetch(host: fixture.reviewHost(22))?.body.hasSuffix("VERSION=new") == true)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("an origin given as a URL is fetched and tested the same way, and the gate pushes the merge (fast-forward)")
     func gatePushesToAURLOrigin() async throws {
-        let fixture = try await PullRequestFixture.make(originAsURL: true)
-        do {
+        try await PullRequestFixture.with(originAsURL: true) { fixture in
             try await fixture.openPullRequest(23, [.write("version.txt", "pushed\n")])
             await fixture.sync()
             let before = try await fixture.main()
@@ -352,10 +301,6 @@ struct PullRequestLifecycleTests {
             #expect(try await fixture.origin.commit(merged).parents.first == before)
             #expect(try await fixture.origin.references(prefix: "refs/slipway/").isEmpty, "nothing of Slipway's is pushed but the merge")
             #expect(await fixture.fetch(host: "shop-staging.localhost")?.body.hasSuffix("VERSION=pushed") == true)
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 }

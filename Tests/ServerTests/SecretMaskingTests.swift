@@ -16,8 +16,7 @@ struct SecretMaskingTests {
 
     @Test("a config var's value printed by a failing test is masked in the stored run, the API and the test-run page")
     func testOutput() async throws {
-        let fixture = try await PullRequestFixture.make()
-        do {
+        try await PullRequestFixture.with { fixture in
             try await fixture.application.test(.router) { client in
                 let token = fixture.service.adminToken
                 try await fixture.openPullRequest(3, [.write("tests/t4.sh", """
@@ -42,11 +41,7 @@ struct SecretMaskingTests {
                 #expect(page.status == .ok)
                 #expect(page.text.contains("greeting is ••••") && !page.text.contains("default greeting"))
             }
-        } catch {
-            try? await fixture.shutdown()
-            throw error
         }
-        try await fixture.shutdown()
     }
 
     @Test("a dyno and a release phase that echo a config var: masked in the logs API, logs/app.log and the release output; short values stay")
