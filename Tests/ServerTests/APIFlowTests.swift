@@ -11,7 +11,7 @@ import Testing
         try await TestService.withService { service, client in
             let token = service.adminToken
             let pipeline = try await client.api(.post, "/api/v1/pipelines", token: token,
-                json: #"{"name":"shop","repository":"/srv/git/shop","target_branch":"trunk"}"#)
+                json: #"{"name":"shop","repository":"https://git.example.com/shop.git","target_branch":"trunk"}"#)
             #expect(pipeline.status == .created)
             #expect(try pipeline.decode(PipelineResource.self).targetBranch == "trunk")
 
@@ -92,7 +92,7 @@ import Testing
         let first = try await TestService.make(directory: directory)
         try await first.application.test(.router) { client in
             let token = first.adminToken
-            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"shop","repository":"/srv/shop"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"shop","repository":"https://git.example.com/shop.git"}"#)
             try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"shop-staging","pipeline":"shop","stage":"staging"}"#)
             try await client.api(.patch, "/api/v1/apps/shop-staging/config-vars", token: token, json: #"{"A":"1"}"#)
             try await client.api(.post, "/api/v1/tokens", token: token, json: #"{"name":"deployer"}"#)

@@ -19,7 +19,7 @@ struct CLIClientTests {
                 try await SlipwayBinary.run(arguments + ["--server", server], environment: env)
             }
 
-            let created = try await slipway("pipelines", "create", "shop", "--repo", "/srv/git/shop", "--json")
+            let created = try await slipway("pipelines", "create", "shop", "--repo", "https://git.example.com/shop.git", "--json")
             #expect(created.status == 0, "\(created.stderr)")
             let pipeline = try #require(try created.json() as? [String: Any])
             #expect(pipeline["name"] as? String == "shop")
@@ -98,7 +98,7 @@ struct CLIClientTests {
             func slipway(_ arguments: String...) async throws -> SlipwayBinary.Result {
                 try await SlipwayBinary.run(arguments + ["--server", server], environment: env)
             }
-            _ = try await slipway("pipelines", "create", "shop", "--repo", "/srv/shop")
+            _ = try await slipway("pipelines", "create", "shop", "--repo", "https://git.example.com/shop.git")
             _ = try await slipway("apps", "create", "shop-staging", "--pipeline", "shop", "--stage", "staging")
             _ = try await slipway("apps", "create", "shop-prod", "--pipeline", "shop", "--stage", "production")
 

@@ -25,7 +25,7 @@ struct CLIJSONCoverageTests {
                 return try #require(try result.json() as? [String: Any], "\(result.stdout)")
             }
 
-            _ = try await slipway("pipelines", "create", "shop", "--repo", "/srv/git/shop", "--target", "trunk")
+            _ = try await slipway("pipelines", "create", "shop", "--repo", "https://git.example.com/shop.git", "--target", "trunk")
             _ = try await slipway("apps", "create", "shop-staging", "--pipeline", "shop", "--stage", "staging")
             _ = try await slipway("pipelines", "config", "set", "--pipeline", "shop", "KEEP=1", "DROP=2")
 

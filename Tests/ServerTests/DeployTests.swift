@@ -64,7 +64,7 @@ struct DeployTests {
 
         try await app.test(.router) { client in
             let token = service.adminToken
-            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"shop","repository":"/srv/shop"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"shop","repository":"https://git.example.com/shop.git"}"#)
             try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"shop-staging","pipeline":"shop","stage":"staging"}"#)
             try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"shop-prod","pipeline":"shop","stage":"production"}"#)
             try await client.api(.patch, "/api/v1/apps/shop-staging/config-vars", token: token, json: #"{"GREETING":"hi"}"#)

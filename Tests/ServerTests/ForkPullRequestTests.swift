@@ -143,7 +143,7 @@ struct ForkPullRequestTests {
                 let badPolicy = try await client.api(.patch, "/api/v1/pipelines/shop", token: token, json: #"{"fork_pull_requests":"always"}"#)
                 #expect(badPolicy.status == .unprocessableContent && badPolicy.error?.field == "fork_pull_requests", "\(badPolicy.text)")
                 let created = try await client.api(.post, "/api/v1/pipelines", token: token,
-                                                   json: #"{"name":"other","repository":"/srv/other","fork_pull_requests":"run"}"#)
+                                                   json: #"{"name":"other","repository":"https://git.example.com/other.git","fork_pull_requests":"run"}"#)
                 #expect(try created.decode(PipelineResource.self).forkPullRequests == "run")
                 #expect(try await fixture.service.store.pullRequest(pipeline: fixture.pipeline, number: 8)?.approval == nil)
             }

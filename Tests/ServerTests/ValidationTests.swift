@@ -40,13 +40,19 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"..","repository":"/r"}"#, status: .unprocessableContent, field: "name"),
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"a/b","repository":"/r"}"#, status: .unprocessableContent, field: "name"),
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"UPPER","repository":"/r"}"#, status: .unprocessableContent, field: "name"),
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":5,"repository":"/r"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"..","repository":"https://git.example.com/r.git"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"a/b","repository":"https://git.example.com/r.git"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"UPPER","repository":"https://git.example.com/r.git"}"#, status: .unprocessableContent, field: "name"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":5,"repository":"https://git.example.com/r.git"}"#, status: .unprocessableContent, field: "name"),
         Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok"}"#, status: .unprocessableContent, field: "repository"),
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"/r","target_branch":"a..b"}"#, status: .unprocessableContent, field: "target_branch"),
-        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"/r","colour":"red"}"#, status: .unprocessableContent, field: "colour"),
+        // A repository is a URL Slipway can fetch, git@host:path, or a git repository on the service's machine.
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"0"}"#, status: .unprocessableContent, field: "repository"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"ftp://host/r.git"}"#, status: .unprocessableContent, field: "repository"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"https:///r.git"}"#, status: .unprocessableContent, field: "repository"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"/nonexistent/repo.git"}"#, status: .unprocessableContent, field: "repository"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"/tmp"}"#, status: .unprocessableContent, field: "repository"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"https://git.example.com/r.git","target_branch":"a..b"}"#, status: .unprocessableContent, field: "target_branch"),
+        Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","repository":"https://git.example.com/r.git","colour":"red"}"#, status: .unprocessableContent, field: "colour"),
         Case(method: .post, path: "/api/v1/pipelines", body: #"{"name":"ok","#, status: .badRequest, field: nil),
         Case(method: .post, path: "/api/v1/pipelines", body: "", status: .badRequest, field: nil),
         Case(method: .post, path: "/api/v1/pipelines", body: #"["ok"]"#, status: .unprocessableContent, field: nil),
@@ -68,6 +74,7 @@ import Testing
         Case(method: .patch, path: "/api/v1/apps/base/formation", body: #"{"updates":[{"quantity":1}]}"#, status: .unprocessableContent, field: "updates[0].type"),
         Case(method: .get, path: "/api/v1/apps/base/releases/latest", body: nil, status: .unprocessableContent, field: "version"),
         Case(method: .get, path: "/api/v1/apps/base/releases?limit=0", body: nil, status: .unprocessableContent, field: "limit"),
+        Case(method: .patch, path: "/api/v1/pipelines/base-pipe", body: #"{"repository":"0"}"#, status: .unprocessableContent, field: "repository"),
         Case(method: .patch, path: "/api/v1/pipelines/base-pipe", body: #"{"target_branch":"-x"}"#, status: .unprocessableContent, field: "target_branch"),
         Case(method: .patch, path: "/api/v1/pipelines/base-pipe", body: #"{"forks_get_review_config_vars":"yes"}"#, status: .unprocessableContent, field: "forks_get_review_config_vars"),
         Case(method: .patch, path: "/api/v1/pipelines/base-pipe", body: "{}", status: .unprocessableContent, field: nil),
@@ -107,7 +114,7 @@ import Testing
     @Test func badRequestsAreRefusedAndChangeNothing() async throws {
         try await TestService.withService { service, client in
             let token = service.adminToken
-            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"base-pipe","repository":"/r"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"base-pipe","repository":"https://git.example.com/r.git"}"#)
             try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"base","pipeline":"base-pipe","stage":"staging"}"#)
             try await client.api(.patch, "/api/v1/apps/base/config-vars", token: token, json: #"{"KEEP":"me"}"#)
             try await client.api(.patch, "/api/v1/apps/base/formation", token: token, json: #"{"updates":[{"type":"web","quantity":1}]}"#)
@@ -133,8 +140,8 @@ import Testing
     @Test func writesWithoutAValidTokenChangeNothing() async throws {
         try await TestService.withService { service, client in
             let token = service.adminToken
-            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"base-pipe","repository":"/r"}"#)
-            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"empty-pipe","repository":"/r"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"base-pipe","repository":"https://git.example.com/r.git"}"#)
+            try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"empty-pipe","repository":"https://git.example.com/r.git"}"#)
             try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"base","pipeline":"base-pipe","stage":"staging"}"#)
             try await client.api(.patch, "/api/v1/apps/base/config-vars", token: token, json: #"{"KEEP":"me"}"#)
             try await client.api(.patch, "/api/v1/pipelines/base-pipe/review-config-vars", token: token, json: #"{"SECRET":"s"}"#)
@@ -142,7 +149,7 @@ import Testing
 
             // Requests that would each change something if they were let through.
             let writes: [(HTTPRequest.Method, String, String?)] = [
-                (.post, "/api/v1/pipelines", #"{"name":"new-pipe","repository":"/r"}"#),
+                (.post, "/api/v1/pipelines", #"{"name":"new-pipe","repository":"https://git.example.com/r.git"}"#),
                 (.patch, "/api/v1/pipelines/base-pipe", #"{"target_branch":"other"}"#),
                 (.patch, "/api/v1/pipelines/base-pipe/review-config-vars", #"{"SECRET":null}"#),
                 (.delete, "/api/v1/pipelines/empty-pipe", nil),
@@ -173,7 +180,7 @@ import Testing
                 #expect(try await Snapshot.take(service.store) == before, "\(method) \(path) without a valid token changed the store")
             }
 
-            let control = try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"new-pipe","repository":"/r"}"#)
+            let control = try await client.api(.post, "/api/v1/pipelines", token: token, json: #"{"name":"new-pipe","repository":"https://git.example.com/r.git"}"#)
             #expect(control.status == .created)
             #expect(try await Snapshot.take(service.store) != before)
         }

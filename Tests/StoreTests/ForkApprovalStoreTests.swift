@@ -61,7 +61,8 @@ import SlipwayModel
             try pool.close()
 
             let store = try SQLiteStore(dataDirectory: directory)
-            #expect(try await store.appliedMigrations().last == "v4-fork-approvals")
+            let applied = try await store.appliedMigrations()
+            #expect(applied.contains("v4-fork-approvals") && applied.last == "v5-token-scopes")
             #expect(try await store.pipeline(named: name("shop")).forkPullRequests == .approve)
             let record = try #require(try await store.pullRequest(pipeline: name("shop"), number: 7))
             #expect(record.fromFork && record.approval == nil && record.headCommit == "aaa111")

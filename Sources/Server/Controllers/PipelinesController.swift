@@ -34,7 +34,9 @@ struct PipelinesController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(CreateBody.self, context: context)
         let repository = body.repository.trimmingCharacters(in: .whitespaces)
-        guard !repository.isEmpty else { throw APIError.invalid("repository", "repository: cannot be empty") }
+        if let problem = RepositoryLocation.problem(with: repository) {
+            throw APIError.invalid("repository", "repository: \(problem)")
+        }
         let target = body.targetBranch ?? "main"
         if let problem = BranchName.problem(with: target) {
             throw APIError.invalid("target_branch", "target_branch: \(problem)")
@@ -75,7 +77,9 @@ struct PipelinesController {
         let name = try context.name("name")
         let body = try await request.decodeJSON(UpdateBody.self, context: context)
         let repository = body.repository?.trimmingCharacters(in: .whitespaces)
-        if let repository, repository.isEmpty { throw APIError.invalid("repository", "repository: cannot be empty") }
+        if let repository, let problem = RepositoryLocation.problem(with: repository) {
+            throw APIError.invalid("repository", "repository: \(problem)")
+        }
         if let target = body.targetBranch, let problem = BranchName.problem(with: target) {
             throw APIError.invalid("target_branch", "target_branch: \(problem)")
         }

@@ -34,7 +34,7 @@ enum OpenAPISchemas {
             "Health": object(["status": ["type": "string"]], required: ["status"]),
             "Document": ["type": "object", "description": "an OpenAPI 3.1 document"],
             "PipelineCreate": object([
-                "name": name, "repository": ["type": "string", "minLength": 1],
+                "name": name, "repository": repositoryLocation,
                 "target_branch": ["type": "string", "default": "main"],
                 "fork_pull_requests": forkPolicy,
             ], required: ["name", "repository"]),
@@ -48,7 +48,7 @@ enum OpenAPISchemas {
             "PipelineUpdate": [
                 "type": "object", "minProperties": 1, "additionalProperties": false,
                 "properties": [
-                    "repository": ["type": "string", "minLength": 1], "target_branch": ["type": "string"],
+                    "repository": repositoryLocation, "target_branch": ["type": "string"],
                     "forks_get_review_config_vars": ["type": "boolean"], "fork_pull_requests": forkPolicy,
                 ],
             ],
@@ -136,5 +136,12 @@ enum OpenAPISchemas {
     static var tokenScope: [String: Any] { [
         "type": "string", "enum": TokenScope.allCases.map(\.rawValue), "default": "admin",
         "description": "read: every GET but config var values, and the dashboard; deploy: read plus deploys, rollbacks, promotions, config vars, scaling and pr sync/merge/approve; admin: everything",
+    ] }
+
+    /// A pipeline's repository, as `RepositoryLocation` checks it.
+    static var repositoryLocation: [String: Any] { [
+        "type": "string", "minLength": 1, "maxLength": 2048,
+        "description": "a URL with scheme https, http, ssh, git or file (with a host, but for file), an scp-like user@host:path, "
+            + "or an absolute path to a git repository the service can open; anything else is a 422 naming repository",
     ] }
 }
