@@ -79,6 +79,9 @@ public final class SQLiteStore: SlipwayStore {
                     + "run that version, or restore a backup made by this one")
             }
             try migrator.migrate(writer)
+            // The reader that checked the migrations above cached the old schema; a table that gained a column
+            // (v5's `api_tokens.scope`) would then decode without it. Readers opened from here on see the new one.
+            (writer as? DatabasePool)?.invalidateReadOnlyConnections()
         } catch let error as StoreError {
             throw error
         } catch {
