@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
@@ -38,6 +42,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        // Certificates for the router's TLS: a local CA, files on disk, or ACME (RFC 8555) with HTTP-01.
+        .target(
+            name: "Certificates",
+            dependencies: [
+                "EdgeRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -61,7 +80,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox", "Processes",
+                "Store", "Platform", "Manifest", "GitKit", "EdgeRouter", "Certificates", "TestRunner", "Sharding", "Sandbox", "Processes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
@@ -75,14 +94,14 @@ let package = Package(
         .target(
             name: "SlipwayCLI",
             dependencies: [
-                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Sandbox",
+                "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Sandbox", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-shard", dependencies: ["TestRunner", "Sharding"], swiftSettings: strict),
-        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter"], swiftSettings: strict),
+        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter", "Certificates"], swiftSettings: strict),
         .executableTarget(
             name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
             swiftSettings: strict),
@@ -116,6 +135,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: [
+                "Certificates", "EdgeRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
