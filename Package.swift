@@ -101,7 +101,7 @@ let package = Package(
         ),
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-shard", dependencies: ["TestRunner", "Sharding"], swiftSettings: strict),
-        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter", "Certificates"], swiftSettings: strict),
+        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter", .product(name: "NIOSSL", package: "swift-nio-ssl")], swiftSettings: strict),
         .executableTarget(
             name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
             swiftSettings: strict),

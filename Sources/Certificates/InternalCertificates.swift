@@ -1,13 +1,15 @@
 import EdgeRouter
 import Foundation
+import Synchronization
 
 /// `--tls internal`: every routed host gets a certificate from the local CA as soon as it is routed (issuing
 /// takes about a millisecond, so the first HTTPS request already finds it). Kept in the data dir and renewed at
-/// two thirds of its lifetime when the host is routed again or at the periodic check.
+/// two thirds of its lifetime when the host is routed again or at the hourly check (``start(checkInterval:)``).
 public final class InternalCertificates: TLSCertificateSource {
     private let authority: LocalCertificateAuthority
     private let directory: CertificateDirectory
     private let store = CertificateStore()
+    private let renewals = Mutex<Task<Void, Never>?>(nil)
 
     /// The root certificate clients must trust.
     public var rootCertificateURL: URL { authority.rootURL }
@@ -18,6 +20,30 @@ public final class InternalCertificates: TLSCertificateSource {
         authority = try LocalCertificateAuthority(folder: folder.appendingPathComponent("ca"))
         directory = try CertificateDirectory(root: folder.appendingPathComponent("hosts"))
         store.replaceAll(directory.loadAll())
+    }
+
+    /// Starts the periodic renewal of every certificate that is due.
+    public func start(checkInterval: Duration = .seconds(3600)) {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: checkInterval)
+                self?.renewDue()
+            }
+        }
+        renewals.withLock { $0 = task }
+    }
+
+    public func stop() {
+        renewals.withLock { $0?.cancel() }
+    }
+
+    /// Renews every certificate past two thirds of its lifetime; returns the hosts renewed.
+    @discardableResult
+    public func renewDue(now: Date = Date()) -> [String] {
+        store.all().compactMap { host, certificate in
+            guard now >= certificate.renewalDate, (try? ensureCertificate(for: host, now: now)) != nil else { return nil }
+            return host
+        }
     }
 
     public func certificate(forServerName serverName: String?) -> TLSServingCertificate? {

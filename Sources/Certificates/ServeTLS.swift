@@ -78,7 +78,8 @@ public struct ServeTLSOptions: Sendable {
         case .internal:
             let source = try InternalCertificates(folder: folder.appendingPathComponent("internal"))
             announce(source.trustInstructions)
-            return PreparedTLS(router: RouterTLS(port: httpsPort, certificates: source, redirectHTTP: redirectHTTP))
+            return PreparedTLS(
+                router: RouterTLS(port: httpsPort, certificates: source, redirectHTTP: redirectHTTP), localCA: source)
         case .files:
             let source = try FileCertificates(certificate: certificateFile!, key: keyFile!) { result in
                 switch result {
@@ -106,20 +107,27 @@ public struct PreparedTLS: Sendable {
     public let router: RouterTLS
     public let acme: ACMECertificates?
     let files: FileCertificates?
+    let localCA: InternalCertificates?
 
-    init(router: RouterTLS, acme: ACMECertificates? = nil, files: FileCertificates? = nil) {
+    init(
+        router: RouterTLS, acme: ACMECertificates? = nil, files: FileCertificates? = nil,
+        localCA: InternalCertificates? = nil
+    ) {
         self.router = router
         self.acme = acme
         self.files = files
+        self.localCA = localCA
     }
 
-    /// Starts the periodic renewal checks (ACME).
+    /// Starts the periodic renewal checks (ACME, local CA).
     public func start() {
         acme?.start()
+        localCA?.start()
     }
 
     public func shutdown() async {
         files?.stop()
+        localCA?.stop()
         await acme?.shutdown()
     }
 }

@@ -50,6 +50,7 @@ struct InternalModeTests {
         #expect(try second.ensureCertificate(for: "web.test.local").serial == issued.serial)
         // Due for renewal (two thirds into its 30 days): a new certificate.
         let later = issued.notBefore.addingTimeInterval(21 * 24 * 3600)
+        #expect(second.renewDue(now: later) == ["web.test.local"])
         #expect(try second.ensureCertificate(for: "web.test.local", now: later).serial != issued.serial)
     }
 
