@@ -95,7 +95,7 @@ public final class FileCertificates: TLSCertificateSource {
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    private static func load(certificate: URL, key: URL) throws(CertificateError) -> (String, IssuedCertificate) {
+    static func load(certificate: URL, key: URL) throws(CertificateError) -> (String, IssuedCertificate) {
         let fingerprint = fingerprint(certificate: certificate, key: key)
         guard let chain = try? String(contentsOf: certificate, encoding: .utf8) else {
             throw CertificateError("--tls-cert \(certificate.path): cannot read the file")

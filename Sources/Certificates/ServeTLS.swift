@@ -55,9 +55,11 @@ public struct ServeTLSOptions: Sendable {
                 throw CertificateError("--acme-ca-bundle \(acmeCABundle.path): no such readable file")
             }
         case .files:
-            guard certificateFile != nil, keyFile != nil else {
+            guard let certificateFile, let keyFile else {
                 throw CertificateError("--tls files needs --tls-cert FILE and --tls-key FILE")
             }
+            // Loaded once here so that a bad pair is refused before anything is started or written.
+            _ = try FileCertificates.load(certificate: certificateFile, key: keyFile)
         case .internal:
             break
         }

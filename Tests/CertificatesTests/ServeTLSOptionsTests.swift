@@ -15,6 +15,8 @@ struct ServeTLSOptionsTests {
             (ServeTLSOptions(mode: .acme, httpsPort: 5443, acmeDirectory: "https://x/dir",
                              acmeCABundle: URL(fileURLWithPath: "/nonexistent/ca.pem")), "/nonexistent/ca.pem"),
             (ServeTLSOptions(mode: .files, httpsPort: 5443), "--tls-cert"),
+            (ServeTLSOptions(mode: .files, httpsPort: 5443, certificateFile: URL(fileURLWithPath: "/nonexistent/c.pem"),
+                             keyFile: URL(fileURLWithPath: "/nonexistent/k.pem")), "/nonexistent/c.pem"),
             (ServeTLSOptions(mode: .internal, httpsPort: 5443, certificateFile: URL(fileURLWithPath: "/c")), "--tls files"),
             (ServeTLSOptions(mode: .internal, httpsPort: 5443, acmeEmail: "a@b.c"), "--tls acme"),
             (ServeTLSOptions(mode: .internal, httpsPort: 70000), "--https-port"),
