@@ -7,6 +7,8 @@ extension ProxyHandler {
 
     /// Answers `head` when it is a challenge or must be redirected; `false` when it goes to the app as usual.
     func answerOnPlainHTTP(_ head: RequestHead, tls: RouterTLS) -> Bool {
+        // Most plain requests with HTTPS on go straight to the app: no string is made for them.
+        guard tls.challenges != nil || tls.redirectHTTP else { return false }
         let target = head.target
         if let challenges = tls.challenges, head.method == .get || head.method == .head,
             target.hasPrefix(Self.challengePrefix)

@@ -3,7 +3,7 @@ import Foundation
 /// Let's Encrypt's test ACME server (Debian's `pebble`), started on loopback for one test, with
 /// `pebble-challtestsrv` as its DNS server answering 127.0.0.1 for every name: the HTTP-01 validation really
 /// connects to `httpPort` on loopback, where the router listens. No `PEBBLE_VA_ALWAYS_VALID`.
-final class Pebble: @unchecked Sendable {
+final class Pebble {
     let directoryURL: String
     /// The CA that signed pebble's own HTTPS listener (`--acme-ca-bundle`).
     let listenerCABundle: URL
