@@ -101,12 +101,30 @@ public final class ACMECertificates: TLSCertificateSource, ACMEChallengeResponde
         let new = state.withLock { state in
             wanted.filter { host in
                 guard state.hosts[host] == nil else { return false }
+                if let stored = store.certificate(for: host) ?? directory.load(host: host), stored.notAfter > Date() {
+                    store.set(stored, for: host)
+                    state.hosts[host] = .valid(notAfter: stored.notAfter, renewAt: stored.renewalDate)
+                    return false
+                }
                 state.hosts[host] = .pending
                 return true
             }
         }
         for host in new {
             Task { await self.obtain(host) }
+        }
+    }
+
+    /// A removed app's hosts are no longer renewed or retried; their stored certificates stay on disk (a host routed
+    /// again before they expire reuses them) and are no longer served.
+    public func hostsUnrouted(_ hosts: [String]) async {
+        for host in hosts.map({ $0.lowercased() }) {
+            state.withLock { state in
+                state.hosts[host] = nil
+                state.retryAt[host] = nil
+                state.failures[host] = nil
+            }
+            store.set(nil, for: host)
         }
     }
 

@@ -177,11 +177,15 @@ public final class EdgeRouter: Sendable {
 
     /// Stops routing to `app`: its hosts answer 404 from now on.
     public func removeApp(_ app: String) async {
-        let table = state.withLock { state -> RoutingTable in
+        let (table, removedHosts) = state.withLock { state -> (RoutingTable, [String]) in
+            let hosts = state.apps[app]?.hosts ?? []
             state.apps[app] = nil
-            return nextTable(&state)
+            return (nextTable(&state), hosts)
         }
         await install(table)
+        if let tls = configuration.tls, !removedHosts.isEmpty {
+            await tls.certificates.hostsUnrouted(removedHosts)
+        }
     }
 
     /// App name → backends, as currently routed.

@@ -54,6 +54,13 @@ public protocol TLSCertificateSource: Sendable {
     /// The router now routes `hosts` (an app or review app was deployed). Must return promptly; slow work
     /// (an ACME order) goes on in the background.
     func hostsRouted(_ hosts: [String]) async
+
+    /// The router no longer routes `hosts` (the app or review app was removed): stop renewing their certificates.
+    func hostsUnrouted(_ hosts: [String]) async
+}
+
+extension TLSCertificateSource {
+    public func hostsUnrouted(_ hosts: [String]) async {}
 }
 
 /// Answers ACME HTTP-01 challenges (RFC 8555 §8.3) on the router's plain HTTP port:

@@ -53,6 +53,12 @@ struct ACMETests {
         #expect(restarted.currentCertificate(for: host)?.serial == certificates.currentCertificate(for: host)?.serial)
         await restarted.hostsRouted([host])
         #expect(restarted.statuses()[host].map(isValid) == true)
+        // A removed review app is no longer renewed nor served; routed again, its stored certificate comes back.
+        await restarted.hostsUnrouted([host])
+        #expect(restarted.statuses()[host] == nil)
+        #expect(restarted.certificate(forServerName: host) == nil)
+        await restarted.hostsRouted([host])
+        #expect(restarted.currentCertificate(for: host)?.serial == certificates.currentCertificate(for: host)?.serial)
         await certificates.shutdown()
         await restarted.shutdown()
     }
