@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
@@ -46,6 +50,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        // Certificates for the router's TLS: a local CA, files on disk, or ACME (RFC 8555) with HTTP-01.
+        .target(
+            name: "Certificates",
+            dependencies: [
+                "EdgeRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -92,8 +111,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "SlipwayModel", "Store", "Orchestration", "Dashboard", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner",
-                "Sharding", "Sandbox", "Processes",
+                "SlipwayModel", "Store", "Orchestration", "Dashboard", "Platform", "Manifest", "GitKit", "EdgeRouter", "Certificates",
+                "TestRunner", "Sharding", "Sandbox", "Processes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -111,14 +130,14 @@ let package = Package(
             name: "SlipwayCLI",
             dependencies: [
                 "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox", "Platform", "Processes",
-                "SlipwayModel", "Store",
+                "SlipwayModel", "Store", "Certificates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(name: "slipway", dependencies: ["SlipwayCLI"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-shard", dependencies: ["TestRunner", "Sharding"], swiftSettings: strict),
-        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter"], swiftSettings: strict),
+        .executableTarget(name: "slipway-router-bench", dependencies: ["EdgeRouter", .product(name: "NIOSSL", package: "swift-nio-ssl")], swiftSettings: strict),
         .executableTarget(
             name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
             swiftSettings: strict),
@@ -165,6 +184,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: [
+                "Certificates", "EdgeRouter", "SlipwayTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

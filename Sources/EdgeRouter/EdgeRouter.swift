@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Slipway's HTTP edge router: one port, requests routed by `Host` to the web dynos of an app.
@@ -29,6 +30,7 @@ public final class EdgeRouter: Sendable {
         var apps: [String: (hosts: [String], backends: [Backend])] = [:]
         var generation: UInt64 = 0
         var serverChannel: (any Channel)?
+        var tlsChannel: (any Channel)?
         var started = false
     }
 
@@ -62,7 +64,12 @@ public final class EdgeRouter: Sendable {
         state.withLock { $0.serverChannel?.localAddress?.port }
     }
 
-    /// Binds `configuration.host:configuration.port` and starts serving.
+    /// The HTTPS listener's port, once started with `configuration.tls`.
+    public var httpsPort: Int? {
+        state.withLock { $0.tlsChannel?.localAddress?.port }
+    }
+
+    /// Binds `configuration.host:configuration.port` (and the HTTPS port with `configuration.tls`) and starts serving.
     public func start() async throws {
         let alreadyStarted = state.withLock { state -> Bool in
             defer { state.started = true }
@@ -83,23 +90,62 @@ public final class EdgeRouter: Sendable {
                 }
             }
         let channel: any Channel
+        var tlsChannel: (any Channel)?
         do {
             channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+            if let tls = configuration.tls {
+                do {
+                    tlsChannel = try await bindTLS(tls, slots: slots)
+                } catch {
+                    try? await channel.close()
+                    throw error
+                }
+            }
         } catch {
             state.withLock { $0.started = false }
             throw error
         }
-        state.withLock { $0.serverChannel = channel }
-        await onEveryLoop { $0.startPruning() }
+        state.withLock {
+            $0.serverChannel = channel
+            $0.tlsChannel = tlsChannel
+        }
+        let httpsPort = tlsChannel?.localAddress?.port ?? 0
+        await onEveryLoop {
+            $0.httpsPort = httpsPort
+            $0.startPruning()
+        }
+    }
+
+    private func bindTLS(
+        _ tls: RouterTLS,
+        slots: [ObjectIdentifier: NIOLoopBoundBox<LoopContext>]
+    ) async throws -> any Channel {
+        let context = try TLSServerContext.make(certificates: tls.certificates)
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let slot = slots[ObjectIdentifier(channel.eventLoop)] else {
+                        throw RouterError.foreignEventLoop
+                    }
+                    try ProxyPipeline.configureTLS(channel, loop: slot.value, context: context)
+                }
+            }
+            .bind(host: configuration.host, port: tls.port).get()
     }
 
     /// Stops accepting, gives in-flight requests up to `gracePeriod` to finish, then closes everything.
     public func shutdown(gracePeriod: Duration = .seconds(5)) async throws {
-        let channel = state.withLock { state -> (any Channel)? in
-            defer { state.serverChannel = nil }
-            return state.serverChannel
+        let channels = state.withLock { state -> [any Channel] in
+            defer {
+                state.serverChannel = nil
+                state.tlsChannel = nil
+            }
+            return [state.serverChannel, state.tlsChannel].compactMap { $0 }
         }
-        try? await channel?.close()
+        for channel in channels { try? await channel.close() }
         let deadline = ContinuousClock.now + gracePeriod
         while await totalInFlight() > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
@@ -123,15 +169,23 @@ public final class EdgeRouter: Sendable {
             return nextTable(&state)
         }
         await install(table)
+        if let tls = configuration.tls {
+            let routed = state.withLock { $0.apps[app]?.hosts ?? [] }
+            await tls.certificates.hostsRouted(routed)
+        }
     }
 
     /// Stops routing to `app`: its hosts answer 404 from now on.
     public func removeApp(_ app: String) async {
-        let table = state.withLock { state -> RoutingTable in
+        let (table, removedHosts) = state.withLock { state -> (RoutingTable, [String]) in
+            let hosts = state.apps[app]?.hosts ?? []
             state.apps[app] = nil
-            return nextTable(&state)
+            return (nextTable(&state), hosts)
         }
         await install(table)
+        if let tls = configuration.tls, !removedHosts.isEmpty {
+            await tls.certificates.hostsUnrouted(removedHosts)
+        }
     }
 
     /// App name → backends, as currently routed.

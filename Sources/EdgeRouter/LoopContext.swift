@@ -16,6 +16,8 @@ final class LoopContext {
     /// Open client connections, closed by `stop()` even when the event loops live on.
     private var clientChannels: [ObjectIdentifier: any Channel] = [:]
     private var pruneTask: Scheduled<Void>?
+    /// The HTTPS listener's port once bound (for redirects), `0` without one.
+    var httpsPort = 0
 
     init(eventLoop: any EventLoop, configuration: RouterConfiguration) {
         self.eventLoop = eventLoop

@@ -54,11 +54,14 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private lazy var forwarding = UpstreamRequestWriter.Forwarding(
         clientAddress: context?.channel.remoteAddress?.ipAddress ?? "unknown",
         port: context?.channel.localAddress?.port.map(String.init) ?? "",
-        proto: loop.configuration.forwardedProto
+        proto: overTLS ? "https" : loop.configuration.forwardedProto
     )
+    /// This connection came in on the HTTPS listener (its requests are forwarded as `https`).
+    let overTLS: Bool
 
-    init(loop: LoopContext) {
+    init(loop: LoopContext, overTLS: Bool) {
         self.loop = loop
+        self.overTLS = overTLS
     }
 
     /// Kept from writability events (asked on every upstream read), not asked of the channel each time.
@@ -218,6 +221,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func begin(_ head: RequestHead, context: ChannelHandlerContext) {
         let started = NIODeadline.now()
         partialHeadSince = nil
+        if !overTLS, let tls = loop.configuration.tls, answerOnPlainHTTP(head, tls: tls) { return }
         if head.absoluteFormAuthority != nil {
             // Rare (proxy-style clients): routed by the URI's host, never cached under the Host header.
             cachedHost = head.targetHost

@@ -49,6 +49,13 @@ struct RequestHead {
         return bytes.getString(at: bytes.readerIndex + range.lowerBound, length: range.count) ?? ""
     }
 
+    /// The request target (`/path?query`, or an absolute URI), as a string.
+    var target: String {
+        let line = bytes.getString(at: bytes.readerIndex + methodAndTarget.lowerBound, length: methodAndTarget.count) ?? ""
+        guard let space = line.firstIndex(of: " ") else { return "" }
+        return String(line[line.index(after: space)...])
+    }
+
     /// Whether the `Host` header is exactly `host`, compared as bytes (no string is made).
     func hostEquals(_ host: String) -> Bool {
         let range = fields.host ?? 0..<0

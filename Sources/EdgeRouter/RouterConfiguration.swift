@@ -36,8 +36,11 @@ public struct RouterConfiguration: Sendable {
     public var keepAliveTimeout: TimeAmount
     /// Event loop threads when the router makes its own group (`nil`: one per core).
     public var eventLoopThreads: Int?
-    /// Value of `X-Forwarded-Proto` (the router itself speaks plain HTTP; a TLS terminator in front sets `https`).
+    /// Value of `X-Forwarded-Proto` for requests on the plain HTTP port (`https` when a TLS terminator sits
+    /// in front of it); requests on the router's own HTTPS listener always say `https`.
     public var forwardedProto: String
+    /// The HTTPS listener and its certificates; `nil`: plain HTTP only.
+    public var tls: RouterTLS?
 
     public init(
         host: String = "127.0.0.1",
@@ -51,8 +54,10 @@ public struct RouterConfiguration: Sendable {
         eventLoopThreads: Int? = nil,
         forwardedProto: String = "http",
         headerTimeout: TimeAmount = .seconds(10),
-        keepAliveTimeout: TimeAmount = .seconds(75)
+        keepAliveTimeout: TimeAmount = .seconds(75),
+        tls: RouterTLS? = nil
     ) {
+        self.tls = tls
         self.headerTimeout = headerTimeout
         self.keepAliveTimeout = keepAliveTimeout
         self.host = host

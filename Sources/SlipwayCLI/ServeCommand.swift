@@ -1,4 +1,5 @@
 import ArgumentParser
+import Certificates
 import Foundation
 import Server
 import SlipwayModel
@@ -29,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     var noSandbox = false
     @Option(help: "Seconds a client has to send a whole request head to the router (408 after).") var headerTimeout: Int = 10
     @Option(help: "Seconds an idle keep-alive connection to the router stays open.") var keepAliveTimeout: Int = 75
+    @OptionGroup(title: "HTTPS") var https: ServeHTTPSOptions
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -53,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
         if domain.isEmpty || domain.contains("/") || domain.contains(" ") {
             throw ValidationError("--domain: expected a host name like localhost or apps.example.com")
         }
+        if let tls = https.options, [apiPort, routerPort].contains(tls.httpsPort) {
+            throw ValidationError("--https-port must differ from --api-port and --router-port")
+        }
     }
 
     func run() async throws {
@@ -63,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             sandbox: !noSandbox)
         options.headerTimeoutSeconds = headerTimeout
         options.keepAliveTimeoutSeconds = keepAliveTimeout
+        options.tls = https.options
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -71,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIFailure(exitCode: .checkFailed, message: error.message)
         } catch let error as ServeError {
             throw CLIFailure(exitCode: .checkFailed, message: error.message)
+        } catch let error as CertificateError {
+            // A certificate file or the local CA that does not load: bad input, nothing was started.
+            throw CLIFailure.usage(error.description)
         } catch {
             throw CLIFailure(exitCode: .checkFailed, message: "the service stopped: \(error)")
         }

@@ -1,3 +1,4 @@
+import Certificates
 import EdgeRouter
 import Foundation
 import Orchestration
@@ -27,6 +28,8 @@ public struct ServeOptions: Sendable {
     /// The router's client-side timeouts (`--header-timeout`, `--keep-alive-timeout`), in seconds.
     public var headerTimeoutSeconds: Int = 10
     public var keepAliveTimeoutSeconds: Int = 75
+    /// HTTPS at the router (`--https-port`, `--tls …`); nil: plain HTTP only.
+    public var tls: ServeTLSOptions?
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -101,10 +104,11 @@ public enum SlipwayServer {
             announce("admin token (shown once; also in \(file.path), mode 0600):\n  \(token)")
         }
 
+        let tls = try options.tls?.prepare(dataDirectory: options.dataDirectory, announce: announce)
         let router = EdgeRouter(configuration: RouterConfiguration(
             host: options.bind, port: options.routerPort, domain: options.domain,
             headerTimeout: .seconds(Int64(options.headerTimeoutSeconds)),
-            keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds))))
+            keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds)), tls: tls?.router))
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
         let deployer = Deployer(
             store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
@@ -120,7 +124,7 @@ public enum SlipwayServer {
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
             pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret), logger: logger)
-        announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort) (*.\(options.domain)), data in \(options.dataDirectory.path)"
+        announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort)\(options.tls.map { " and https://\(options.bind):\($0.httpsPort)" } ?? "") (*.\(options.domain)), data in \(options.dataDirectory.path)"
                  + (options.database == .sqlite ? "" : ", state in \(options.database)"))
 
         var extra: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -132,7 +136,7 @@ public enum SlipwayServer {
         }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
-                .init(service: RouterService(router: router), serviceName: "router"),
+                .init(service: RouterService(router: router, tls: tls), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
                 .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
                 .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
