@@ -46,14 +46,6 @@ struct ServeTLSOptionsTests {
         #expect(prepared.router.challenges == nil)
     }
 
-    @Test("app URLs are https with the HTTPS port once HTTPS is on; default ports are left out")
-    func publicURLs() {
-        #expect(PublicURL.app(host: "pr-4.django.localhost", httpsPort: 5443, httpPort: 5000)
-            == "https://pr-4.django.localhost:5443/")
-        #expect(PublicURL.app(host: "web.example.com", httpsPort: 443, httpPort: 80) == "https://web.example.com/")
-        #expect(PublicURL.app(host: "web.localhost", httpsPort: nil, httpPort: 5000) == "http://web.localhost:5000/")
-        #expect(PublicURL.app(host: "web.example.com", httpsPort: nil, httpPort: 80) == "http://web.example.com/")
-    }
 }
 
 final class Lines: Sendable {

@@ -31,4 +31,9 @@ struct ReviewAppNamingTests {
         #expect(ReviewAppNaming.url(host: "pr-1.shop.localhost", routerPort: 80) == "http://pr-1.shop.localhost/")
         #expect(ReviewAppNaming.url(host: "pr-1.shop.localhost", routerPort: nil) == "http://pr-1.shop.localhost/")
     }
+
+    @Test func urlsAreHTTPSOnceTheRouterServesIt() {
+        #expect(ReviewAppNaming.url(host: "pr-4.django.localhost", routerPort: 5000, httpsPort: 5443) == "https://pr-4.django.localhost:5443/")
+        #expect(ReviewAppNaming.url(host: "web.example.com", routerPort: 80, httpsPort: 443) == "https://web.example.com/")
+    }
 }

@@ -24,7 +24,7 @@ struct DashboardData: Sendable {
     /// `http://pr-12.shop.localhost:5000/` for a review app's router host; nil before it has one.
     func reviewURL(host: String?) -> Link? {
         guard let host, !host.isEmpty else { return nil }
-        let url = ReviewAppNaming.url(host: host, routerPort: routerPort)
+        let url = ReviewAppNaming.url(host: host, routerPort: routerPort, httpsPort: deployer?.routerHTTPSPort)
         return Link(text: url, href: url)
     }
 

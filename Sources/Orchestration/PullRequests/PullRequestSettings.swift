@@ -11,6 +11,8 @@ public struct PullRequestSettings: Sendable {
     public var domain: String
     /// The router's port, for the review-app URLs shown to people.
     public var routerPort: Int
+    /// The router's HTTPS port when it serves HTTPS (review-app URLs are then `https://`).
+    public var httpsPort: Int?
     /// The check contexts the gate requires on a test merge commit.
     public var requiredChecks: [String]
     /// How often every pipeline is fetched and reconciled without a webhook; nil: webhooks only.
@@ -26,12 +28,14 @@ public struct PullRequestSettings: Sendable {
     /// How test processes are started (the service's one launcher).
     public var launcher: SandboxLauncher
 
-    public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, requiredChecks: [String] = [CheckContext.ci],
+    public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, httpsPort: Int? = nil,
+                requiredChecks: [String] = [CheckContext.ci],
                 pollInterval: Duration? = .seconds(30), reaperInterval: Duration = .seconds(3600), defaultStaleDays: Int = 5,
                 testWorkers: Int? = nil, testTimeout: Duration = .seconds(3600), launcher: SandboxLauncher = .unsandboxed) {
         self.dataDirectory = dataDirectory
         self.domain = domain
         self.routerPort = routerPort
+        self.httpsPort = httpsPort
         self.requiredChecks = requiredChecks
         self.pollInterval = pollInterval
         self.reaperInterval = reaperInterval
@@ -46,6 +50,6 @@ public struct PullRequestSettings: Sendable {
 
     /// The URL a person opens: through the router, on its port.
     func reviewAppURL(host: String) -> String {
-        ReviewAppNaming.url(host: host, routerPort: routerPort)
+        ReviewAppNaming.url(host: host, routerPort: routerPort, httpsPort: httpsPort)
     }
 }

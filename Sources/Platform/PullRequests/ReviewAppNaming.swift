@@ -16,8 +16,10 @@ public enum ReviewAppNaming {
         "pr-\(prNumber).\(pipeline).\(domain)"
     }
 
-    /// The URL a person opens: `http://<host>:<router port>/` (no port for 80; none known: the bare host).
-    public static func url(host: String, routerPort: Int?) -> String {
+    /// The URL a person opens: `https://<host>:<https port>/` once the router serves HTTPS, else
+    /// `http://<host>:<router port>/`; the port is left out when it is the scheme's default (or unknown).
+    public static func url(host: String, routerPort: Int?, httpsPort: Int? = nil) -> String {
+        if let httpsPort { return "https://\(host)\(httpsPort == 443 ? "" : ":\(httpsPort)")/" }
         let port = routerPort.map { $0 == 80 ? "" : ":\($0)" } ?? ""
         return "http://\(host)\(port)/"
     }

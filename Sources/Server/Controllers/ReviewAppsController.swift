@@ -32,7 +32,7 @@ struct ReviewAppsController {
         let port = deployer?.routerPort
         let apps = try await store.apps(inPipeline: pipeline)
             .filter { all || ($0.review != nil && $0.review?.state != .destroyed) }
-            .compactMap { ReviewAppResource($0, routerPort: port) }
+            .compactMap { ReviewAppResource($0, routerPort: port, httpsPort: deployer?.routerHTTPSPort) }
             .sorted { ($0.prNumber, $0.createdAt) < ($1.prNumber, $1.createdAt) }
         return try JSONResponse.make(apps)
     }
@@ -40,7 +40,7 @@ struct ReviewAppsController {
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let name = try context.name("app")
         let app = try await store.app(named: name)
-        guard let resource = ReviewAppResource(app, routerPort: deployer?.routerPort) else {
+        guard let resource = ReviewAppResource(app, routerPort: deployer?.routerPort, httpsPort: deployer?.routerHTTPSPort) else {
             throw APIError(.notFound, id: "not_found", "app '\(name)' is not a review app", field: "app")
         }
         return try JSONResponse.make(resource)

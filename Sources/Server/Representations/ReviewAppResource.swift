@@ -35,7 +35,7 @@ public struct ReviewAppResource: Codable, Sendable, Equatable {
     }
 
     /// Nil for an app that is not a review app.
-    init?(_ app: App, routerPort: Int?) {
+    init?(_ app: App, routerPort: Int?, httpsPort: Int? = nil) {
         guard let review = app.review, let pipeline = app.pipeline else { return nil }
         self.app = app.name.rawValue
         self.pipeline = pipeline.rawValue
@@ -46,7 +46,7 @@ public struct ReviewAppResource: Codable, Sendable, Equatable {
         fromFork = review.fromFork
         state = review.state.rawValue
         urlHost = review.urlHost
-        url = review.state == .destroyed ? nil : review.urlHost.flatMap { host in routerPort.map { ReviewAppNaming.url(host: host, routerPort: $0) } }
+        url = review.state == .destroyed ? nil : review.urlHost.flatMap { host in routerPort.map { ReviewAppNaming.url(host: host, routerPort: $0, httpsPort: httpsPort) } }
         lastDeployedAt = review.lastDeployedAt
         createdAt = app.createdAt
     }

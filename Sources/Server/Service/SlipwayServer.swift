@@ -119,7 +119,7 @@ public enum SlipwayServer {
         }
         let flow = PullRequestFlow(store: store, deployer: deployer, settings: PullRequestSettings(
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
-            pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher),
+            httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher),
             logger: logger)
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
