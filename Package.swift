@@ -50,6 +50,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Add-ons: a PostgreSQL database and a Redis database of its own per app and test run (managed servers or
+        // external ones), crash recovery by naming scheme.
+        .target(
+            name: "AddOns",
+            dependencies: [
+                "Manifest",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Platform",
             dependencies: [
@@ -107,6 +120,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "EdgeRouter", "Manifest", "GitKit", "Sandbox"], swiftSettings: strict),
+        .testTarget(
+            name: "AddOnsTests",
+            dependencies: ["AddOns", "Manifest", "PostgresTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",
