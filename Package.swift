@@ -99,6 +99,7 @@ let package = Package(
         .executableTarget(
             name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
             swiftSettings: strict),
+        .executableTarget(name: "slipway-bench-addons", dependencies: ["AddOns", "Manifest"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-build", dependencies: ["Platform", "Processes"], swiftSettings: strict),
 
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"], swiftSettings: strict),
