@@ -89,8 +89,9 @@ private final class ExternalRedis: Sendable {
         }
     }
 
-    /// SIGTERM without waiting (Foundation's `waitUntilExit` can hang inside a test's task).
+    /// SIGKILL without waiting: a child of Foundation's `Process` inherits a mask with SIGTERM blocked, and
+    /// `waitUntilExit` can hang inside a test's task. Nothing in it needs keeping.
     func stop() {
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, SIGKILL)
     }
 }

@@ -80,7 +80,7 @@ struct PostgresAddOnTests {
 
     @Test func eachTestRunWorkerGetsAFreshDatabaseDroppedAtTheEnd() async throws {
         let provisioner = try await SharedAddOns.provisioner()
-        let run = "run\(UUID().uuidString.prefix(6).lowercased().filter(\.isLetter))"
+        let run = "run" + appName("r").dropFirst(2)
         let workers = try await provisioner.provisionTestRun(id: run, workers: 2, addons: [postgresAddon])
         #expect(workers.count == 2)
         let urls = workers.compactMap { $0.configVars["DATABASE_URL"] }

@@ -37,7 +37,8 @@ func temporaryDirectory(_ label: String) -> URL {
 
 /// A unique app name for one test.
 func appName(_ stem: String) -> String {
-    "\(stem)-\(UUID().uuidString.prefix(6).lowercased().filter(\.isLetter))x"
+    let letters = Array("abcdefghijklmnop")
+    return "\(stem)-" + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(8).map { letters[Int(String($0), radix: 16)!] })
 }
 
 /// Runs SQL as the app would, with the URL it was given; returns the first column of the last statement's rows.

@@ -66,16 +66,42 @@ enum ServerProcess {
             while [ -d /proc/\(getpid()) ] && kill -0 "$server" 2>/dev/null; do sleep 0.5; done
             kill -\(stopSignal) "$server" 2>/dev/null; wait "$server"
             """
-        let process = Process()
-        let (path, args) = command(["/bin/sh", "-c", watchdog], as: account)
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = args
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw AddOnError(.serverSetup, "cannot start \(server[0]): \(error.localizedDescription)")
+        // setpriv, not runuser: runuser's child keeps the signals blocked that runuser blocks while it waits.
+        let prefix = account.map { ["/usr/bin/setpriv", "--reuid=\($0.uid)", "--regid=\($0.gid)", "--init-groups", "--"] } ?? []
+        try spawnClean(prefix + ["/bin/sh", "-c", watchdog])
+    }
+
+    /// `posix_spawn` with an empty signal mask and default dispositions: Foundation's `Process` passes on the
+    /// parent's mask, in which SIGTERM is blocked on Swift's threads, and Redis (unlike PostgreSQL) never unblocks
+    /// it, so it could not be stopped. A thread reaps the child when it ends.
+    private static func spawnClean(_ arguments: [String]) throws(AddOnError) {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var everySignal = sigset_t()
+        sigemptyset(&everySignal)
+        for signal in 1..<32 where signal != SIGKILL && signal != SIGSTOP { sigaddset(&everySignal, Int32(signal)) }
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        guard status == 0 else {
+            throw AddOnError(.serverSetup, "cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
+        let child = pid
+        Thread { var ended: Int32 = 0; _ = waitpid(child, &ended, 0) }.start()
     }
 
     /// Sends `signal` to the process in `pidFile` (first line) and waits up to `timeout` for it to end. Only a
