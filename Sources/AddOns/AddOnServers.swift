@@ -14,7 +14,8 @@ public struct AddOnConfiguration: Sendable {
     public var directory: URL
     public var postgres: AddOnServer
     public var redis: AddOnServer
-    /// False only in tests: the managed servers then skip fsync.
+    /// False only in tests and benchmarks: the managed servers then skip fsync, and their files are removed when
+    /// this process ends (by the servers' watchdogs).
     public var durable: Bool
 
     public init(directory: URL, postgres: AddOnServer = .managed, redis: AddOnServer = .managed, durable: Bool = true) {

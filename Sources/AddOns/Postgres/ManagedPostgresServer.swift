@@ -42,7 +42,7 @@ actor ManagedPostgresServer {
         try ServerProcess.start(
             [bin.appendingPathComponent("postgres").path, "-D", dataDirectory.path, "-p", "\(port)", "-k", directory.path,
              "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"] + settings,
-            as: account, log: log, stopSignal: "INT")
+            as: account, log: log, stopSignal: "INT", removing: durable ? nil : directory)
         let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: Self.adminUser, password: password, database: "postgres")
         try await waitUntilReady(endpoint)
         if fresh {

@@ -50,7 +50,7 @@ actor ManagedRedisServer {
         let configFile = directory.appendingPathComponent("redis.conf")
         try ServerProcess.writePrivate(configuration, to: configFile, for: account)
         await ServerProcess.stop(pidFile: pidFile, program: "redis-server", signal: SIGTERM)
-        try ServerProcess.start([binary, configFile.path], as: account, log: log, stopSignal: "TERM")
+        try ServerProcess.start([binary, configFile.path], as: account, log: log, stopSignal: "TERM", removing: durable ? nil : directory)
         let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: "default", password: password)
         let deadline = ContinuousClock.now + .seconds(20)
         while true {

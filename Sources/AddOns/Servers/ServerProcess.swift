@@ -59,12 +59,15 @@ enum ServerProcess {
     }
 
     /// Starts `server` behind its watchdog; returns at once. `stopSignal` is the server's clean shutdown signal.
-    static func start(_ server: [String], as account: ServerAccount?, log: URL, stopSignal: String) throws(AddOnError) {
+    /// With `removing`, the watchdog also empties that directory once the server has stopped with this process
+    /// (throwaway servers; the server's account may not remove the directory itself from its parent).
+    static func start(_ server: [String], as account: ServerAccount?, log: URL, stopSignal: String, removing: URL? = nil) throws(AddOnError) {
         let watchdog = """
             \(server.map(shellQuoted).joined(separator: " ")) >>\(shellQuoted(log.path)) 2>&1 &
             server=$!
             while [ -d /proc/\(getpid()) ] && kill -0 "$server" 2>/dev/null; do sleep 0.5; done
             kill -\(stopSignal) "$server" 2>/dev/null; wait "$server"
+            \(removing.map { "[ -d /proc/\(getpid()) ] || find \(shellQuoted($0.path)) -mindepth 1 -delete" } ?? "")
             """
         // setpriv, not runuser: runuser's child keeps the signals blocked that runuser blocks while it waits.
         let prefix = account.map { ["/usr/bin/setpriv", "--reuid=\($0.uid)", "--regid=\($0.gid)", "--init-groups", "--"] } ?? []
