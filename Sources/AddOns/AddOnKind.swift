@@ -38,9 +38,6 @@ public struct AddOnPlan: Sendable, Equatable {
 
     public init(_ declared: [Addon]) {
         supported = declared.filter { AddOnKind($0) != nil }
-        warnings = declared.filter { AddOnKind($0) == nil }.map {
-            "add-on \"\($0.plan)\" is not provided by Slipway (it runs \(AddOnKind.allCases.map(\.rawValue).joined(separator: " and ")) itself); "
-                + "the app is deployed without it, so set the config vars it would give by hand"
-        }
+        warnings = declared.filter { AddOnKind($0) == nil }.map(\.notRunWarning)
     }
 }
