@@ -79,6 +79,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Add-ons: a PostgreSQL database and a Redis database of its own per app and test run (managed servers or
+        // external ones), crash recovery by naming scheme.
+        .target(
+            name: "AddOns",
+            dependencies: [
+                "Manifest",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Platform",
             dependencies: [
@@ -141,6 +154,7 @@ let package = Package(
         .executableTarget(
             name: "slipway-bench-sandbox", dependencies: ["Platform", "Sandbox", "Processes", "EdgeRouter", "Manifest"],
             swiftSettings: strict),
+        .executableTarget(name: "slipway-bench-addons", dependencies: ["AddOns", "Manifest"], swiftSettings: strict),
         .executableTarget(name: "slipway-bench-build", dependencies: ["Platform", "Processes"], swiftSettings: strict),
 
         // What every test target may share: finding the built binary, `eventually`, `requiredInCI`.
@@ -175,6 +189,14 @@ let package = Package(
             dependencies: ["Platform", "SlipwayModel", "EdgeRouter", "Manifest", "GitKit", "Sandbox", "Processes"], swiftSettings: strict),
         .testTarget(
             name: "OrchestrationTests", dependencies: ["Orchestration", "SlipwayModel", "Store", "Platform", "GitKit"], swiftSettings: strict),
+        .testTarget(
+            name: "AddOnsTests",
+            dependencies: [
+                "AddOns", "Manifest", "PostgresTestSupport", "SlipwayTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         .testTarget(
             name: "EdgeRouterTests",

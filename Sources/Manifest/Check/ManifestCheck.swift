@@ -78,6 +78,12 @@ public enum ManifestCheck {
             }
         }
 
+        // The context's add-ons (environments.review / .test replace `addons` whole): one warning per add-on
+        // Slipway does not run, as the deploy log gives it too.
+        for addon in app.addons where !addon.isRunBySlipway {
+            warnings.append(ManifestDiagnostic(.warning, .appJSON, .none, addon.notRunWarning).description)
+        }
+
         return ManifestReport(
             processTypes: load.procfile?.processTypes ?? [], formation: formation, scripts: scripts, env: env,
             warnings: warnings, errors: errors, context: options.context, formationOrder: formationOrder,

@@ -18,6 +18,18 @@ public struct Addon: Sendable, Equatable {
         plan.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? plan
     }
 
+    /// The add-on services Slipway runs itself (module `AddOns`): each app gets a database of its own.
+    public static let servicesSlipwayRuns = ["heroku-postgresql", "heroku-redis"]
+
+    /// Whether Slipway provisions this add-on; any other is a warning at `manifest check` and at every deploy.
+    public var isRunBySlipway: Bool { Self.servicesSlipwayRuns.contains(service) }
+
+    /// The warning for an add-on Slipway does not run, naming it.
+    public var notRunWarning: String {
+        "add-on \"\(plan)\" is not provided by Slipway (it runs \(Self.servicesSlipwayRuns.joined(separator: " and ")) itself); "
+            + "the app is deployed without it, so set the config vars it would give by hand"
+    }
+
     /// The plan part after the colon, if any: `mini` in `heroku-postgresql:mini`.
     public var planName: String? {
         let parts = plan.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)

@@ -8,6 +8,8 @@ public struct ConfigResolutionInput: Sendable, Equatable {
     public var overrides: [String: String]
     /// Vars Slipway sets itself (see `InjectedVariables`); they win over everything.
     public var injected: [String: String]
+    /// Vars the app's add-ons set (`DATABASE_URL`, `REDIS_URL`, …; module `AddOns`); above overrides, below injected.
+    public var addonVars: [String: String]
     /// Secrets generated for this app earlier, by var name. Keys app.json declares with `generator: "secret"`
     /// that are missing here are generated and returned in `ResolvedConfig.newSecrets`.
     public var storedSecrets: [String: String]
@@ -19,8 +21,9 @@ public struct ConfigResolutionInput: Sendable, Equatable {
     public init(
         context: ManifestContext, pipelineVars: [String: String] = [:], overrides: [String: String] = [:],
         injected: [String: String] = [:], storedSecrets: [String: String] = [:], isFork: Bool = false,
-        forkReceivesPipelineVars: Bool = false
+        forkReceivesPipelineVars: Bool = false, addonVars: [String: String] = [:]
     ) {
+        self.addonVars = addonVars
         self.context = context
         self.pipelineVars = pipelineVars
         self.overrides = overrides
@@ -36,7 +39,8 @@ public struct ConfigResolutionInput: Sendable, Equatable {
 /// 1. app.json `env` values and generated secrets (`app.json`, `generated`), from the context's effective app.json
 /// 2. the pipeline's config vars (`pipeline`) — not for forks unless the pipeline opts in
 /// 3. per-app overrides (`override`)
-/// 4. variables Slipway injects (`injected`)
+/// 4. config vars of the app's add-ons (`addon`)
+/// 5. variables Slipway injects (`injected`)
 ///
 /// A higher layer replaces a value whole. A var app.json declares `required` (the default) whose value is
 /// missing or empty after all layers is reported; all such vars are named in one `MissingConfigError`.
@@ -72,6 +76,7 @@ public enum ConfigResolver {
         let layers: [(ConfigSource, [String: String])] = [
             (.pipeline, withholdPipeline ? [:] : input.pipelineVars),
             (.override, input.overrides),
+            (.addon, input.addonVars),
             (.injected, input.injected),
         ]
         let specsByName = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })

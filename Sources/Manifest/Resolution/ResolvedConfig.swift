@@ -8,6 +8,9 @@ public enum ConfigSource: String, Sendable, Equatable, Codable, CaseIterable, Co
     case pipeline
     /// Per-app overrides (`--override`, or config set on the app itself).
     case override
+    /// Set by an add-on the app declares (`DATABASE_URL`, `REDIS_URL`, …). Wins over overrides, as Heroku refuses
+    /// to overwrite an attachment's values.
+    case addon
     /// Set by Slipway itself (`HEROKU_APP_NAME`, `CI=true`, …); always wins.
     case injected
 
@@ -17,7 +20,8 @@ public enum ConfigSource: String, Sendable, Equatable, Codable, CaseIterable, Co
         case .appJSON, .generated: return 0
         case .pipeline: return 1
         case .override: return 2
-        case .injected: return 3
+        case .addon: return 3
+        case .injected: return 4
         }
     }
 
@@ -26,7 +30,7 @@ public enum ConfigSource: String, Sendable, Equatable, Codable, CaseIterable, Co
     }
 
     /// Values from these sources are secrets by default and are masked in reports.
-    public var isMaskedByDefault: Bool { self == .generated || self == .pipeline }
+    public var isMaskedByDefault: Bool { self == .generated || self == .pipeline || self == .addon }
 }
 
 /// One config var after resolution.
