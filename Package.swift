@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "Orchestration",
             dependencies: [
-                "SlipwayModel", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox",
+                "SlipwayModel", "Platform", "Manifest", "GitKit", "EdgeRouter", "TestRunner", "Sharding", "Sandbox", "AddOns",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -125,7 +125,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "SlipwayModel", "Store", "Orchestration", "Dashboard", "Platform", "Manifest", "GitKit", "EdgeRouter", "Certificates",
-                "TestRunner", "Sharding", "Sandbox", "Processes",
+                "TestRunner", "Sharding", "Sandbox", "Processes", "AddOns",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -177,7 +177,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
-                "PostgresTestSupport", "SlipwayTestSupport",
+                "PostgresTestSupport", "SlipwayTestSupport", "AddOns",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

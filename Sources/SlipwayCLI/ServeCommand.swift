@@ -31,6 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a client has to send a whole request head to the router (408 after).") var headerTimeout: Int = 10
     @Option(help: "Seconds an idle keep-alive connection to the router stays open.") var keepAliveTimeout: Int = 75
     @OptionGroup(title: "HTTPS") var https: ServeHTTPSOptions
+    @Option(help: ArgumentHelp(
+        "An existing PostgreSQL server for heroku-postgresql add-ons: its admin URL (never shown).",
+        discussion: "Without it, serve runs its own PostgreSQL in <data-dir>/addons, started on first use."))
+    var addonsPostgres: String?
+    @Option(help: ArgumentHelp(
+        "An existing Redis server for heroku-redis add-ons: its admin URL (never shown).",
+        discussion: "Without it, serve runs its own redis-server in <data-dir>/addons, started on first use."))
+    var addonsRedis: String?
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -69,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.headerTimeoutSeconds = headerTimeout
         options.keepAliveTimeoutSeconds = keepAliveTimeout
         options.tls = https.options
+        options.addonsPostgres = addonsPostgres
+        options.addonsRedis = addonsRedis
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

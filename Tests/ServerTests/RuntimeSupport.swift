@@ -1,3 +1,4 @@
+import AddOns
 import EdgeRouter
 import Foundation
 import Orchestration
@@ -13,7 +14,8 @@ struct TestRuntime {
     let runtimes: AppRuntimes
     let deployer: Deployer
 
-    static func start(_ service: TestService, launcher: SandboxLauncher = .unsandboxed) async throws -> TestRuntime {
+    static func start(_ service: TestService, launcher: SandboxLauncher = .unsandboxed,
+                      addons: AddOnProvisioner? = nil) async throws -> TestRuntime {
         let router = EdgeRouter(configuration: RouterConfiguration(host: "127.0.0.1", port: 0, domain: "localhost", eventLoopThreads: 1))
         try await router.start()
         let runtimes = AppRuntimes(router: router, dataDirectory: service.directory.url,
@@ -21,7 +23,7 @@ struct TestRuntime {
                                    launcher: launcher)
         let deployer = Deployer(store: service.store, builds: BuildStore(root: service.directory.url.appendingPathComponent("builds"),
                                                                          launcher: launcher, hidden: [service.directory.url.path]),
-                                runtimes: runtimes)
+                                runtimes: runtimes, addons: addons)
         return TestRuntime(router: router, routerPort: router.port ?? 0, runtimes: runtimes, deployer: deployer)
     }
 

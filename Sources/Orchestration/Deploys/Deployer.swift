@@ -1,3 +1,4 @@
+import AddOns
 import Foundation
 import Manifest
 import Platform
@@ -13,10 +14,15 @@ public struct Deployer: Sendable {
     /// One deploy at a time per app (shared by every copy of this value).
     let locks = AppLocks()
 
-    public init(store: any SlipwayStore, builds: BuildStore, runtimes: AppRuntimes) {
+    /// Provisions the add-ons an app's app.json declares (a database per app) before its release runs;
+    /// nil: add-ons are only warned about.
+    public let addons: AddOnProvisioner?
+
+    public init(store: any SlipwayStore, builds: BuildStore, runtimes: AppRuntimes, addons: AddOnProvisioner? = nil) {
         self.store = store
         self.builds = builds
         self.runtimes = runtimes
+        self.addons = addons
     }
 
     /// Builds a local directory (the app's `slipway.build` runs once per distinct content) and deploys it.

@@ -151,6 +151,8 @@ extension PullRequestFlow {
                     }
                 }
                 await self.deployer.stop(app: app.name)
+                // Its add-ons go with it, data included.
+                if let addons = self.deployer.addons { _ = try await addons.deprovision(app: app.name.rawValue) }
                 try await self.store.deleteApp(named: app.name)
                 try? FileManager.default.removeItem(at: self.deployer.runtimes.directory(for: app.name.rawValue))
                 self.logger.info("review app destroyed", metadata: ["app": "\(app.name)"])

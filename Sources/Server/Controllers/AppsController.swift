@@ -55,6 +55,14 @@ struct AppsController {
         let app = try context.name("app")
         _ = try await store.app(named: app)
         await deployer?.stop(app: app)
+        // Its add-ons go with it, data included (a failure keeps the app, so nothing is orphaned).
+        if let addons = deployer?.addons {
+            do {
+                _ = try await addons.deprovision(app: app.rawValue)
+            } catch {
+                throw APIError(.internalServerError, id: "addons_failed", "cannot drop the app's add-ons: \(error.message)")
+            }
+        }
         try await store.deleteApp(named: app)
         return Response(status: .noContent)
     }

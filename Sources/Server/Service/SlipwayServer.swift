@@ -30,6 +30,10 @@ public struct ServeOptions: Sendable {
     public var keepAliveTimeoutSeconds: Int = 75
     /// HTTPS at the router (`--https-port`, `--tls …`); nil: plain HTTP only.
     public var tls: ServeTLSOptions?
+    /// `--addons-postgres URL` / `--addons-redis URL`: existing servers for the add-ons (admin URLs, never shown);
+    /// nil: Slipway runs its own in the data dir, started on first use.
+    public var addonsPostgres: String?
+    public var addonsRedis: String?
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -110,9 +114,11 @@ public enum SlipwayServer {
             headerTimeout: .seconds(Int64(options.headerTimeoutSeconds)),
             keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds)), tls: tls?.router))
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
+        let addons = try await Self.startAddOns(options, store: store, announce: announce, logger: logger)
         let deployer = Deployer(
             store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
-                                             launcher: launcher, hidden: [options.dataDirectory.path]), runtimes: runtimes)
+                                             launcher: launcher, hidden: [options.dataDirectory.path]), runtimes: runtimes,
+            addons: addons)
         let webhook = try WebhookSecret.load(dataDirectory: options.dataDirectory, environment: environmentSecret)
         if let file = webhook.generatedFile {
             announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
@@ -139,6 +145,7 @@ public enum SlipwayServer {
                 .init(service: RouterService(router: router, tls: tls), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
                 .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
+                .init(service: AddOnsService(addons: addons), serviceName: "add-ons"),
                 .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
                                                    interval: .seconds(3600), logger: logger), serviceName: "housekeeping"),
                 .init(service: api, serviceName: "api"),

@@ -1,0 +1,67 @@
+import AddOns
+import Foundation
+import HummingbirdTesting
+import Orchestration
+import Server
+import SlipwayModel
+import SlipwayTestSupport
+import Store
+import Testing
+
+/// An app whose app.json declares `heroku-postgresql`, deployed through the API with real dynos: its database
+/// exists before the release phase (which creates a table through `DATABASE_URL` with psql), and an add-on
+/// Slipway does not run is a warning in the app's log while the app still deploys.
+@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+struct AddOnDeployTests {
+    @Test func theReleasePhaseMigratesItsOwnDatabaseOnTheFirstDeploy() async throws {
+        let service = try await TestService.make()
+        defer { service.directory.remove() }
+        let provisioner = try AddOnProvisioner(AddOnConfiguration(
+            directory: service.directory.url.appendingPathComponent("addons"), durable: false))
+        let runtime = try await TestRuntime.start(service, addons: provisioner)
+        let app = buildApplication(APIServerConfiguration(port: 0), store: service.store, deployer: runtime.deployer)
+        let source = try DeployTests.fixture(in: service.directory.url.appendingPathComponent("sources"), body: "hello")
+        try #"{"addons": ["heroku-postgresql", "papertrail"]}"#.write(to: source.appendingPathComponent("app.json"), atomically: true, encoding: .utf8)
+        try """
+            web: exec python3 server.py
+            release: psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -c 'CREATE TABLE visits (n int); INSERT INTO visits VALUES (42)'
+            """.write(to: source.appendingPathComponent("Procfile"), atomically: true, encoding: .utf8)
+        do {
+            try await app.test(.router) { client in
+                let token = service.adminToken
+                try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"shop"}"#)
+                let deployed = try await client.api(.post, "/api/v1/apps/shop/deploys", token: token, json: #"{"directory":"\#(source.path)"}"#)
+                #expect(deployed.status == .created, "\(deployed.text)")
+                let result = try deployed.decode(DeployResultResource.self)
+                #expect(result.succeeded, "\(result.reason ?? "") \(result.output ?? "")")
+
+                let attached = try await provisioner.list(app: "shop")
+                let database = try #require(attached.first { $0.kind == .postgres })
+                let rows = try Self.psql(database.url, "SELECT n FROM visits")
+                #expect(rows == "42", "the release phase wrote through DATABASE_URL")
+                let logs = try await client.api(.get, "/api/v1/apps/shop/logs?lines=200", token: token).text
+                #expect(logs.contains("papertrail"), "an add-on Slipway does not run is named in the app's log")
+                #expect(!logs.contains(database.url), "the database URL never reaches the log")
+            }
+        } catch {
+            try? await runtime.shutdown()
+            await provisioner.stop()
+            throw error
+        }
+        try await runtime.shutdown()
+        await provisioner.stop()
+    }
+
+    static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [url, "-tAc", sql]
+        let capture = try OutputFiles()
+        defer { capture.remove() }
+        process.standardOutput = try capture.stdoutHandle()
+        process.standardError = try capture.stderrHandle()
+        try process.run()
+        process.waitUntilExit()
+        return capture.texts().0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
