@@ -1,3 +1,4 @@
+import AddOns
 import Dashboard
 import Orchestration
 import Hummingbird
@@ -61,6 +62,7 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     api.addRoutes(AppsController(store: store, deployer: deployer).routes, atPath: "apps")
     api.addRoutes(ConfigVarsController(store: store, deployer: deployer).routes, atPath: "apps/:app/config-vars")
     api.addRoutes(ReleasesController(store: store).routes, atPath: "apps/:app/releases")
+    api.addRoutes(AddOnsController(store: store, addons: deployer?.addons).routes, atPath: "apps/:app/addons")
     api.addRoutes(FormationController(store: store, deployer: deployer).routes, atPath: "apps/:app/formation")
     if let deployer {
         api.addRoutes(DeploysController(deployer: deployer).routes, atPath: "apps/:app")

@@ -42,6 +42,21 @@ struct AddOnDeployTests {
                 let logs = try await client.api(.get, "/api/v1/apps/shop/logs?lines=200", token: token).text
                 #expect(logs.contains("papertrail"), "an add-on Slipway does not run is named in the app's log")
                 #expect(!logs.contains(database.url), "the database URL never reaches the log")
+
+                // GET /apps/{app}/addons: masked by default; revealed only for a deploy (or admin) token.
+                let listed = try await client.api(.get, "/api/v1/apps/shop/addons", token: token).decode([AddOnResource].self)
+                #expect(listed.map(\.service) == ["heroku-postgresql"] && listed.first?.state == "available")
+                #expect(listed.first?.url.contains("••••") == true && listed.first?.url != database.url)
+                let revealed = try await client.api(.get, "/api/v1/apps/shop/addons?reveal=true", token: token).decode([AddOnResource].self)
+                #expect(revealed.first?.url == database.url)
+                let viewer = try await client.api(.post, "/api/v1/tokens", token: token, json: #"{"name":"viewer","scope":"read"}"#)
+                    .decode(CreatedTokenResource.self).token
+                #expect(try await client.api(.get, "/api/v1/apps/shop/addons", token: viewer).status == .ok)
+                #expect(try await client.api(.get, "/api/v1/apps/shop/addons?reveal=true", token: viewer).status == .forbidden)
+
+                // Deleting the app drops its database, data included.
+                #expect(try await client.api(.delete, "/api/v1/apps/shop", token: token).status == .noContent)
+                #expect(try await provisioner.list(app: "shop").isEmpty)
             }
         } catch {
             try? await runtime.shutdown()

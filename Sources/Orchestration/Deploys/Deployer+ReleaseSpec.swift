@@ -1,4 +1,5 @@
 import Foundation
+import AddOns
 import Manifest
 import Platform
 import Sandbox
@@ -28,8 +29,11 @@ extension Deployer {
         }
         for entry in try await store.formation(app: app) { formation[entry.processType] = entry.quantity }
         let appRecord = try await store.app(named: app)
-        let config = try await inheritedConfig(appRecord, manifest: manifest, release: release)
-        // Every config var and generated secret; the variables added below are Slipway's, not secrets.
+        var config = try await inheritedConfig(appRecord, manifest: manifest, release: release)
+        // The add-ons' URLs (provenance `addon`) over the release's config, made before the release phase runs so
+        // `release: ./manage.py migrate` finds its database on the first deploy.
+        config.merge(try await provisionAddOns(appRecord, manifest: manifest)) { $1 }
+        // Every config var, generated secret and add-on URL; the variables added below are Slipway's, not secrets.
         let secretValues = Array(config.values)
         // The build's variables (its venv or node_modules/.bin first on PATH) under the config vars, at the path
         // the dynos see the slug at (`/app` in the sandbox).
@@ -50,6 +54,26 @@ extension Deployer {
                            webHealthChecks: manifest.appJSON?.healthchecks["web"] ?? [], sizes: sizes,
                            network: SandboxNetwork(rawValue: manifest.appJSON?.slipway.sandboxNetwork ?? "shared") ?? .shared,
                            secretValues: secretValues)
+    }
+
+    /// Provisions the app's declared add-ons (idempotent: the same URLs on every deploy, restart or rollback)
+    /// and returns their config vars; an add-on Slipway does not run is a warning in the app's log. A failure
+    /// to provision fails the deploy, and the previous release keeps serving.
+    func provisionAddOns(_ app: App, manifest: ManifestLoadResult) async throws -> [String: String] {
+        let declared = manifest.appJSON?.effective(for: app.review != nil ? .review : .app).addons ?? []
+        guard !declared.isEmpty else { return [:] }
+        let log = await runtimes.runtime(for: app.name.rawValue, hosts: app.review?.urlHost.map { [$0] }).log
+        guard let addons else {
+            for addon in declared { log.append(source: "slipway", text: addon.notRunWarning) }
+            return [:]
+        }
+        do {
+            let provisioned = try await addons.provision(app: app.name.rawValue, addons: declared)
+            for warning in provisioned.warnings { log.append(source: "slipway", text: warning) }
+            return provisioned.configVars
+        } catch {
+            throw OrchestrationError.deployFailed("cannot provision the app's add-ons: \(error.message)", output: "")
+        }
     }
 
     /// `PATH` behind a build's own directories: Slipway's, as the build steps had it (dynos of a build without

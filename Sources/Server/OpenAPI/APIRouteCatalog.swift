@@ -186,6 +186,10 @@ public enum APIRouteCatalog {
         .init(method: "get", path: "/api/v1/apps/{app}/releases/{version}", operationID: "showRelease", summary: "One release (7 or v7)",
               successStatus: 200, responseSchema: "Release", errorStatuses: [404, 422]),
 
+        .init(method: "get", path: "/api/v1/apps/{app}/addons", operationID: "listAddOns",
+              summary: "The app's add-ons (heroku-postgresql, heroku-redis) and their state; URLs masked unless reveal=true, which needs a deploy token",
+              successStatus: 200, responseSchema: "[AddOn]", errorStatuses: [403, 404, 422, 503],
+              queryParameters: [.init(name: "reveal", description: "show the URLs' passwords (needs scope deploy)", type: "boolean")]),
         .init(method: "get", path: "/api/v1/apps/{app}/formation", operationID: "showFormation", summary: "Dyno quantity and size per process type",
               successStatus: 200, responseSchema: "[FormationEntry]", errorStatuses: [404, 422]),
         .init(method: "patch", path: "/api/v1/apps/{app}/formation", operationID: "updateFormation", summary: "Change quantities and sizes",

@@ -122,6 +122,11 @@ enum OpenAPISchemas {
                 "time": dateTime, "source": ["type": "string"], "text": ["type": "string"],
             ], required: ["time", "source", "text"]),
             "MetricsText": ["type": "string", "description": "Prometheus text exposition format 0.0.4"],
+            "AddOn": object([
+                "service": ["type": "string", "enum": ["heroku-postgresql", "heroku-redis"]],
+                "resource": ["type": "string"], "state": ["type": "string", "enum": ["available", "incomplete"]],
+                "url": ["type": "string", "description": "the URL the app signs in with; its password is •••• unless revealed"],
+            ], required: ["service", "resource", "state", "url"]),
             "TokenCreate": object(["name": name, "scope": tokenScope], required: ["name"]),
             "CreatedToken": object(["name": name, "scope": tokenScope, "token": ["type": "string"], "created_at": dateTime],
                                    required: ["name", "scope", "token", "created_at"]),
