@@ -104,7 +104,10 @@ struct ACMETests {
                     }
                     #expect(fresh == renewed.serial)
                 }
-                #expect(backends[0].events.withLock { $0.connections } == 2)
+                // The client's connection stayed open across the swap (its requests above went over it). Upstream,
+                // the router opens one connection per client connection, or hands the fresh one the idle upstream
+                // connection it pools, depending on timing: one or two, never more.
+                #expect((1...2).contains(backends[0].events.withLock { $0.connections }))
             }
         }
         await certificates.shutdown()
