@@ -198,10 +198,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
+        // Loopback backends standing in for dynos (HTTP and WebSocket), for the router's tests over HTTP and HTTPS.
+        .target(
+            name: "RouterTestSupport",
+            dependencies: [
+                "EdgeRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Tests/RouterTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EdgeRouterTests",
             dependencies: [
-                "EdgeRouter",
+                "EdgeRouter", "RouterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -212,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: [
-                "Certificates", "EdgeRouter", "SlipwayTestSupport",
+                "Certificates", "EdgeRouter", "SlipwayTestSupport", "RouterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Certificates
 import EdgeRouter
+import RouterTestSupport
 import Foundation
 import NIOCore
 import NIOPosix

@@ -1,5 +1,6 @@
 import Certificates
 import EdgeRouter
+import RouterTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,4 +1,5 @@
 import EdgeRouter
+import RouterTestSupport
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -5,11 +5,11 @@ import NIOWebSocket
 
 /// A WebSocket server that does the real handshake (NIO's upgrader computes `Sec-WebSocket-Accept`)
 /// and echoes every text or binary frame.
-struct WebSocketEchoBackend {
-    let channel: any Channel
-    var port: Int { channel.localAddress!.port! }
+public struct WebSocketEchoBackend: Sendable {
+    public let channel: any Channel
+    public var port: Int { channel.localAddress!.port! }
 
-    static func start() async throws -> WebSocketEchoBackend {
+    public static func start() async throws -> WebSocketEchoBackend {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -31,7 +31,7 @@ struct WebSocketEchoBackend {
         return WebSocketEchoBackend(channel: channel)
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 

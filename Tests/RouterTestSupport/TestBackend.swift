@@ -10,22 +10,22 @@ import Synchronization
 /// - `/upload`: reads the whole body as it streams, answers `bytes=<n> sum=<byte sum>`
 /// - `/status/<code>`: answers with that status
 /// - anything else: `200`, body = its name, then one `name: value` line per request header
-final class TestBackend: Sendable {
-    struct Events: Sendable {
-        var requests = 0
-        var connections = 0
-        var slowStarted = 0
-        var lastEventWrittenAt: ContinuousClock.Instant?
-        var firstUploadChunkAt: ContinuousClock.Instant?
+public final class TestBackend: Sendable {
+    public struct Events: Sendable {
+        public var requests = 0
+        public var connections = 0
+        public var slowStarted = 0
+        public var lastEventWrittenAt: ContinuousClock.Instant?
+        public var firstUploadChunkAt: ContinuousClock.Instant?
     }
 
-    let name: String
-    let port: Int
-    let events = Mutex(Events())
+    public let name: String
+    public let port: Int
+    public let events = Mutex(Events())
     private let channel: any Channel
     private let task: Task<Void, Never>
 
-    var backend: Backend { Backend(port: port) }
+    public var backend: Backend { Backend(port: port) }
 
     private init(name: String, port: Int, channel: any Channel, task: Task<Void, Never>) {
         self.name = name
@@ -34,7 +34,7 @@ final class TestBackend: Sendable {
         self.task = task
     }
 
-    static func start(name: String) async throws -> TestBackend {
+    public static func start(name: String) async throws -> TestBackend {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
@@ -64,7 +64,7 @@ final class TestBackend: Sendable {
         return backend
     }
 
-    func stop() async {
+    public func stop() async {
         task.cancel()
         try? await channel.close()
     }
@@ -151,7 +151,7 @@ final class TestBackend: Sendable {
 }
 
 /// A loopback port nothing listens on (bound, read, closed).
-func refusedPort() async throws -> Int {
+public func refusedPort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .bind(host: "127.0.0.1", port: 0).get()
     let port = channel.localAddress!.port!
