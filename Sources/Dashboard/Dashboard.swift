@@ -22,7 +22,7 @@ extension Dashboard {
     public static func notFoundPage() -> @Sendable (Request) -> Response {
         let renderer = DashboardRenderer()
         return { request in
-            let page = ErrorPage(heading: "Not found", message: "There is no page at this address.")
+            let page = DashboardErrorPage(heading: "Not found", message: "There is no page at this address.")
             return HTMLResponse.page(renderer.render(page), status: .notFound, request: request)
         }
     }

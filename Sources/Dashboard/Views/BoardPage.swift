@@ -29,7 +29,7 @@ struct BoardPage: DashboardPage {
         var branch: String
         var state: Badge
         var url: Link?
-        var ci: CheckRow?
+        var ci: CheckSummaryRow?
         var app: String
         var appHref: String
         var commit: String
@@ -95,7 +95,7 @@ struct BoardPage: DashboardPage {
                 number: "#\(review.prNumber)", href: DashboardData.Paths.pullRequest(name, review.prNumber),
                 title: "PR #\(review.prNumber)", branch: review.branch, state: Tones.review(review.state),
                 url: review.state == .destroyed ? nil : data.reviewURL(host: review.urlHost),
-                ci: ci.map { CheckRow($0, data: data) }, app: app.name.rawValue, appHref: DashboardData.Paths.app(app.name),
+                ci: ci.map { CheckSummaryRow($0, data: data) }, app: app.name.rawValue, appHref: DashboardData.Paths.app(app.name),
                 commit: DisplayFormat.shortID(review.mergeCommit ?? review.headCommit), age: data.age(app.createdAt),
                 fromFork: review.fromFork)))
         }

@@ -32,9 +32,9 @@ struct PullRequestPage: DashboardPage {
     var headCommit: String?
     var mergeCommit: String?
     var reviewApp: ReviewApp?
-    var checks: [CheckRow]
+    var checks: [CheckSummaryRow]
     var hasChecks: Bool
-    var history: [CheckRow]
+    var history: [CheckSummaryRow]
     var historyCount: Int
     var verdict: DecisionRow?
     var decisions: [DecisionRow]
@@ -57,8 +57,8 @@ struct PullRequestPage: DashboardPage {
         let waiting = record.map { $0.state == .open && $0.fromFork && pipeline.forkPullRequests == .approve && !$0.mayRun(under: .approve) } ?? false
         let merge = review?.mergeCommit ?? runs.first?.commit ?? decisions.first?.mergeCommit
 
-        var checks: [CheckRow] = []
-        var history: [CheckRow] = []
+        var checks: [CheckSummaryRow] = []
+        var history: [CheckSummaryRow] = []
         var live = review?.state == .creating || runs.contains { !$0.state.isFinished }
         var seen = Set<String>()
         // The record's head is the current one: a push after the review app's deploy (a fork waiting again).
@@ -66,8 +66,8 @@ struct PullRequestPage: DashboardPage {
             guard let commit, seen.insert(commit).inserted else { continue }
             let latest = try await store.latestChecks(pipeline: name, commit: commit)
             if latest.contains(where: { $0.state == .pending }) { live = true }
-            checks += latest.sorted { $0.context < $1.context }.map { CheckRow($0, on: label, data: data) }
-            history += try await store.checkHistory(pipeline: name, commit: commit).map { CheckRow($0, on: label, data: data) }
+            checks += latest.sorted { $0.context < $1.context }.map { CheckSummaryRow($0, on: label, data: data) }
+            history += try await store.checkHistory(pipeline: name, commit: commit).map { CheckSummaryRow($0, on: label, data: data) }
         }
         history.reverse()
 

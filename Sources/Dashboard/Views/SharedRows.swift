@@ -92,7 +92,7 @@ struct DecisionRow: Sendable {
 }
 
 /// A check (commit status) with where to read more.
-struct CheckRow: Sendable {
+struct CheckSummaryRow: Sendable {
     var context: String
     var state: Badge
     /// The status's description. (Names of optional fields are unique across the page models: Mustache looks

@@ -14,7 +14,7 @@ struct LoginPage: DashboardPage {
 }
 
 /// A page for a request that cannot be answered with data: unknown pipeline, app, run or pull request.
-struct ErrorPage: DashboardPage {
+struct DashboardErrorPage: DashboardPage {
     static let template = "error"
     var chrome: PageChrome
     var heading: String

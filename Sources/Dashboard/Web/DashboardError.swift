@@ -31,14 +31,14 @@ struct DashboardErrorMiddleware<Context: DashboardRequestContext>: RouterMiddlew
         }
     }
 
-    static func page(for error: any Error) -> (HTTPResponse.Status, ErrorPage) {
+    static func page(for error: any Error) -> (HTTPResponse.Status, DashboardErrorPage) {
         switch error {
         case DashboardError.notFound(let message):
-            return (.notFound, ErrorPage(heading: "Not found", message: message))
+            return (.notFound, DashboardErrorPage(heading: "Not found", message: message))
         case let error as StoreError where error.code == .notFound || error.code == .invalidName:
-            return (.notFound, ErrorPage(heading: "Not found", message: error.message.prefix(1).uppercased() + error.message.dropFirst() + "."))
+            return (.notFound, DashboardErrorPage(heading: "Not found", message: error.message.prefix(1).uppercased() + error.message.dropFirst() + "."))
         default:
-            return (.internalServerError, ErrorPage(heading: "Something went wrong",
+            return (.internalServerError, DashboardErrorPage(heading: "Something went wrong",
                                                     message: "Slipway could not build this page; the service's log says why."))
         }
     }

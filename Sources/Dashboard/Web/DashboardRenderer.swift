@@ -10,7 +10,7 @@ struct DashboardRenderer: Sendable {
         "runs": LayoutTemplates.runs,
         "decisions": LayoutTemplates.decisions,
         LoginPage.template: SimplePageTemplates.login,
-        ErrorPage.template: SimplePageTemplates.error,
+        DashboardErrorPage.template: SimplePageTemplates.error,
         PipelinesPage.template: SimplePageTemplates.pipelines,
         BoardPage.template: BoardTemplate.board,
         PullRequestPage.template: PullRequestTemplate.pullRequest,

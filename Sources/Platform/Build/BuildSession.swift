@@ -114,7 +114,7 @@ final class BuildSession: Sendable {
     func run(_ command: String, extra: [String: String] = [:], failure: @autoclosure () -> String) async throws(BuildError) {
         let termination = try await shell.run(command, environment: environment.merging(extra) { $1 }, in: tree, log: log)
         guard termination.succeeded else {
-            throw BuildError(message: "\(failure()) (`\(command)`: \(termination))", output: OutputTail.read(log.path))
+            throw BuildError(message: "\(failure()) (`\(command)`: \(termination))", output: OutputTail.read(log.path, lines: 20))
         }
     }
 

@@ -178,7 +178,7 @@ public actor AppRuntime {
                 await stopAll(started)
                 return .failure(StartFailure(
                     reason: "\(dyno.spec.name) of v\(release.version) never became healthy: \(reason); v\(current?.version ?? 0) keeps serving",
-                    output: log.masker.apply(OutputTail.read(dyno.spec.logPath))))
+                    output: log.masker.apply(OutputTail.read(dyno.spec.logPath, lines: 20))))
             }
             await dyno.markUp()
         }

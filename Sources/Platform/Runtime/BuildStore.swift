@@ -212,7 +212,7 @@ public actor BuildStore {
             let session = BuildSession(tree: tree, home: home, log: log, shell: shell, context: request.context, cache: nil,
                                        cacheScope: request.cacheScope, baseEnvironment: [:])
             session.append(" !     \(error.message)\n")
-            throw BuildError(message: error.message, output: error.output.isEmpty ? OutputTail.read(log.path) : error.output)
+            throw BuildError(message: error.message, output: error.output.isEmpty ? OutputTail.read(log.path, lines: 20) : error.output)
         }
         do {
             try FileManager.default.moveItem(at: tree, to: final)
@@ -300,14 +300,5 @@ public actor BuildStore {
         confined.confinement = BuildShell.Confinement(launcher: launcher, identity: identity, home: home,
                                                        temporary: temporary, hidden: hidden)
         return confined
-    }
-}
-
-/// The last lines of a log file, for error messages.
-enum OutputTail {
-    static func read(_ path: String, lines: Int = 20) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "" }
-        let text = String(decoding: data.suffix(16 * 1024), as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
 }

@@ -71,7 +71,7 @@ public struct OneOffTask: Sendable {
                 await group.terminate()
                 return first
             }
-            let output = OutputTail.read(outputPath)
+            let output = OutputTail.read(outputPath, lines: 20)
             for line in OutputTail.read(outputPath, lines: 200).split(separator: "\n") {
                 log?.append(source: name, text: String(line))
             }

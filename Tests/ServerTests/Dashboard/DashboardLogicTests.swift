@@ -135,7 +135,7 @@ import Testing
         let login = renderer.render(LoginPage(next: "/apps/x", problem: "That token is not valid."))
         #expect(login.contains(#"value="/apps/x""#) && login.contains("That token is not valid."))
         #expect(login.hasPrefix("<!doctype html>"))
-        let error = renderer.render(ErrorPage(heading: "Not found", message: "No <app> here & there"))
+        let error = renderer.render(DashboardErrorPage(heading: "Not found", message: "No <app> here & there"))
         #expect(error.contains("No &lt;app&gt; here &amp; there"), "text is escaped")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The last lines of a command's output file, for failure messages.
-enum OutputTail {
-    static func read(_ path: String, lines: Int = 30, maximumBytes: Int = 8192) -> String {
+/// The last lines of a command's output file, for failure messages: only the file's last `maximumBytes` are read,
+/// and a line cut by that window is dropped.
+public enum OutputTail {
+    public static func read(_ path: String, lines: Int = 30, maximumBytes: Int = 16 * 1024) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
