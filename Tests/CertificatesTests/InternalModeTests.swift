@@ -63,10 +63,14 @@ struct InternalModeTests {
         try await withBackends("web") { backends in
             try await withTLSRouter(certificates: certificates) { router, _, httpsPort in
                 await router.setBackends(app: "web", [backends[0].backend])
-                // NIO client that trusts nothing in particular: the handshake must fail on the server's alert.
+                // NIO client: the handshake must fail. It reads the server's alert as an NIOSSLError, or, when the
+                // server's close wins the race to the client's next write, as a closed channel; never a response.
                 let tls = ClientTLS(trustedRootsPEM: certificates.rootCertificatePEM, serverName: "other.test.local")
-                await #expect(throws: NIOSSLError.self) {
+                do {
                     _ = try await fetch(port: httpsPort, host: "other.test.local", tls: tls)
+                    Issue.record("an unknown server name got an answer over TLS")
+                } catch is NIOSSLError {
+                } catch ChannelError.ioOnClosedChannel {
                 }
                 // openssl shows what went over the wire: an alert, and no certificate at all.
                 try #require(requiredInCI(toolExists("openssl")), "openssl is needed")
