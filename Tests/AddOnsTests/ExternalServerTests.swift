@@ -11,7 +11,7 @@ import Glibc
 /// `--addons-postgres URL` / `--addons-redis URL`: servers Slipway does not run, reached with an admin URL.
 @Suite("Add-ons on external servers", .serialized)
 struct ExternalServerTests {
-    @Test(.enabled(if: requiredInCI(postgresInstalled), "PostgreSQL is not installed; run ci/setup"))
+    @Test
     func anExternalPostgreSQLServerGetsTheAppsDatabases() async throws {
         let cluster = try await PostgresTestCluster.shared()
         let adminURL = cluster.url(database: "postgres")
@@ -30,7 +30,7 @@ struct ExternalServerTests {
         #expect(!(try await cluster.administer("SELECT rolname FROM pg_roles").contains(name)))
     }
 
-    @Test(.enabled(if: requiredInCI(postgresInstalled), "PostgreSQL is not installed; run ci/setup"))
+    @Test
     func aWrongAdminPasswordIsAnErrorThatDoesNotShowIt() async throws {
         let cluster = try await PostgresTestCluster.shared()
         let secret = "not-the-password-\(UUID().uuidString.prefix(6))"
@@ -42,7 +42,7 @@ struct ExternalServerTests {
         }
     }
 
-    @Test(.enabled(if: requiredInCI(redisInstalled), "redis-server is not installed; run ci/setup"))
+    @Test
     func anExternalRedisServerGetsTheAppsDatabasesAndRemadeUsersAfterARestart() async throws {
         let server = try ExternalRedis()
         defer { server.stop() }

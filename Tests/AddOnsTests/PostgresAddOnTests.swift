@@ -5,7 +5,7 @@ import SlipwayTestSupport
 import Testing
 
 /// `heroku-postgresql` on the managed server: a real `initdb`, a real `postgres`, real roles and databases.
-@Suite("PostgreSQL add-on (managed server)", .serialized, .enabled(if: requiredInCI(postgresInstalled), "PostgreSQL is not installed; run ci/setup"))
+@Suite("PostgreSQL add-on (managed server)", .serialized)
 struct PostgresAddOnTests {
     @Test func twoAppsGetSeparateDatabasesAndNeitherCanReachTheOther() async throws {
         let provisioner = try await SharedAddOns.provisioner()

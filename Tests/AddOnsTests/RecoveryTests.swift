@@ -5,7 +5,7 @@ import SlipwayTestSupport
 import Testing
 
 /// Startup recovery on managed servers of its own: what a crash or a vanished app leaves is dropped, nothing else.
-@Suite("Add-on recovery", .serialized, .enabled(if: requiredInCI(postgresInstalled && redisInstalled), "PostgreSQL or redis-server is not installed; run ci/setup"))
+@Suite("Add-on recovery", .serialized)
 struct RecoveryTests {
     @Test func recoveryDropsTheDatabasesOfAppsThatAreGoneAndKeepsTheOthers() async throws {
         let provisioner = try await SharedAddOns.forRecovery()

@@ -5,7 +5,7 @@ import SlipwayTestSupport
 import Testing
 
 /// `heroku-redis` on the managed server: Debian's `redis-server`, a logical database and an ACL user per app.
-@Suite("Redis add-on (managed server)", .serialized, .enabled(if: requiredInCI(redisInstalled), "redis-server is not installed; run ci/setup"))
+@Suite("Redis add-on (managed server)", .serialized)
 struct RedisAddOnTests {
     @Test func twoAppsKeepSeparateCounters() async throws {
         let provisioner = try await SharedAddOns.provisioner()

@@ -6,7 +6,7 @@ import Testing
 
 /// `serve` stops and starts again: the managed servers come back on the same ports, with the apps' data and users,
 /// so the URLs in the apps' releases keep working.
-@Suite("Add-on servers across a restart", .serialized, .enabled(if: requiredInCI(postgresInstalled && redisInstalled), "PostgreSQL or redis-server is not installed; run ci/setup"))
+@Suite("Add-on servers across a restart", .serialized)
 struct RestartTests {
     @Test func urlsAndDataSurviveAStopAndAStart() async throws {
         let directory = temporaryDirectory("restart")

@@ -4,10 +4,6 @@ import Logging
 import Manifest
 import PostgresNIO
 
-/// Whether the managed servers' programs are installed (ci/setup installs both).
-let postgresInstalled = (try? ManagedPostgresServer.binDirectory()) != nil
-let redisInstalled = (try? ManagedRedisServer.binary()) != nil
-
 /// One provisioner with managed servers (no fsync) for the whole test process: `initdb` runs once.
 /// Recovery tests get servers of their own (`forRecovery`), so that what they drop is exactly what they expect.
 enum SharedAddOns {
