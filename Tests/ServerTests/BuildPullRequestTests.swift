@@ -1,3 +1,4 @@
+import AddOns
 import Foundation
 import Orchestration
 import GitKit
@@ -107,13 +108,16 @@ struct BuildPullRequestTests {
     // MARK: Support
 
     /// A pipeline whose origin's `main` holds the fixture app `name` as it is in `fixtures/apps`. Sandboxed, as
-    /// `serve` runs it: every build step, test and dyno sees the tree at `/app` as its own uid.
-    static func pipeline(app name: String) async throws -> PullRequestFixture {
+    /// `serve` runs it: every build step, test and dyno sees the tree at `/app` as its own uid. With `addOns`,
+    /// the deployer provisions add-ons on managed servers in the service's directory (`runtime.deployer.addons`).
+    static func pipeline(app name: String, addOns: Bool = false) async throws -> PullRequestFixture {
         let service = try await TestService.make()
         let setup = try SandboxSetup.prepare(stateDirectory: service.directory.url.appendingPathComponent("sandbox").path)
         try await setup.verify()
         let launcher = SandboxLauncher(.sandboxed(setup))
-        let runtime = try await TestRuntime.start(service, launcher: launcher)
+        let provisioner = try addOns ? AddOnProvisioner(AddOnConfiguration(
+            directory: service.directory.url.appendingPathComponent("addons"), durable: false)) : nil
+        let runtime = try await TestRuntime.start(service, launcher: launcher, addons: provisioner)
         let root = service.directory.url
         let originPath = root.appendingPathComponent("origin.git").path
         let origin = try Repository.initBare(path: originPath)
