@@ -12,14 +12,6 @@ public enum AddOnKind: String, Sendable, Hashable, Codable, CaseIterable {
         self.init(rawValue: addon.service)
     }
 
-    /// The config var prefix Heroku gives the first attachment of this kind (`DATABASE`, `REDIS`).
-    var defaultAttachmentName: String {
-        switch self {
-        case .postgres: "DATABASE"
-        case .redis: "REDIS"
-        }
-    }
-
     /// Heroku's colour-named var prefix (`HEROKU_POSTGRESQL`, `HEROKU_REDIS`).
     var colorPrefix: String {
         switch self {

@@ -130,11 +130,7 @@ public actor AddOnProvisioner {
             let color = AddOnURL.color(for: resource, avoiding: colors)
             colors.insert(color)
             var vars = ["\(kind.colorPrefix)_\(color)_URL": made.url]
-            if let name = addon.attachmentName, !name.isEmpty {
-                vars[name.uppercased().replacingOccurrences(of: "-", with: "_") + "_URL"] = made.url
-            } else if ordinal == 0 {
-                vars[kind.defaultAttachmentName + "_URL"] = made.url
-            }
+            if let name = addon.attachmentConfigVar(isFirstOfService: ordinal == 0) { vars[name] = made.url }
             attachments.append(AddOnAttachment(kind: kind, plan: addon.plan, resource: resource, configVars: vars, secretValues: [made.password]))
         }
         return ProvisionedAddOns(attachments: attachments, warnings: plan.warnings)

@@ -23,6 +23,9 @@ public struct ManifestCheckOptions: Sendable, Equatable {
 /// Builds the `manifest check` report from a loaded manifest: validation findings plus process types,
 /// formation, scripts and the resolved config for the context.
 public enum ManifestCheck {
+    /// The value shown for an add-on's config var: the URL exists only once the deploy made the database.
+    public static let madeAtDeploy = "(made by the add-on at deploy)"
+
     public static func report(for load: ManifestLoadResult, options: ManifestCheckOptions) -> ManifestReport {
         var generator = SystemRandomNumberGenerator()
         return report(for: load, options: options, generator: &generator)
@@ -64,7 +67,12 @@ public enum ManifestCheck {
         var descriptions: [String: String] = [:]
         let appJSONUsable = load.appJSON != nil || !load.hasAppJSONFile
         if appJSONUsable {
-            let resolved = ConfigResolver.resolve(load.appJSON, input: options.resolution, generator: &generator)
+            // The add-ons' URLs are made at deploy: shown here by name, with provenance `addon`.
+            var resolution = options.resolution
+            for name in Addon.attachmentConfigVars(of: app.addons) where resolution.addonVars[name] == nil {
+                resolution.addonVars[name] = Self.madeAtDeploy
+            }
+            let resolved = ConfigResolver.resolve(load.appJSON, input: resolution, generator: &generator)
             for variable in resolved.variables {
                 let masked = variable.source.isMaskedByDefault && !options.reveal
                 env[variable.name] = .init(value: masked ? ManifestReport.mask : variable.value, source: variable.source, required: variable.required)

@@ -30,6 +30,26 @@ public struct Addon: Sendable, Equatable {
             + "the app is deployed without it, so set the config vars it would give by hand"
     }
 
+    /// Heroku's attachment name for the first add-on of a service when app.json gives none (`DATABASE_URL`).
+    static let defaultAttachmentNames = ["heroku-postgresql": "DATABASE", "heroku-redis": "REDIS"]
+
+    /// The config var this add-on's URL is attached as: its `as` name (upper-cased, `-` as `_`) plus `_URL`, else
+    /// Heroku's default for the first add-on of its service (`DATABASE_URL`, `REDIS_URL`); nil for a later unnamed
+    /// one, which gets only its colour var (`HEROKU_POSTGRESQL_<COLOR>_URL`, chosen when it is made).
+    public func attachmentConfigVar(isFirstOfService: Bool) -> String? {
+        if let name = attachmentName, !name.isEmpty { return name.uppercased().replacingOccurrences(of: "-", with: "_") + "_URL" }
+        guard isFirstOfService, let name = Self.defaultAttachmentNames[service] else { return nil }
+        return name + "_URL"
+    }
+
+    /// The attachment config vars of the add-ons Slipway runs among `addons`, in app.json order.
+    public static func attachmentConfigVars(of addons: [Addon]) -> [String] {
+        var seen: Set<String> = []
+        return addons.filter(\.isRunBySlipway).compactMap { addon in
+            addon.attachmentConfigVar(isFirstOfService: seen.insert(addon.service).inserted)
+        }
+    }
+
     /// The plan part after the colon, if any: `mini` in `heroku-postgresql:mini`.
     public var planName: String? {
         let parts = plan.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
