@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes",
+                "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes", "AddOns", "Manifest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -10,7 +10,7 @@ import Testing
 
 /// An app whose app.json declares `heroku-postgresql`, deployed through the API with real dynos: its database
 /// exists before the release phase (which creates a table through `DATABASE_URL` with psql), and an add-on
-/// Slipway does not run is a warning in the app's log while the app still deploys.
+/// Slipway does not run is a warning in the app's log and on its dashboard page while the app still deploys.
 @Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
 struct AddOnDeployTests {
     @Test func theReleasePhaseMigratesItsOwnDatabaseOnTheFirstDeploy() async throws {
@@ -42,6 +42,13 @@ struct AddOnDeployTests {
                 let logs = try await client.api(.get, "/api/v1/apps/shop/logs?lines=200", token: token).text
                 #expect(logs.contains("papertrail"), "an add-on Slipway does not run is named in the app's log")
                 #expect(!logs.contains(database.url), "the database URL never reaches the log")
+
+                // The dashboard's app page: the database with its state, its URL masked, and the warning.
+                let page = try await client.execute(uri: "/apps/shop", method: .get, headers: [.authorization: "Bearer \(token)"]).text
+                #expect(page.contains(#"id="addons""#) && page.contains("<code>slipway_addon_shop</code>"), "\(page)")
+                #expect(page.contains(database.maskedURL.replacingOccurrences(of: "&", with: "&amp;")), "\(page)")
+                #expect(!page.contains(database.url), "no credential on the page")
+                #expect(page.contains(#"add-on &quot;papertrail&quot; is not provided by Slipway"#) || page.contains(#"add-on "papertrail" is not provided"#), "\(page)")
 
                 // GET /apps/{app}/addons: masked by default; revealed only for a deploy (or admin) token.
                 let listed = try await client.api(.get, "/api/v1/apps/shop/addons", token: token).decode([AddOnResource].self)

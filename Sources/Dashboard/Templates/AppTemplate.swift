@@ -34,6 +34,19 @@ enum AppTemplate {
             {{#hasConfigKeys}}<p class="muted">Config vars (values are never shown): {{#configKeys}}<code class="config-key">{{.}}</code> {{/configKeys}}</p>{{/hasConfigKeys}}
           </section>
         </div>
+        {{#addOns}}
+        <section class="panel" id="addons">
+          <h2>Add-ons</h2>
+          {{#hasRows}}
+          <div class="table-wrap"><table class="addons">
+            <thead><tr><th>Add-on</th><th>Resource</th><th>State</th><th>URL (password masked)</th></tr></thead>
+            <tbody>{{#rows}}<tr><td>{{service}}</td><td><code>{{resource}}</code></td><td>{{#state}}{{>badge}}{{/state}}</td><td><code>{{maskedURL}}</code></td></tr>{{/rows}}</tbody>
+          </table></div>
+          {{/hasRows}}
+          {{#unavailable}}<p class="warning">The add-on servers cannot be read: {{.}}</p>{{/unavailable}}
+          {{#warnings}}<p class="warning">{{.}}</p>{{/warnings}}
+        </section>
+        {{/addOns}}
         {{#building}}
         <section class="panel" id="building">
           <h2>Building <code>{{id}}</code></h2>

@@ -86,6 +86,7 @@ struct AppPage: DashboardPage {
     var logs: [LogRow]
     var hasLogs: Bool
     var traffic: Traffic?
+    var addOns: AddOnsPanel?
 
     static let releasesShown = 20
     static let logLinesShown = 100
@@ -148,6 +149,7 @@ struct AppPage: DashboardPage {
             LogRow(time: DisplayFormat.logTime($0.time), source: $0.source, text: mask.apply($0.text))
         }
         let traffic = await data.traffic(app: name).map(Self.traffic)
+        let addOns = await AddOnsPanel.load(data, app: app, current: current)
         let formation = try await data.formation(app: name).map {
             FormationRow(type: $0.processType, quantity: $0.quantity, size: $0.size)
         }
@@ -173,7 +175,7 @@ struct AppPage: DashboardPage {
             formation: formation, hasFormation: !formation.isEmpty,
             dynos: dynoRows, hasDynos: !dynoRows.isEmpty,
             configKeys: config.keys.sorted(), hasConfigKeys: !config.isEmpty,
-            logs: logs, hasLogs: !logs.isEmpty, traffic: traffic)
+            logs: logs, hasLogs: !logs.isEmpty, traffic: traffic, addOns: addOns)
     }
 
     static func traffic(_ measured: RequestRates.Traffic) -> Traffic {

@@ -105,6 +105,7 @@ enum Stylesheet {
         .stat .label { color: var(--muted); font-size: 0.8rem; }
         .stat.ok .value { color: var(--ok); }
         .stat.bad .value { color: var(--bad); }
+        .panel .warning { color: var(--bad); margin: .4rem 0; }
         .stat.warn .value { color: var(--warn); }
         .message { background: var(--idle-bg); border-radius: 6px; padding: 0.4rem 0.6rem; }
 
