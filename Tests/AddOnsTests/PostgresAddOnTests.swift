@@ -118,3 +118,46 @@ struct PostgresAddOnTests {
         #expect(try await provisioner.deprovision(app: app).count == 2)
     }
 }
+
+/// As root the managed server runs as `postgres`, which must pass through every directory above the data dir's
+/// add-ons: a private data dir gets an ACL entry for that user alone; a private directory above it is named in a
+/// clear error instead of initdb's bare "Permission denied".
+@Suite(.serialized) struct UnreachableDirectoryTests {
+    @Test func aPrivateDataDirLetsThePostgresUserAlonePass() async throws {
+        #expect(geteuid() == 0, "the managed servers run as their own users only when Slipway runs as root (CI does)")
+        let parent = temporaryDirectory("datadir")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let data = parent.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
+        let provisioner = try AddOnProvisioner(AddOnConfiguration(directory: data.appendingPathComponent("addons"), durable: false))
+        let made = try await provisioner.provision(app: appName("shop"), addons: [postgresAddon])
+        #expect(made.configVars["DATABASE_URL"] != nil)
+        await provisioner.stop()
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: data.path)[.posixPermissions] as? Int)
+        #expect(mode & 0o007 == 0, "others still cannot enter the data dir: \(String(mode, radix: 8))")
+        let acl = Process()
+        acl.executableURL = URL(fileURLWithPath: "/usr/bin/getfacl")
+        acl.arguments = ["-cp", data.path]
+        let pipe = Pipe()
+        acl.standardOutput = pipe
+        try acl.run()
+        acl.waitUntilExit()
+        let entries = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(entries.contains("user:postgres:--x"), "\(entries)")
+    }
+
+    @Test func aPrivateParentIsNamedBeforeInitdbRuns() async throws {
+        #expect(geteuid() == 0, "the managed servers run as their own users only when Slipway runs as root (CI does)")
+        let parent = temporaryDirectory("private")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: parent.path)
+        let provisioner = try AddOnProvisioner(AddOnConfiguration(directory: parent.appendingPathComponent("data/addons"), durable: false))
+        await #expect { try await provisioner.provision(app: appName("shop"), addons: [postgresAddon]) } throws: { error in
+            let message = (error as? AddOnError)?.message ?? ""
+            return message.contains("cannot reach") && message.contains("\(parent.path) (mode 700)") && message.contains("chmod o+x")
+        }
+        #expect(!FileManager.default.fileExists(atPath: parent.appendingPathComponent("data/addons/postgres/data").path))
+        await provisioner.stop()
+    }
+}

@@ -36,6 +36,36 @@ enum ServerProcess {
         if let account, chown(directory.path, account.uid, account.gid) != 0 {
             throw AddOnError(.serverSetup, "cannot hand \(directory.path) to \(account.name) (errno \(errno))")
         }
+        // `<data dir>/addons/<server>`: the data dir is Slipway's own, and usually private (0700).
+        if let account { try requireReachable(directory, by: account, owned: directory.deletingLastPathComponent().deletingLastPathComponent()) }
+    }
+
+    /// The server's account must be able to pass through every directory above its own (search permission), or
+    /// `initdb` fails later with a bare "Permission denied". Slipway's own data dir (`owned`) stays private to
+    /// everyone else: the account alone gets search permission on it, by a POSIX ACL entry (`setfacl -m
+    /// u:postgres:x`), never `o+x`, which would open the store's file to every local user. A directory above it
+    /// that is in the way is named in the error: Slipway does not loosen what it does not own.
+    static func requireReachable(_ directory: URL, by account: ServerAccount, owned: URL) throws(AddOnError) {
+        var ancestor = directory.deletingLastPathComponent()
+        while ancestor.path != "/" && !ancestor.path.isEmpty {
+            var info = stat()
+            if stat(ancestor.path, &info) == 0 {
+                let mode = info.st_mode
+                let searchable = info.st_uid == account.uid ? mode & S_IXUSR != 0
+                    : info.st_gid == account.gid ? mode & S_IXGRP != 0 : mode & S_IXOTH != 0
+                let isOwned = ancestor.standardizedFileURL.path.hasPrefix(owned.standardizedFileURL.path) && info.st_uid == geteuid()
+                if !searchable && isOwned {
+                    try run(["/usr/bin/setfacl", "-m", "u:\(account.name):x", ancestor.path], as: nil,
+                            what: "letting \(account.name) pass through \(ancestor.path) (setfacl; Debian's acl package, ci/setup installs it)")
+                } else if !searchable {
+                    throw AddOnError(.serverSetup, "the add-on server runs as '\(account.name)', which cannot reach "
+                        + "\(directory.path): \(ancestor.path) (mode \(String(mode & 0o777, radix: 8))) is not searchable by it; "
+                        + "allow it (chmod o+x \(ancestor.path)), keep the data dir elsewhere, or give an existing server "
+                        + "(serve --addons-postgres URL / --addons-redis URL)")
+                }
+            }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
     }
 
     /// Runs a command to the end as `account`; throws with its output (which holds no secret: passwords go in files).
