@@ -36,10 +36,11 @@ public func buildApplication(
     store: any SlipwayStore,
     deployer: Deployer? = nil,
     pullRequests: PullRequestWiring? = nil,
+    localPaths: LocalPathPolicy = .unrestricted,
     logger: Logger = Logger(label: "slipway.api")
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, deployer: deployer, pullRequests: pullRequests),
+        router: buildRouter(store: store, deployer: deployer, pullRequests: pullRequests, localPaths: localPaths),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         logger: logger
     )
@@ -48,7 +49,8 @@ public func buildApplication(
 /// The API's routes: `/healthz` open, everything under `/api/v1` behind a bearer token. Every failure,
 /// unknown routes included, is answered as a JSON error. Without a `deployer` (tests of the API alone)
 /// the deploy, rollback, promotion and dyno routes answer 503.
-public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pullRequests: PullRequestWiring? = nil) -> Router<APIRequestContext> {
+public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pullRequests: PullRequestWiring? = nil,
+                        localPaths: LocalPathPolicy = .unrestricted) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: APIErrorMiddleware(browserNotFound: Dashboard.notFoundPage()))
     router.addRoutes(HealthController().routes)
@@ -57,7 +59,7 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     let api = router.group("api/v1")
         .add(middleware: BearerTokenMiddleware(store: store))
     api.get("openapi.json") { _, _ in JSONResponse.raw(openAPI) }
-    api.addRoutes(PipelinesController(store: store).routes, atPath: "pipelines")
+    api.addRoutes(PipelinesController(store: store, localPaths: localPaths).routes, atPath: "pipelines")
     api.addRoutes(ReviewConfigVarsController(store: store).routes, atPath: "pipelines/:name/review-config-vars")
     api.addRoutes(AppsController(store: store, deployer: deployer).routes, atPath: "apps")
     api.addRoutes(ConfigVarsController(store: store, deployer: deployer).routes, atPath: "apps/:app/config-vars")
@@ -65,7 +67,7 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     api.addRoutes(AddOnsController(store: store, addons: deployer?.addons).routes, atPath: "apps/:app/addons")
     api.addRoutes(FormationController(store: store, deployer: deployer).routes, atPath: "apps/:app/formation")
     if let deployer {
-        api.addRoutes(DeploysController(deployer: deployer).routes, atPath: "apps/:app")
+        api.addRoutes(DeploysController(deployer: deployer, localPaths: localPaths).routes, atPath: "apps/:app")
     } else {
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }

@@ -39,8 +39,19 @@ struct ServeCommand: AsyncParsableCommand {
         "An existing Redis server for heroku-redis add-ons: its admin URL (never shown).",
         discussion: "Without it, serve runs its own redis-server in <data-dir>/addons, started on first use."))
     var addonsRedis: String?
+    @Option(help: ArgumentHelp(
+        "A directory the API may deploy from, or make pipelines on (repeatable).",
+        discussion: "Local paths need an admin token and must lie in the data dir or one of these; without any, only URLs and the data dir's own repositories.",
+        valueName: "dir"))
+    var allowPath: [String] = []
 
     func validate() throws {
+        for path in allowPath {
+            var isDirectory: ObjCBool = false
+            guard path.hasPrefix("/"), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--allow-path: \(path) is not an absolute path to an existing directory")
+            }
+        }
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
             throw ValidationError("\(flag) must be between 1 and 65535, got \(port)")
         }
@@ -79,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.tls = https.options
         options.addonsPostgres = addonsPostgres
         options.addonsRedis = addonsRedis
+        options.allowedPaths = allowPath.map { URL(fileURLWithPath: $0).standardizedFileURL }
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

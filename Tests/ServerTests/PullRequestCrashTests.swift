@@ -37,7 +37,9 @@ struct PullRequestCrashTests {
         let apiPort = try freeLoopbackPort()
         let routerPort = try freeLoopbackPort()
         let serve = ["serve", "--data-dir", data.path, "--api-port", "\(apiPort)", "--router-port", "\(routerPort)",
-                     "--poll-seconds", "0", "--test-workers", "2"]
+                     "--poll-seconds", "0", "--test-workers", "2",
+                     // The origin lies beside the data dir, not in it.
+                     "--allow-path", directory.url.path]
         let client = ["--server", "http://127.0.0.1:\(apiPort)", "--data-dir", data.path]
 
         // First instance: the review app deploys while the test run hangs in t9.sh.

@@ -156,7 +156,9 @@ struct SandboxProbeTests {
         let apiPort = try freeLoopbackPort()
         let routerPort = try freeLoopbackPort()
         let serve = ["serve", "--data-dir", data.path, "--api-port", "\(apiPort)", "--router-port", "\(routerPort)",
-                     "--poll-seconds", "0", "--test-workers", "1"]
+                     "--poll-seconds", "0", "--test-workers", "1",
+                     // The origin lies beside the data dir, not in it.
+                     "--allow-path", directory.url.path]
         let client = ["--server", "http://127.0.0.1:\(apiPort)", "--data-dir", data.path]
         let started = StartedProcess()
         let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: started) }

@@ -33,6 +33,14 @@ enum RepositoryLocation {
         }
     }
 
+    /// The path on the service's machine that a valid location names (an absolute path, or a `file://` URL's
+    /// path), or nil for a remote one.
+    static func localPath(of raw: String) -> String? {
+        if raw.hasPrefix("/") { return raw }
+        if raw.lowercased().hasPrefix("file://"), let url = URL(string: raw) { return url.path }
+        return nil
+    }
+
     /// `user@host:path` (git's scp-like syntax): an `@` and then a `:` before any `/`.
     private static func isSCPLike(_ raw: String) -> Bool {
         guard let at = raw.firstIndex(of: "@"), let colon = raw[at...].firstIndex(of: ":") else { return false }

@@ -9,6 +9,7 @@ import Store
 /// deploy is a normal answer (`succeeded: false` with the reason); the previous release keeps serving.
 struct DeploysController {
     let deployer: Deployer
+    var localPaths: LocalPathPolicy = .unrestricted
 
     var routes: RouteCollection<APIRequestContext> {
         let routes = RouteCollection(context: APIRequestContext.self)
@@ -58,6 +59,7 @@ struct DeploysController {
             guard directory.hasPrefix("/") else {
                 throw APIError.invalid("directory", "directory: expected an absolute path on the service's machine")
             }
+            if let refusal = localPaths.refusal(of: directory, field: "directory") { throw refusal }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw APIError.invalid("directory", "directory: \(directory) is not a directory the service can read")
@@ -68,6 +70,7 @@ struct DeploysController {
             guard path.hasPrefix("/") else {
                 throw APIError.invalid("repository", "repository: expected an absolute path on the service's machine")
             }
+            if let refusal = localPaths.refusal(of: path, field: "repository") { throw refusal }
             let repository: Repository
             let commit: ObjectID
             do {

@@ -6,6 +6,7 @@ import Store
 /// `/pipelines`: create, list, show (with the pipeline's apps by stage) and delete.
 struct PipelinesController {
     let store: any SlipwayStore
+    var localPaths: LocalPathPolicy = .unrestricted
 
     var routes: RouteCollection<APIRequestContext> {
         let routes = RouteCollection(context: APIRequestContext.self)
@@ -37,6 +38,7 @@ struct PipelinesController {
         if let problem = RepositoryLocation.problem(with: repository) {
             throw APIError.invalid("repository", "repository: \(problem)")
         }
+        if let refusal = localPaths.refusal(of: RepositoryLocation.localPath(of: repository), field: "repository") { throw refusal }
         let target = body.targetBranch ?? "main"
         if let problem = BranchName.problem(with: target) {
             throw APIError.invalid("target_branch", "target_branch: \(problem)")
@@ -79,6 +81,9 @@ struct PipelinesController {
         let repository = body.repository?.trimmingCharacters(in: .whitespaces)
         if let repository, let problem = RepositoryLocation.problem(with: repository) {
             throw APIError.invalid("repository", "repository: \(problem)")
+        }
+        if let repository, let refusal = localPaths.refusal(of: RepositoryLocation.localPath(of: repository), field: "repository") {
+            throw refusal
         }
         if let target = body.targetBranch, let problem = BranchName.problem(with: target) {
             throw APIError.invalid("target_branch", "target_branch: \(problem)")

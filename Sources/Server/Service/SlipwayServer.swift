@@ -34,6 +34,9 @@ public struct ServeOptions: Sendable {
     /// nil: Slipway runs its own in the data dir, started on first use.
     public var addonsPostgres: String?
     public var addonsRedis: String?
+    /// `--allow-path DIR` (repeatable): local directories the API may deploy from or make pipelines on, besides
+    /// the data dir (`LocalPathPolicy`).
+    public var allowedPaths: [URL] = []
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -129,7 +132,8 @@ public enum SlipwayServer {
             logger: logger)
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
-            pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret), logger: logger)
+            pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret),
+            localPaths: LocalPathPolicy(dataDirectory: options.dataDirectory, allowed: options.allowedPaths), logger: logger)
         announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort)\(options.tls.map { " and https://\(options.bind):\($0.httpsPort)" } ?? "") (*.\(options.domain)), data in \(options.dataDirectory.path)"
                  + (options.database == .sqlite ? "" : ", state in \(options.database)"))
 

@@ -126,7 +126,7 @@ def main():
     environment = dict(os.environ, SLIPWAY_WEBHOOK_SECRET=SECRET)
     log = open(directory / "serve.log", "w")
     serve = subprocess.Popen([options.slipway, "serve", "--data-dir", str(data), "--api-port", str(api_port),
-                              "--router-port", str(router_port), "--poll-seconds", "0"],
+                              "--router-port", str(router_port), "--poll-seconds", "0", "--allow-path", str(directory)],
                              stdout=log, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
