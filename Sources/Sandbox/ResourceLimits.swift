@@ -23,9 +23,12 @@ public struct ResourceLimits: Sendable, Equatable {
         }
     }
 
+    /// The size names above, aliases included.
+    public static let knownSizes = ["standard-1x", "1x", "standard-2x", "2x", "performance-m", "performance", "performance-l"]
+
     /// Whether `name` is one of the sizes above (others fall back to `standard-1x`).
     public static func isKnownSize(_ name: String) -> Bool {
-        ["standard-1x", "1x", "standard-2x", "2x", "performance-m", "performance", "performance-l"].contains(name.lowercased())
+        knownSizes.contains(name.lowercased())
     }
 
     /// A test worker's limits: Heroku CI runs tests on `performance-m` dynos unless app.json names a size.

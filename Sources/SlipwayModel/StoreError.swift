@@ -46,6 +46,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// Revoking the last active admin token would leave the service with no token that can make another.
+    package static func lastAdminToken(_ name: ResourceName) -> StoreError {
+        StoreError(.conflict, "token '\(name)' is the last admin token: create another admin token before revoking it")
+    }
+
     package static func notFound(_ what: String) -> StoreError {
         StoreError(.notFound, "\(what) not found")
     }

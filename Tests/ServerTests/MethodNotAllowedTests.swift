@@ -17,6 +17,9 @@ import Testing
             #expect(put.headers[.allow] == "GET, PATCH, DELETE")
             #expect(put.error?.id == "method_not_allowed")
             #expect(try await client.api(.get, "/api/v1/nothing-here", token: service.adminToken).status == .notFound)
+            // A literal segment wins over a parameter, as in the router: `…/prs/sync` is not pull request "sync".
+            let sync = try await client.api(.get, "/api/v1/pipelines/shop/prs/sync", token: service.adminToken)
+            #expect(sync.status == .methodNotAllowed && sync.headers[.allow] == "POST", "\(sync.headers)")
         }
     }
 }

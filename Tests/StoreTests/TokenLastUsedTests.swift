@@ -9,6 +9,7 @@ import SlipwayModel
         try await withStore(kind) { store in
             let secret = "slw_" + String(repeating: "8", count: 40)
             _ = try await store.createToken(name: name("dashboard"), token: secret)
+            _ = try await store.createToken(name: name("operator"), token: "an-operator-token-0123456789")
             let first = try #require(try await store.authenticate(token: secret)?.lastUsedAt)
             try await Task.sleep(for: .milliseconds(20))
             let second = try #require(try await store.authenticate(token: secret)?.lastUsedAt)

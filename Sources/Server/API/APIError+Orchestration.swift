@@ -10,7 +10,9 @@ extension APIError {
         case .invalid(let field): self.init(.unprocessableContent, id: "invalid_value", error.message, field: field)
         case .conflict: self.init(.conflict, id: "conflict", error.message)
         case .deployFailed(let output): self = .deployFailed(error.message, output: output)
-        case .repositoryUnavailable: self.init(.badGateway, id: "repository_unavailable", error.message)
+        // 409, as GitHub's API answers for a repository it cannot serve (an empty one): the pipeline's repository,
+        // as configured, cannot be read now. Not a 5xx: the service itself did not fail.
+        case .repositoryUnavailable: self.init(.conflict, id: "repository_unavailable", error.message)
         }
     }
 

@@ -13,10 +13,19 @@ extension Request {
     /// Broken JSON is a 400 naming the problem; a body that is not an object, has an unknown key, or has a
     /// value of the wrong type is a 422 whose `field` is the JSON path at fault (`updates[0].quantity`).
     func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, context: APIRequestContext) async throws -> Body {
-        let data = try await collectJSONObject(context: context)
+        try decodeJSON(type, from: try await collectJSONObject(context: context), context: context)
+    }
+
+    /// `decodeJSON` of a body already collected (`collectJSONObject`), for a controller that looks at it first.
+    func decodeJSON<Body: JSONRequestBody>(_ type: Body.Type, from data: Data, context: APIRequestContext) throws -> Body {
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let unknown = object.keys.sorted().first(where: { !Body.allowedKeys.contains($0) }) {
                 throw APIError.invalid(unknown, "unknown field '\(unknown.prefix(64))'; allowed: \(Body.allowedKeys.sorted().joined(separator: ", "))")
+            }
+            // No field of these bodies means anything as null (an optional one is left out instead), and
+            // decoding would take null for "absent": refuse it, as the OpenAPI document's types say.
+            if let null = Self.firstNull(in: object, path: "") {
+                throw APIError.invalid(null, "\(null): null is not a value here; leave the field out instead")
             }
         }
         do {
@@ -28,6 +37,21 @@ extension Request {
         } catch let error as DecodingError {
             throw DecodingFailure.apiError(error)
         }
+    }
+
+    /// The JSON path of the first null in `value` (`updates[0].size`), depth first in key order; nil when none.
+    static func firstNull(in value: Any, path: String) -> String? {
+        if value is NSNull { return path }
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() {
+                if let found = firstNull(in: object[key] as Any, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        } else if let array = value as? [Any] {
+            for (index, element) in array.enumerated() {
+                if let found = firstNull(in: element, path: "\(path)[\(index)]") { return found }
+            }
+        }
+        return nil
     }
 
     /// The raw body, checked to be a JSON object: 413 past the limit, 400 for empty or broken JSON,

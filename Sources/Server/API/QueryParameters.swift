@@ -6,8 +6,8 @@ extension Request {
     /// `?key=N` for a pull request number (1 or more); nil when absent.
     func pullRequestNumber(_ key: String = "pr") throws -> Int? {
         guard let text = uri.queryParameters.get(key) else { return nil }
-        guard let value = Int(text), value >= 1, text.allSatisfy(\.isASCII) else {
-            throw APIError.invalid(key, "\(key): expected a pull request number (1 or more), got \"\(text.prefix(40))\"")
+        guard let value = Int(text), (1...999_999_999).contains(value), text.allSatisfy(\.isASCII) else {
+            throw APIError.invalid(key, "\(key): expected a pull request number (1 to 999999999), got \"\(text.prefix(40))\"")
         }
         return value
     }

@@ -57,7 +57,9 @@ struct BuildsController {
         let id = try context.buildID("id")
         let builds = try available()
         let offset = try request.uri.queryParameters.get("offset").map { text -> Int in
-            guard let value = Int(text), value >= 0 else { throw APIError.invalid("offset", "offset must be a byte offset (0 or more)") }
+            guard let value = Int(text), (0...9_007_199_254_740_991).contains(value) else {
+                throw APIError.invalid("offset", "offset must be a byte offset (0 to 2^53-1)")
+            }
             return value
         } ?? 0
         let file = await builds.logFile(of: id)
@@ -66,8 +68,13 @@ struct BuildsController {
             throw APIError(.notFound, id: "not_found", "build \(id) has no output: it never ran on this service, or was collected")
         }
         defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(offset))
-        let data = try handle.read(upToCount: 64 * 1024) ?? Data()
+        // Past the end there is nothing yet (a seek that far could fail: ext4 refuses offsets beyond 16 TiB).
+        let size = try handle.seekToEnd()
+        var data = Data()
+        if UInt64(offset) < size {
+            try handle.seek(toOffset: UInt64(offset))
+            data = try handle.read(upToCount: 64 * 1024) ?? Data()
+        }
         return try JSONResponse.make(BuildOutputResource(id: id, offset: offset, nextOffset: offset + data.count,
                                                          text: String(decoding: data, as: UTF8.self), running: running))
     }

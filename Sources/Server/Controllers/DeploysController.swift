@@ -92,7 +92,9 @@ struct DeploysController {
     @Sendable func rollback(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
         let body = try await request.decodeJSON(RollbackBody.self, context: context)
-        if let version = body.version, version < 1 { throw APIError.invalid("version", "version: expected 1 or more") }
+        if let version = body.version, !(1...999_999_999).contains(version) {
+            throw APIError.invalid("version", "version: expected 1 to 999999999")
+        }
         return try JSONResponse.make(DeployResultResource(try await deployer.rollback(app: app, to: body.version)), status: .created)
     }
 

@@ -1,5 +1,7 @@
 import Orchestration
+import Foundation
 import Hummingbird
+import Sandbox
 import SlipwayModel
 import Store
 
@@ -25,6 +27,7 @@ struct FormationController {
     }
 
     struct Update: Decodable {
+        static let allowedKeys: Set<String> = ["type", "quantity", "size"]
         var type: String
         var quantity: Int
         var size: String?
@@ -38,7 +41,18 @@ struct FormationController {
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
-        let body = try await request.decodeJSON(UpdateBody.self, context: context)
+        let data = try await request.collectJSONObject(context: context)
+        // Each update's keys too: a misspelt "quantitiy" must not pass as an update without it.
+        if let updates = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["updates"] as? [Any] {
+            for (index, item) in updates.enumerated() {
+                guard let object = item as? [String: Any] else { continue }
+                if let unknown = object.keys.sorted().first(where: { !Update.allowedKeys.contains($0) }) {
+                    throw APIError.invalid("updates[\(index)].\(unknown.prefix(64))",
+                                           "updates[\(index)]: unknown field '\(unknown.prefix(64))'; allowed: quantity, size, type")
+                }
+            }
+        }
+        let body = try request.decodeJSON(UpdateBody.self, from: data, context: context)
         let entries = try Self.validate(body.updates)
         _ = try await store.app(named: app)
         // The running release is scaled first: if that fails, the stored formation stays as it was.
@@ -68,8 +82,9 @@ struct FormationController {
                 throw APIError.invalid("\(field).quantity", "\(field).quantity: expected 0 to \(maximumQuantity)")
             }
             let size = update.size ?? "standard-1x"
-            guard ResourceName.isValid(size) else {
-                throw APIError.invalid("\(field).size", "\(field).size: a size name is like standard-1x")
+            // As Heroku's API: an unknown size is refused, not run as standard-1x.
+            guard ResourceLimits.isKnownSize(size) else {
+                throw APIError.invalid("\(field).size", "\(field).size: expected one of \(ResourceLimits.knownSizes.joined(separator: ", "))")
             }
             return FormationEntry(processType: update.type, quantity: update.quantity, size: size)
         }

@@ -50,7 +50,7 @@ public struct APIQueryParameter: Sendable {
     public var maximum: Int?
 
     static func pullRequest(_ description: String) -> APIQueryParameter {
-        .init(name: "pr", description: description, type: "integer", minimum: 1)
+        .init(name: "pr", description: description, type: "integer", minimum: 1, maximum: 999_999_999)
     }
 
     static func limit(default value: String) -> APIQueryParameter {
@@ -81,13 +81,16 @@ public enum APIRouteCatalog {
     /// The methods the catalog has for a concrete path (empty: the path names no route), in catalog order.
     public static func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        // The router prefers a literal segment to a parameter and does not fall back (`GET …/prs/sync` is not PR
+        // "sync"): only the templates with the most literal segments answer for the path.
+        var best = -1
         var methods: [String] = []
         for route in routes {
             let template = route.path.split(separator: "/", omittingEmptySubsequences: true)
-            guard template.count == segments.count,
-                  zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
-                  !methods.contains(route.method) else { continue }
-            methods.append(route.method)
+            guard template.count == segments.count, zip(template, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            let literals = template.filter { !$0.hasPrefix("{") }.count
+            if literals > best { (best, methods) = (literals, []) }
+            if literals == best, !methods.contains(route.method) { methods.append(route.method) }
         }
         return methods
     }
@@ -157,8 +160,8 @@ public enum APIRouteCatalog {
         .init(method: "get", path: "/api/v1/builds/{id}/output", operationID: "showBuildOutput",
               summary: "A build's output from a byte offset on, while it runs and after (poll with next_offset)",
               successStatus: 200, responseSchema: "BuildOutput", errorStatuses: [404, 422, 503],
-              queryParameters: [.init(name: "offset", description: "byte offset into the build's log (default 0)",
-                                      type: "integer", minimum: 0)]),
+              queryParameters: [.init(name: "offset", description: "byte offset into the build's log (default 0; past the end: no text)",
+                                      type: "integer", minimum: 0, maximum: 9_007_199_254_740_991)]),
         .init(method: "get", path: "/api/v1/builds/cache", operationID: "showBuildCache",
               summary: "The dependency cache: layers per pipeline, most recently used first, and the size bound",
               successStatus: 200, responseSchema: "BuildCache", errorStatuses: [503]),
@@ -218,13 +221,13 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "[PullRequestRecord]", errorStatuses: [404, 422, 503]),
         .init(method: "post", path: "/api/v1/pipelines/{name}/prs/sync", operationID: "syncPullRequests",
               summary: "Fetch the repository and reconcile every pull request now (query: wait=true waits until done)",
-              successStatus: 202, responseSchema: "SyncAccepted", errorStatuses: [404, 422, 503]),
+              successStatus: 202, responseSchema: "SyncAccepted", errorStatuses: [404, 409, 422, 503]),
         .init(method: "get", path: "/api/v1/pipelines/{name}/prs/{number}", operationID: "showPullRequest",
               summary: "A pull request now: its test merge, checks, review app, test runs and the gate's view",
-              successStatus: 200, responseSchema: "PullRequestStatus", errorStatuses: [404, 422, 503]),
+              successStatus: 200, responseSchema: "PullRequestStatus", errorStatuses: [404, 409, 422, 503]),
         .init(method: "post", path: "/api/v1/pipelines/{name}/prs/{number}/merge", operationID: "mergePullRequest",
               summary: "The gate: merge by compare-and-swap when every required check passed on the current test merge, then deploy staging (a refusal is 200 with merged=false)",
-              successStatus: 200, responseSchema: "GateOutcome", errorStatuses: [404, 422, 503]),
+              successStatus: 200, responseSchema: "GateOutcome", errorStatuses: [404, 409, 422, 503]),
         .init(method: "post", path: "/api/v1/pipelines/{name}/prs/{number}/approve", operationID: "approvePullRequest",
               summary: "Approve a fork pull request's current head to be built, tested and deployed (fork_pull_requests: approve); a new push needs a new approval. 409 for a pull request not from a fork, not open, or a pipeline that ignores forks",
               successStatus: 200, responseSchema: "ApprovalOutcome", errorStatuses: [404, 409, 422, 503]),
@@ -237,7 +240,7 @@ public enum APIRouteCatalog {
               requestSchema: "TokenCreate", successStatus: 201, responseSchema: "CreatedToken", errorStatuses: [400, 409, 413, 422]),
         .init(method: "get", path: "/api/v1/tokens", operationID: "listTokens", summary: "List API tokens (never the tokens themselves)",
               successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
-        .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token",
-              successStatus: 200, responseSchema: "Token", errorStatuses: [404, 422]),
+        .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token (409 for the last active admin token)",
+              successStatus: 200, responseSchema: "Token", errorStatuses: [404, 409, 422]),
     ]
 }

@@ -70,13 +70,28 @@ public enum OpenAPIDocument {
         }
         if !route.authenticated { operation["security"] = [[String: Any]]() }
         let parameters = route.pathParameters.map { name -> [String: Any] in
-            ["name": name, "in": "path", "required": true, "schema": ["type": "string"]]
+            ["name": name, "in": "path", "required": true, "schema": pathParameterSchema(name, in: route.path)]
         } + route.queryParameters.map(queryParameter)
         if !parameters.isEmpty { operation["parameters"] = parameters }
         if let schema = route.requestSchema {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": reference(schema)]]]
         }
         return operation
+    }
+
+    /// What the server accepts in each path parameter (`PathParameters`, `IdentifierParameters`); anything else
+    /// is a 422 naming it.
+    static func pathParameterSchema(_ name: String, in path: String) -> [String: Any] {
+        switch name {
+        case "app", "name": return ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,29}$", "description": "a name: a lowercase letter, then up to 29 lowercase letters, digits and '-'"]
+        case "version": return ["type": "string", "pattern": "^v?[1-9][0-9]{0,8}$", "description": "a release version: 7 or v7"]
+        case "number": return ["type": "string", "pattern": "^[1-9][0-9]{0,8}$", "description": "a pull request number"]
+        case "sha": return ["type": "string", "pattern": "^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$", "description": "a commit id (SHA-1 or SHA-256)"]
+        case "id" where path.hasPrefix("/api/v1/test-runs"):
+            return ["type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "description": "a test run id (a UUID)"]
+        case "id": return ["type": "string", "pattern": "^[0-9A-Za-z_-]{1,128}$", "description": "a build id"]
+        default: return ["type": "string"]
+        }
     }
 
     private static func queryParameter(_ parameter: APIQueryParameter) -> [String: Any] {

@@ -1,3 +1,4 @@
+import Sandbox
 import SlipwayModel
 /// The JSON schemas of the API's bodies (OpenAPI 3.1, i.e. JSON Schema 2020-12), as plain JSON objects.
 enum OpenAPISchemas {
@@ -52,7 +53,9 @@ enum OpenAPISchemas {
                     "forks_get_review_config_vars": ["type": "boolean"], "fork_pull_requests": forkPolicy,
                 ],
             ],
-            "AppCreate": object(["name": name, "pipeline": name, "stage": stage], required: ["name"]),
+            "AppCreate": object(["name": name, "pipeline": name, "stage": stage], required: ["name"])
+                .merging(["dependentRequired": ["stage": ["pipeline"], "pipeline": ["stage"]],
+                          "description": "pipeline and stage come together: an app is in a pipeline at a stage, or in none"]) { $1 },
             "App": object([
                 "name": name, "pipeline": optionalString, "stage": optionalString, "created_at": dateTime,
                 "review": object([
@@ -89,7 +92,7 @@ enum OpenAPISchemas {
                     "items": object([
                         "type": ["type": "string", "pattern": "^[A-Za-z0-9_-]{1,30}$"],
                         "quantity": ["type": "integer", "minimum": 0, "maximum": FormationController.maximumQuantity],
-                        "size": name,
+                        "size": ["type": "string", "enum": ResourceLimits.knownSizes, "default": "standard-1x"],
                     ], required: ["type", "quantity"]),
                 ],
             ], required: ["updates"]),
@@ -103,7 +106,7 @@ enum OpenAPISchemas {
                 ],
                 "oneOf": [["required": ["directory"]], ["required": ["repository", "rev"]]],
             ],
-            "RollbackCreate": object(["version": ["type": "integer", "minimum": 1]], required: []),
+            "RollbackCreate": object(["version": ["type": "integer", "minimum": 1, "maximum": 999_999_999]], required: []),
             "PromotionCreate": object(["to": ["type": "array", "items": name]], required: []),
             "DeployResult": object([
                 "app": name, "release": ["$ref": "#/components/schemas/Release"], "succeeded": ["type": "boolean"],
@@ -146,6 +149,9 @@ enum OpenAPISchemas {
     /// A pipeline's repository, as `RepositoryLocation` checks it.
     static var repositoryLocation: [String: Any] { [
         "type": "string", "minLength": 1, "maxLength": 2048,
+        // The shapes RepositoryLocation accepts; that a path is a repository the service can open (and may:
+        // `serve --allow-path`) is checked on the server (422 / 403).
+        "pattern": "^(/|[Hh][Tt][Tt][Pp][Ss]?://[^/]|[Ss][Ss][Hh]://[^/]|[Gg][Ii][Tt]://[^/]|[Ff][Ii][Ll][Ee]://|[^@/]+@[^:/]+:.)",
         "description": "a URL with scheme https, http, ssh, git or file (with a host, but for file), an scp-like user@host:path, "
             + "or an absolute path to a git repository the service can open; anything else is a 422 naming repository",
     ] }

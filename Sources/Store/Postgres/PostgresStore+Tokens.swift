@@ -55,6 +55,11 @@ extension PostgresStore {
     public func revokeToken(name: ResourceName) async throws(StoreError) -> APIToken {
         let now = Date().storeMilliseconds
         return try await write { db in
+            // Locks the active admin tokens, so two revocations at once cannot both see the other one left.
+            let admins = try await db.rows("""
+                SELECT name FROM api_tokens WHERE scope = 'admin' AND revoked_at IS NULL FOR UPDATE
+                """).map { row -> String in try row.decode("name") }
+            if admins == [name.rawValue] { throw StoreError.lastAdminToken(name) }
             guard let row = try await db.row("""
                 UPDATE api_tokens SET revoked_at = \(now) WHERE name = \(name.rawValue) AND revoked_at IS NULL
                 RETURNING \(unescaped: PostgresRows.token)

@@ -56,6 +56,9 @@ extension SQLiteStore {
         return try await write { db in
             guard var row = try TokenRow.filter(Column("name") == name.rawValue && Column("revoked_at") == nil).fetchOne(db)
             else { throw StoreError.notFound("token '\(name)'") }
+            let otherAdmins = try TokenRow.filter(Column("scope") == TokenScope.admin.rawValue && Column("revoked_at") == nil
+                                                  && Column("name") != name.rawValue).fetchCount(db)
+            if row.scope == TokenScope.admin.rawValue && otherAdmins == 0 { throw StoreError.lastAdminToken(name) }
             row.revokedAt = now
             try row.update(db)
             return try row.value()
