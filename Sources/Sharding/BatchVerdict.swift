@@ -43,8 +43,9 @@ public struct FileVerdict: Sendable, Equatable {
 /// - The batch's exit status decides for files the reports do not mention: they pass when the batch
 ///   succeeded, or when its failure is explained by failing cases attributed to other files.
 /// - Exit status 5 (`BatchOutcome.noTestsRanStatus`, pytest's "no tests collected") with a report read and
-///   no failing case in it is pytest saying the batch had nothing to run: every file passes (a file whose
-///   cases were all skipped becomes `skipped` in the run).
+///   neither a failing nor a passing case in it is pytest saying the batch had nothing to run: every file
+///   passes (a file whose cases were all skipped becomes `skipped` in the run). pytest exits 0 once any test
+///   ran, so a 5 after passing cases is not that status: it is a crash like any other.
 /// - An unexplained failure (non-zero exit, timeout or signal with no failing case to pin it on, or failing cases
 ///   that match no file) fails every file without a failing case of its own, and every file when all of them
 ///   reported only passing cases: a complete, clean report followed by any other non-zero exit is a crash
@@ -68,7 +69,7 @@ public enum BatchVerdict {
         let failingFiles = Set(byFile.filter { $0.value.contains { $0.outcome == .failed } }.keys)
         let explained = !failingFiles.isEmpty && unattributedFailures.isEmpty
         let nothingToRun = outcome.ranNoTests && (reported ?? !cases.isEmpty)
-            && failingFiles.isEmpty && unattributedFailures.isEmpty
+            && cases.allSatisfy { $0.outcome == .skipped }
         let everyFileReported = files.allSatisfy { byFile[$0] != nil }
 
         return files.map { file in

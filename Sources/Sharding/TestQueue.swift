@@ -9,12 +9,24 @@
 /// - a batch holds at least `startupFloorFactor` (19) start-ups' worth of work, so start-up stays ≤ 5 % of it;
 /// - it never holds more than this worker's part of a finish-together split of what is left (the queue plus
 ///   what the other workers still have in flight, over the workers); when that part is under two floors, the
-///   worker takes it whole: its last batch, ending with everyone else's.
+///   worker takes it whole: its last batch, ending with everyone else's;
+/// - except while the estimates are file sizes whose seconds-per-unit rests on too little of the suite
+///   (`calibratedShare` under `trustedCalibrationShare`): a share taken whole on a poor calibration ends
+///   tens of seconds apart from the others', so, when that share is worth several start-ups, the worker takes
+///   a third of it (`calibrationRoundFraction`) and the next round is sized from a calibration over more files.
 public struct TestQueue: Sendable {
     /// Start-up may be at most this share of a batch's wall time.
     public static let startupShareLimit = 0.05
     /// The least work per batch, in start-ups: `(1 − share) / share`.
     public static let startupFloorFactor = (1 - startupShareLimit) / startupShareLimit
+    /// The part of the suite's estimate whose real seconds must be known before a finish-together share is
+    /// handed out whole on size estimates.
+    public static let trustedCalibrationShare = 0.2
+    /// The part of a finish-together share a batch takes while the calibration is not yet trusted.
+    public static let calibrationRoundFraction = 1.0 / 3
+    /// A calibration round pays off only when a share is worth more than this many start-ups (a mis-sized
+    /// share costs a fraction of itself; another round costs one start-up).
+    public static let calibrationRoundMinimumStartups = 4.0
 
     /// The most files one batch may hold while the start-up cost is unknown.
     public var maximumBatchSize: Int
@@ -26,6 +38,9 @@ public struct TestQueue: Sendable {
     /// Seconds per unit of estimate: 1 for estimates from the history, calibrated by the dispatcher from
     /// reported test times when the estimates are file sizes.
     public var secondsPerUnit: Double = 1
+    /// How much of the suite's estimate (0…1) `secondsPerUnit` was calibrated on; 1 when the estimates are
+    /// seconds from the timing history (nothing to calibrate).
+    public var calibratedShare: Double = 1
 
     private var pending: [String]
     private var pendingIndex = 0
@@ -100,6 +115,9 @@ public struct TestQueue: Sendable {
         // out) and all end together.
         let share = (remaining + max(0, othersInFlight)) / Double(workers)
         let target = max(guided, floor)
+        if calibratedShare < Self.trustedCalibrationShare && share > Self.calibrationRoundMinimumStartups * startup {
+            return (share * Self.calibrationRoundFraction, 0)
+        }
         if share < 2 * floor || target >= share { return (share, 0) }
         return (target, floor)
     }

@@ -20,6 +20,8 @@ actor Dispatcher {
     private(set) var startup: StartupEstimator
     /// Reported seconds and estimate units of measured files, to calibrate the queue's size estimates.
     private var calibration = (seconds: 0.0, units: 0.0)
+    /// The estimate units of the whole suite; 0 when the estimates are seconds from the history.
+    private let unitsToCalibrate: Double
     private let estimates: [String: Double]
     /// Each busy worker's batch: when it started and its estimated seconds, start-up included.
     private var running: [Int: (started: ContinuousClock.Instant, seconds: Double)] = [:]
@@ -32,10 +34,12 @@ actor Dispatcher {
     private(set) var ledger: RunLedger
 
     /// `batchStartup`: the start-up cost of a batch from the timing history, when a run measured it.
+    /// `sizeEstimates`: the estimates are file sizes (no file has history), to be calibrated into seconds.
     init(split: SplitMode, files: [String], estimates: [String: Double], workers: Int, retries: Int,
-         failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil) {
+         failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil, sizeEstimates: Bool = false) {
         self.split = split
         self.estimates = estimates
+        self.unitsToCalibrate = sizeEstimates ? files.reduce(0) { $0 + (estimates[$1] ?? 1) } : 0
         self.startup = StartupEstimator(prior: batchStartup)
         self.retries = retries
         self.failFast = failFast
@@ -54,6 +58,7 @@ actor Dispatcher {
             // cost means an earlier run's reports did, with times.
             queue = TestQueue(files: files, estimates: estimates, workers: workers,
                               allowsMultiFileBatches: batchStartup != nil, batchStartup: batchStartup)
+            if sizeEstimates { queue?.calibratedShare = 0 }
         }
     }
 
@@ -158,6 +163,7 @@ actor Dispatcher {
         if calibration.seconds > 0, calibration.units > 0 {
             queue?.secondsPerUnit = calibration.seconds / calibration.units
         }
+        if unitsToCalibrate > 0 { queue?.calibratedShare = min(1, calibration.units / unitsToCalibrate) }
     }
 
     private func started(_ item: WorkItem, worker: Int) {

@@ -3,7 +3,7 @@ import Sharding
 /// Judges an `env` shard, whose files the suite chose itself: reported cases name the files (matched against
 /// the discovered files, else the path the report gives); whatever cannot be placed, or a failing exit with
 /// nothing reported, is the pseudo-file `(shard N)`. A shard whose suite reported and ran nothing (TAP `1..0`)
-/// is an empty shard: it passes with no files. Exit status 5 with a report and no failing case passes, as in
+/// is an empty shard: it passes with no files. Exit status 5 with a report of skipped cases only passes, as in
 /// `BatchVerdict`.
 enum EnvShardVerdict {
     static func label(shard: Int) -> String { "(shard \(shard))" }
@@ -21,8 +21,8 @@ enum EnvShardVerdict {
             byFile[file, default: []].append(testCase)
         }
         let anyFailure = cases.contains { $0.outcome == .failed }
-        // pytest's "no tests ran" (exit 5) with a clean report is a pass, as in a batch (BatchVerdict).
-        let succeeded = outcome.succeeded || (outcome.ranNoTests && reported && !anyFailure)
+        // pytest's "no tests ran" (exit 5) with a report of skipped cases only is a pass, as in a batch (BatchVerdict).
+        let succeeded = outcome.succeeded || (outcome.ranNoTests && reported && cases.allSatisfy { $0.outcome == .skipped })
         if cases.isEmpty && reported && succeeded { return [] }
         if order.isEmpty || (!succeeded && !anyFailure && byFile[label(shard: shard)] == nil) {
             order.append(label(shard: shard))

@@ -31,6 +31,11 @@ public struct RunOptions: Sendable {
     public var workspaceStrategy: WorkspaceStrategy
     /// How test processes are started (sandboxed under `serve` and `ci run --sandbox`).
     public var sandbox: TestSandbox
+    /// Extra variables for each local worker (0-based index), e.g. the URL of a database provisioned for that
+    /// worker alone. Called once per worker when the run starts; laid over the worker's environment (config
+    /// vars and Slipway's CI variables) and under the per-batch `SLIPWAY_*` variables. Their values are
+    /// secrets: masked wherever the run's output, failures and errors are reported. Default: none.
+    public var workerEnvironment: @Sendable (_ worker: Int) -> [String: String] = { _ in [:] }
 
     public init(historyFile: URL, failFast: Bool = false, timeout: Duration? = nil,
                 scratchDirectory: URL = FileManager.default.temporaryDirectory, keepRunDirectory: Bool = false,

@@ -56,15 +56,17 @@ public struct TestSuiteRun: Sendable {
 
         let dispatcher = Dispatcher(split: split, files: files, estimates: estimates, workers: workers,
                                     retries: configuration.retries, failFast: options.failFast, observer: observer,
-                                    batchStartup: history.batchStartup)
+                                    batchStartup: history.batchStartup,
+                                    sizeEstimates: Self.estimatesBySize(files: files, history: history, split: split))
         let estimated = split == .env ? nil : ShardPlanner.makespan(
             of: ShardPlanner.balanced(files: files, estimates: estimates, workers: workers), estimates: estimates)
         observer?.handle(.started(files: files.count, workers: workers, split: split,
                                   workspace: factory.strategyName, estimatedSeconds: history.isEmpty ? nil : estimated))
 
+        let extraEnvironments = (0..<workers).map { options.workerEnvironment($0) }
         let context = WorkerContext(configuration: configuration, options: options, factory: factory,
                                     dispatcher: dispatcher, collector: collector, files: files, estimates: estimates,
-                                    total: workers, runStarted: started)
+                                    total: workers, runStarted: started, extraEnvironments: extraEnvironments)
         let firstError = await runWorkers(active: active, context: context, dispatcher: dispatcher)
         await factory.cells.removeAll()
         if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
@@ -79,7 +81,8 @@ public struct TestSuiteRun: Sendable {
         let ran = Set(results.map(\.path))
         let status: RunReport.Status = firstError != nil ? .error
             : (results.contains { $0.status == .failed } || stopReason != nil ? .failed : .passed)
-        let masker = configuration.secretMasker
+        var masker = configuration.secretMasker
+        masker.add(extraEnvironments.flatMap(\.values))
         return TestRunResult(
             status: status,
             files: results.map(masker.apply),
@@ -162,14 +165,18 @@ public struct TestSuiteRun: Sendable {
     /// (`timings` keeps equal weights then, as documented).
     static func estimates(files: [String], history: TimingHistory, split: SplitMode,
                           appDirectory: URL) -> [String: Double] {
-        let known = files.contains { history.recordedEstimate(for: $0) != nil }
-        guard split == .queue, !known else { return history.estimates(for: files) }
+        guard estimatesBySize(files: files, history: history, split: split) else { return history.estimates(for: files) }
         var sizes: [String: Int] = [:]
         for file in files {
             let attributes = try? FileManager.default.attributesOfItem(atPath: appDirectory.appendingPathComponent(file).path)
             sizes[file] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         }
         return SizePrior.estimates(sizes: sizes)
+    }
+
+    /// A `queue` split with no history for any of its files estimates them by size.
+    static func estimatesBySize(files: [String], history: TimingHistory, split: SplitMode) -> Bool {
+        split == .queue && !files.contains { history.recordedEstimate(for: $0) != nil }
     }
 
     /// The warning for more workers than cores: CPU-bound suites get slower, not faster.

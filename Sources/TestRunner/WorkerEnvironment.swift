@@ -1,10 +1,11 @@
 import Manifest
 
-/// The variables a worker's commands receive (SPEC §3), laid over the suite's config vars and the base
-/// environment, in that order of precedence.
+/// The variables a worker's commands receive, lowest precedence first: the base environment, the suite's
+/// config vars, Slipway's variables (SPEC §3), the caller's extra variables for this worker
+/// (`RunOptions.workerEnvironment`); then each batch adds its own (`forBatch`).
 enum WorkerEnvironment {
     static func make(base: [String: String], suite: [String: String], shard: Int, total: Int,
-                     identity: RunIdentity, workspace: Workspace) -> [String: String] {
+                     identity: RunIdentity, workspace: Workspace, extra: [String: String] = [:]) -> [String: String] {
         // Slipway's own variables (SLIPWAY_TOKEN above all) stay with Slipway; those of an outer Slipway run
         // must not leak into this one's batches either.
         var environment = base.filter { !$0.key.hasPrefix("SLIPWAY_") }
@@ -14,6 +15,7 @@ enum WorkerEnvironment {
             .merging(InjectedVariables.testWorker(index: shard, total: total)) { $1 }
             .merging(["HOME": workspace.home, "TMPDIR": workspace.temporary]) { $1 }
         for (key, value) in injected { environment[key] = value }
+        for (key, value) in extra { environment[key] = value }
         return environment
     }
 

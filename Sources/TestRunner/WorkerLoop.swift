@@ -14,6 +14,8 @@ struct WorkerContext: Sendable {
     let total: Int
     /// When the run started: batch start offsets are measured from it.
     let runStarted: ContinuousClock.Instant
+    /// `RunOptions.workerEnvironment` of each worker, asked once when the run starts.
+    let extraEnvironments: [[String: String]]
 }
 
 /// One worker: make its workspace and process group, run `test-setup`, then batches until the dispatcher
@@ -55,9 +57,10 @@ struct WorkerLoop: Sendable {
         let configuration = context.configuration
         let options = context.options
         let total = context.total
+        let extra = index < context.extraEnvironments.count ? context.extraEnvironments[index] : [:]
         let environment: @Sendable (Int) -> [String: String] = { shard in
             WorkerEnvironment.make(base: options.baseEnvironment, suite: configuration.environment, shard: shard,
-                                   total: total, identity: options.identity, workspace: workspace)
+                                   total: total, identity: options.identity, workspace: workspace, extra: extra)
         }
         if Task.isCancelled { return .finished }
         if let setup = configuration.setupCommand, !setup.trimmingCharacters(in: .whitespaces).isEmpty {

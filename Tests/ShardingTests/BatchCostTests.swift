@@ -90,6 +90,26 @@ struct BatchCostTests {
         #expect(queue.isEmpty)
     }
 
+    @Test("size estimates calibrated on few files: a third of a share, then the share whole once calibrated")
+    func calibrationRound() {
+        var estimates: [String: Double] = [:]
+        for index in 0..<300 { estimates[String(format: "f%03d", index)] = 1 }  // file sizes: unit-less
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2, batchStartup: 1)
+        queue.calibratedShare = 2.0 / 300  // two single-file batches measured
+        queue.secondsPerUnit = 0.2  // 60 s in all: a share (30 s) is worth far more than 4 start-ups
+        let first = queue.next()!
+        #expect(first.count == 50)  // a third of the 150-file share
+        // Calibrated on a fifth of the suite: the rest goes in finish-together shares.
+        queue.calibratedShare = TestQueue.trustedCalibrationShare
+        let second = queue.next(othersInFlightSeconds: 10)!
+        #expect(second.count == 150)  // (250 files × 0.2 s + 10 s in flight) / 2 workers = 30 s
+        // A suite whose share is worth few start-ups takes it whole at once, calibrated or not.
+        var small = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2, batchStartup: 10)
+        small.calibratedShare = 0
+        small.secondsPerUnit = 0.2
+        #expect(small.next()!.count == 150)
+    }
+
     @Test("start-up estimate: the intercept over batch sizes, else the smallest overhead")
     func startupEstimator() {
         var estimator = StartupEstimator()
@@ -157,6 +177,8 @@ struct BatchCostTests {
         BatchOutcome(succeeded: false, summary: "exit status 1", exitStatus: 1),
         BatchOutcome(succeeded: false, summary: "exit status 139", exitStatus: 139),
         BatchOutcome(succeeded: false, summary: "killed by signal 11 (SIGSEGV)"),
+        // pytest exits 5 only when no test ran: after passing cases it is not "nothing to run".
+        BatchOutcome(succeeded: false, summary: "exit status 5", exitStatus: 5),
     ])
     func crashAfterReport(outcome: BatchOutcome) {
         let cases = [TestCaseResult(name: "test_x", className: "tests.test_a", seconds: 0.1, outcome: .passed), passedB]

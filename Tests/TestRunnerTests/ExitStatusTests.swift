@@ -167,6 +167,8 @@ struct ExitStatusTests {
     /// `sh -c` may run the runner as a child (a signal then shows as exit status 128 + N) or exec it.
     @Test("a crash after a complete, clean report fails the files", arguments: [
         ("kill -SEGV $$", ["signal 11", "exit status 139"]), ("exit 1", ["exit status 1"]), ("exit 3", ["exit status 3"]),
+        // pytest exits 5 only when no test ran: a 5 after passing cases is a crash, not "nothing to run".
+        ("exit 5", ["exit status 5"]),
     ])
     func crashAfterReport(ending: String, summaries: [String]) async throws {
         let fixture = try SuiteFixture.make(files: 6, extra: [

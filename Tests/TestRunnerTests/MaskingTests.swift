@@ -39,4 +39,32 @@ struct MaskingTests {
         let shown = error.description
         #expect(shown.contains("connecting with ••••") && !shown.contains(Self.password), "\(shown)")
     }
+
+    @Test("each worker gets its own extra variables over the config vars, and their values are masked")
+    func workerEnvironment() async throws {
+        let check = """
+            if [ "$ADDON_URL" = "postgres://tester:s3cret-worker-$CI_NODE_INDEX@localhost/db" ]; then
+              echo "own url: $ADDON_URL"
+            else
+              echo "wrong url for worker $CI_NODE_INDEX"
+            fi
+            exit 1
+
+            """
+        let fixture = try SuiteFixture.make(files: 0, extra: ["tests/a.sh": check, "tests/b.sh": check])
+        defer { fixture.remove() }
+        var configuration = try fixture.configuration(workers: 2, split: .env)
+        configuration.environment["ADDON_URL"] = "from-app-json"
+        configuration.testCommand = "for f in tests/*.sh; do sh \"$f\"; done"
+        var options = fixture.options()
+        options.workerEnvironment = { worker in ["ADDON_URL": "postgres://tester:s3cret-worker-\(worker)@localhost/db"] }
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
+        #expect(result.status == .failed)
+        #expect(result.files.map(\.path) == ["(shard 0)", "(shard 1)"])
+        for file in result.files {
+            let failure = try #require(file.failure)
+            #expect(failure.contains("own url: ••••"), "\(failure)")
+            #expect(!failure.contains("s3cret") && !failure.contains("wrong url"), "\(failure)")
+        }
+    }
 }
