@@ -47,6 +47,7 @@ extension PullRequestFlow {
         _ = try? await store.updateTestRun(run)
         let recorder = ShardTimelineRecorder()
         let outcome: Result<TestRunResult, TestRunError>
+        var madeAddOns = false
         do throws(TestRunError) {
             let repository: Repository
             do {
@@ -61,7 +62,7 @@ extension PullRequestFlow {
             let history = TimingHistory(files: samples.mapValues { Array($0.suffix(TimingHistory.samplesKept)) })
             // Sandboxed, test processes start from nothing of the service's own environment.
             let sandbox = TestSandbox(launcher: settings.launcher, hidden: [settings.dataDirectory.path], ownsSource: true)
-            let options = RunOptions(history: .given(history), timeout: settings.testTimeout,
+            var options = RunOptions(history: .given(history), timeout: settings.testTimeout,
                                      scratchDirectory: settings.scratchDirectory, identity: RunIdentity(id: run.id),
                                      baseEnvironment: settings.launcher.isSandboxed ? SandboxEnvironment.base
                                         : ProcessInfo.processInfo.environment,
@@ -70,6 +71,12 @@ extension PullRequestFlow {
             // Heroku CI: one test-context build (dev dependencies kept), then test-setup and the tests on
             // workspaces made from it.
             let build = try await testBuild(merge, in: repository, pipeline: run.pipeline.rawValue)
+            // Fresh add-ons per worker, for as many workers as the run will have (app.json's count unless the
+            // service overrides it).
+            let planned = workers ?? (try? TestSuiteConfiguration.load(appDirectory: URL(fileURLWithPath: build.directory)).configuration.workers) ?? 1
+            madeAddOns = true
+            let addOns = try await provisionTestRunAddOns(runID: run.id, build: build, workers: planned)
+            options.workerEnvironment = { worker in worker < addOns.count ? addOns[worker] : [:] }
             let metadata = BuildMetadata.read(buildDirectory: build.directory)
             // At the path the tests see the build at (`/app` in the sandbox).
             let buildEnvironment = metadata.environment(
@@ -83,6 +90,7 @@ extension PullRequestFlow {
         } catch {
             outcome = .failure(error)
         }
+        if madeAddOns { await dropTestRunAddOns(runID: run.id) }
         // Recorded outside this (possibly cancelled) task: the store refuses writes from a cancelled task, and a
         // cancelled run must still say so.
         let timeline = recorder.timeline
