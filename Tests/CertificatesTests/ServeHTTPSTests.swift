@@ -57,6 +57,11 @@ struct ServeHTTPSTests {
         #expect(!accountKeyBody.isEmpty && !page.contains(accountKeyBody.prefix(40)))
         #expect(!page.contains("PRIVATE KEY"))
 
+        // Without a token the page is the sign-in form (401), naming no host.
+        let anonymous = try await fetch(port: apiPort, host: "127.0.0.1", path: "/certificates")
+        #expect(anonymous.status == .unauthorized)
+        #expect(!anonymous.body.contains(host))
+
         let home = try await Self.dashboard(apiPort: apiPort, path: "/", token: token)
         #expect(home.contains("certificates-alert"), "the pipelines page warns about the failed order")
         #expect(home.contains(#"<a href="/certificates">"#))
