@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes", "AddOns", "Manifest",
+                "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes", "AddOns", "Manifest", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -225,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: [
-                "Certificates", "EdgeRouter", "SlipwayTestSupport", "RouterTestSupport",
+                "Certificates", "EdgeRouter", "SlipwayTestSupport", "RouterTestSupport", "Platform", "Manifest",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -188,7 +188,8 @@ public final class ACMECertificates: TLSCertificateSource, ACMEChallengeResponde
                 state.failures[host] = failures
                 let delay = Self.backoff(failures: failures, first: timing.firstRetry, max: timing.maxRetry)
                 state.retryAt[host] = .now + delay
-                state.hosts[host] = .failed(message: message, attempts: failures, retryIn: delay)
+                state.hosts[host] = .failed(
+                    message: message, attempts: failures, retryIn: delay, retryAt: Date().addingTimeInterval(delay.seconds))
                 return delay
             }
             log("could not obtain a certificate for \(host): \(message); retrying in \(delay)")
@@ -224,6 +225,14 @@ public enum CertificateStatus: Sendable, Equatable {
     /// Being ordered for the first time; the host is served over plain HTTP meanwhile.
     case pending
     case valid(notAfter: Date, renewAt: Date)
-    /// The last order failed; retried after `retryIn` (backoff doubling per failure).
-    case failed(message: String, attempts: Int, retryIn: Duration)
+    /// The last order failed; retried after `retryIn` (backoff doubling per failure), at about `retryAt`.
+    case failed(message: String, attempts: Int, retryIn: Duration, retryAt: Date)
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var seconds: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
 }

@@ -1,6 +1,7 @@
 import Certificates
 import EdgeRouter
 import Foundation
+import Platform
 import SlipwayTestSupport
 import Testing
 
@@ -20,12 +21,15 @@ struct ACMETests {
         let certificates = try ACMECertificates(
             folder: folder, directoryURL: pebble.directoryURL, email: "ops@example.com",
             caBundle: pebble.listenerCABundle, timing: Self.fast)
-        let host = "pr-7.shop.test.local"
+        // The names the pull-request flow gives pipeline shop's PR 7 review app (domain test.local, the fixture's).
+        let host = ReviewAppNaming.host(pipeline: "shop", prNumber: 7, domain: "test.local")
+        #expect(host == "pr-7.shop.test.local")
         try await withBackends("review") { backends in
             try await withTLSRouter(certificates: certificates, challenges: certificates, httpPort: httpPort) {
                 router, _, httpsPort in
                 #expect(certificates.certificate(forServerName: host) == nil)
-                await router.setBackends(app: "shop-pr-7", [backends[0].backend], hosts: [host])
+                await router.setBackends(
+                    app: ReviewAppNaming.appName(pipeline: "shop", prNumber: 7), [backends[0].backend], hosts: [host])
                 try await waitUntil(timeout: .seconds(60), "the certificate for \(host)") {
                     certificates.currentCertificate(for: host) != nil || isFailed(certificates.statuses()[host])
                 }
@@ -36,7 +40,7 @@ struct ACMETests {
                 try pebble.issuingRootPEM.write(to: root, atomically: true, encoding: .utf8)
                 let body = try run("curl", ["-sS", "--fail", "--cacert", root.path,
                                             "--resolve", "\(host):\(httpsPort):127.0.0.1",
-                                            "https://\(host):\(httpsPort)/hello"])
+                                            ReviewAppNaming.url(host: host, routerPort: nil, httpsPort: httpsPort) + "hello"])
                 #expect(body.hasPrefix("review\n"))
                 #expect(body.contains("x-forwarded-proto: https\n"))
                 #expect(body.contains("x-forwarded-port: \(httpsPort)\n"))
@@ -129,14 +133,15 @@ struct ACMETests {
             try await withTLSRouter(certificates: certificates, challenges: nil, httpPort: httpPort) { router, _, _ in
                 await router.setBackends(app: "broken", [backends[0].backend])
                 try await waitUntil(timeout: .seconds(60), "the first failure") { attempts(certificates.statuses()[host]) >= 1 }
-                guard case .failed(let message, _, let retryIn) = certificates.statuses()[host] else {
+                guard case .failed(let message, _, let retryIn, let retryAt) = certificates.statuses()[host] else {
                     Issue.record("expected a failure, got \(String(describing: certificates.statuses()[host]))")
                     return
                 }
                 #expect(message.contains("HTTP-01 validation of \(host) failed"), "\(message)")
                 #expect(retryIn == .seconds(1))
+                #expect(abs(retryAt.timeIntervalSinceNow) <= 3, "the next retry is about a second away: \(retryAt)")
                 try await waitUntil(timeout: .seconds(60), "the retry") { attempts(certificates.statuses()[host]) >= 2 }
-                if case .failed(_, _, let retryIn) = certificates.statuses()[host] { #expect(retryIn == .seconds(2)) }
+                if case .failed(_, _, let retryIn, _) = certificates.statuses()[host] { #expect(retryIn == .seconds(2)) }
                 #expect(certificates.currentCertificate(for: host) == nil)
                 let plain = try await fetch(port: httpPort, host: host)
                 #expect(plain.body.hasPrefix("broken\n"))
@@ -157,6 +162,6 @@ private func isValid(_ status: CertificateStatus) -> Bool {
 }
 
 private func attempts(_ status: CertificateStatus?) -> Int {
-    if case .failed(_, let attempts, _) = status { return attempts }
+    if case .failed(_, let attempts, _, _) = status { return attempts }
     return 0
 }

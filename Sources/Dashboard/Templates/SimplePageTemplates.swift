@@ -31,6 +31,8 @@ enum SimplePageTemplates {
     static let pipelines = """
         {{<layout}}{{$content}}
         <h1>Pipelines</h1>
+        {{#hasFailedCertificateOrders}}<p class="problem certificates-alert" role="alert">The certificate order failed for {{failedCertificateOrders}} host(s); they are served over plain HTTP until a retry succeeds: <a href="/certificates">HTTPS certificates</a>.</p>{{/hasFailedCertificateOrders}}
+        {{#servesHTTPS}}{{^hasFailedCertificateOrders}}<p class="muted"><a href="/certificates">HTTPS certificates</a></p>{{/hasFailedCertificateOrders}}{{/servesHTTPS}}
         {{^pipelines}}<p class="empty">No pipeline yet. Make one with <code>slipway pipelines create NAME --repo PATH</code>.</p>{{/pipelines}}
         <div class="pipeline-list">
         {{#pipelines}}

@@ -27,6 +27,10 @@ struct PipelinesPage: DashboardPage {
     var standaloneApps: [AppLink]
     /// Stored, not computed: Mustache reads properties through reflection, which sees stored ones only.
     var hasStandaloneApps: Bool
+    /// With HTTPS on: a link to `/certificates`, and how many hosts' ACME orders failed.
+    var servesHTTPS = false
+    var failedCertificateOrders = 0
+    var hasFailedCertificateOrders = false
 
     static func load(_ data: DashboardData) async throws -> PipelinesPage {
         let store = data.store
@@ -50,6 +54,8 @@ struct PipelinesPage: DashboardPage {
         let standalone = try await store.apps().filter { $0.pipeline == nil }
             .map { AppLink(name: $0.name.rawValue, href: DashboardData.Paths.app($0.name)) }
         return PipelinesPage(chrome: PageChrome(title: "Pipelines", live: live), pipelines: rows, standaloneApps: standalone,
-                             hasStandaloneApps: !standalone.isEmpty)
+                             hasStandaloneApps: !standalone.isEmpty, servesHTTPS: data.servesHTTPS,
+                             failedCertificateOrders: data.failedCertificateOrders,
+                             hasFailedCertificateOrders: data.failedCertificateOrders > 0)
     }
 }

@@ -39,6 +39,9 @@ struct DashboardController {
             let name = try pathName(context, "name", what: "app")
             return try await render(request, context) { try await AppPage.load($0, app: name) }
         }
+        pages.get("certificates") { request, context in
+            try await render(request, context) { CertificatesPage.load($0) }
+        }
     }
 
     private func render<Page: DashboardPage, Context: DashboardRequestContext>(

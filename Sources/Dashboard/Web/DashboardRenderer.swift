@@ -16,6 +16,7 @@ struct DashboardRenderer: Sendable {
         PullRequestPage.template: PullRequestTemplate.pullRequest,
         TestRunPage.template: TestRunTemplate.testRun,
         AppPage.template: AppTemplate.app,
+        CertificatesPage.template: CertificatesTemplate.certificates,
     ]
 
     let library: MustacheLibrary
