@@ -11,7 +11,7 @@ import Testing
 /// An app whose app.json declares `heroku-postgresql`, deployed through the API with real dynos: its database
 /// exists before the release phase (which creates a table through `DATABASE_URL` with psql), and an add-on
 /// Slipway does not run is a warning in the app's log and on its dashboard page while the app still deploys.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct AddOnDeployTests {
     @Test func theReleasePhaseMigratesItsOwnDatabaseOnTheFirstDeploy() async throws {
         let service = try await TestService.make()
@@ -64,6 +64,45 @@ struct AddOnDeployTests {
                 // Deleting the app drops its database, data included.
                 #expect(try await client.api(.delete, "/api/v1/apps/shop", token: token).status == .noContent)
                 #expect(try await provisioner.list(app: "shop").isEmpty)
+            }
+        } catch {
+            try? await runtime.shutdown()
+            await provisioner.stop()
+            throw error
+        }
+        try await runtime.shutdown()
+        await provisioner.stop()
+    }
+
+    @Test func aServerThatIsDownFailsTheDeployAndThePreviousReleaseKeepsServing() async throws {
+        let service = try await TestService.make()
+        defer { service.directory.remove() }
+        // An external PostgreSQL nobody listens for, with a password that must not appear anywhere.
+        let deadPort = try freeLoopbackPort()
+        let provisioner = try AddOnProvisioner(AddOnConfiguration(
+            directory: service.directory.url.appendingPathComponent("addons"),
+            postgres: .external("postgres://admin:admin-secret-77@127.0.0.1:\(deadPort)/postgres"), durable: false))
+        let runtime = try await TestRuntime.start(service, addons: provisioner)
+        let app = buildApplication(APIServerConfiguration(port: 0), store: service.store, deployer: runtime.deployer)
+        let sources = service.directory.url.appendingPathComponent("sources")
+        let stable = try DeployTests.fixture(in: sources, body: "stable v1")
+        let withDatabase = try DeployTests.fixture(in: sources, body: "never served")
+        try #"{"addons": ["heroku-postgresql"]}"#.write(to: withDatabase.appendingPathComponent("app.json"), atomically: true, encoding: .utf8)
+        do {
+            try await app.test(.router) { client in
+                let token = service.adminToken
+                try await client.api(.post, "/api/v1/apps", token: token, json: #"{"name":"shop"}"#)
+                let first = try await client.api(.post, "/api/v1/apps/shop/deploys", token: token, json: #"{"directory":"\#(stable.path)"}"#)
+                #expect(try first.decode(DeployResultResource.self).succeeded, "\(first.text)")
+                let second = try await client.api(.post, "/api/v1/apps/shop/deploys", token: token, json: #"{"directory":"\#(withDatabase.path)"}"#)
+                #expect(!second.text.contains("admin-secret-77"), "no admin password in the answer")
+                let result = try second.decode(DeployResultResource.self)
+                #expect(!result.succeeded)
+                #expect(result.reason?.contains("cannot provision the app's add-ons") == true, "\(result.reason ?? "")")
+                #expect(try await DeployTests.fetch(port: runtime.routerPort, host: "shop.localhost") == "stable v1",
+                        "the previous release keeps serving")
+                let logs = try await client.api(.get, "/api/v1/apps/shop/logs?lines=200", token: token).text
+                #expect(!logs.contains("admin-secret-77"))
             }
         } catch {
             try? await runtime.shutdown()

@@ -10,7 +10,7 @@ import Testing
 /// `slipway builds`: a build's output streamed with `info --follow`, the dependency cache reported and
 /// cleared, through the real executable against a live API with a runtime. The app is the Node.js fixture
 /// (offline: its dependency is a `file:` one).
-@Suite(.serialized, .enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite(.serialized)
 struct BuildCLITests {
     @Test func followTheOutputThenReportAndClearTheCache() async throws {
         let service = try await TestService.make()

@@ -6,7 +6,7 @@ import SlipwayTestSupport
 import Testing
 
 /// The CLI's clients against the API on a real loopback port.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite
 struct CLIClientTests {
     @Test func jsonOutputOfTheClientCommands() async throws {
         let service = try await TestService.make()
@@ -85,7 +85,7 @@ struct CLIClientTests {
         try await service.close()
     }
 
-    @Test(.enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+    @Test
     func jsonOutputOfDeployPsPromoteAndRollback() async throws {
         let service = try await TestService.make()
         defer { service.directory.remove() }

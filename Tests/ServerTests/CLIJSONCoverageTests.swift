@@ -9,7 +9,7 @@ import Testing
 
 /// The `--json` output of the client commands `CLIClientTests` does not already parse: each is decoded
 /// and its content checked against what the store holds.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite
 struct CLIJSONCoverageTests {
     @Test func infoUnsetRevokeAndDestroyPrintTheirJSON() async throws {
         let service = try await TestService.make()

@@ -9,7 +9,7 @@ import Testing
 
 /// `slipway review-apps`, `builds` and `test-runs` against the API on a real loopback port, with a router
 /// so review-app URLs carry its port.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite
 struct CLIRecordViewsTests {
     @Test func jsonAndTablesOfReviewAppsBuildsAndTestRuns() async throws {
         let service = try await TestService.make()

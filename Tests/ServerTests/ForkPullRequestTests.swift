@@ -10,7 +10,7 @@ import Testing
 
 /// Pull requests from forks under the pipeline's `fork_pull_requests` (SPEC §7), with GitHub's real
 /// `pull_request` payload whose `head.repo` is another repository, real test processes, real dynos and the router.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct ForkPullRequestTests {
     static let approveCommand = "slipway pr approve 7 --pipeline shop"
 

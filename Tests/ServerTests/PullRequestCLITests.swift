@@ -9,7 +9,7 @@ import Testing
 
 /// `slipway pr sync|status|merge` and `slipway deploy --repo --rev` as a user runs them, against the API with
 /// the pull-request flow: human output, `--json` and exit codes.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct PullRequestCLITests {
     @Test func prCommandsAndDeployFromARepository() async throws {
         try await PullRequestFixture.with { fixture in

@@ -17,7 +17,7 @@ import Testing
 /// `kill -9` of `slipway serve` in the middle of a pull request's test run: the test processes die with it,
 /// the next start kills the old review app's dyno, marks the run interrupted, tests the merge again and
 /// brings the review app back.
-@Suite(.serialized, .enabled(if: requiredInCI(SlipwayBinary.url != nil && FixturePython.isAvailable), "needs the slipway executable and python3"))
+@Suite(.serialized)
 struct PullRequestCrashTests {
     @Test func killDuringATestRunLeavesNothingBehind() async throws {
         let directory = try TestDataDirectory()

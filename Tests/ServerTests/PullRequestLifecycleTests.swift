@@ -11,7 +11,7 @@ import Testing
 
 /// Pull requests end to end with real repositories (libgit2), real GitHub payloads, real test processes, real
 /// dynos and the router.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct PullRequestLifecycleTests {
     @Test("open → tested → review app with inherited config → synchronize → redeployed → gate merge by CAS → staging → gone")
     func lifecycle() async throws {

@@ -10,7 +10,7 @@ import Testing
 /// Config var values and generated secrets that processes print are `••••` wherever Slipway keeps or shows
 /// that output: test output tails (store, API, test-run page), the app's log (memory, `logs/app.log`, the logs
 /// API) and release-phase output. Real test processes and real dynos.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct SecretMaskingTests {
     static let apiKey = "sk_live_51HqLyjWDarjtT1zdp7dc"
 

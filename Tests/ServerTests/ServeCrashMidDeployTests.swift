@@ -16,8 +16,7 @@ import Testing
 /// new `serve` on the same data dir: the deploy's operation is failed with a reason, its release is failed
 /// rather than pending, the previous release's dynos serve again, and no process of the killed instance
 /// (dynos, the release phase, a child the release phase put in the background) is left.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil && FixturePython.isAvailable && FileManager.default.fileExists(atPath: "/proc/self/stat")),
-                "needs the slipway executable, python3 for the fixture app and Linux's /proc"))
+@Suite
 struct ServeCrashMidDeployTests {
     @Test func killedMidDeployIsConsistentAfterRestartWithNoOrphans() async throws {
         let directory = try TestDataDirectory()

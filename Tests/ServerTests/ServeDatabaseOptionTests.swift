@@ -13,7 +13,7 @@ import Testing
 /// SQLite file appears); a bad URL is refused with exit 2 before anything is opened; a database that cannot be
 /// reached or refuses the login stops `serve` with a message that names the server. No message ever shows the
 /// URL's password.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite
 struct ServeDatabaseOptionTests {
     @Test func aBadDatabaseURLIsRefusedWithoutEchoingThePassword() async throws {
         let parent = try TestDataDirectory()

@@ -15,7 +15,7 @@ import Testing
 /// `slipway serve` as a process: the first start prints and writes the admin token; after `kill -9` no
 /// dyno of the old instance is left and a new start runs the current release again; SIGTERM shuts down
 /// cleanly; a third start finds everything.
-@Suite(.enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable built beside the tests"))
+@Suite
 struct ServeProcessTests {
     @Test func serveSurvivesKill9AndStopsOnSIGTERM() async throws {
         let directory = try TestDataDirectory()
