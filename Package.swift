@@ -177,7 +177,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
-                "PostgresTestSupport", "SlipwayTestSupport", "AddOns",
+                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -10,7 +10,7 @@ import FoundationXML
 public enum JUnitParser {
     public static func parse(_ data: Data) throws(ReportError) -> [TestCaseResult] {
         let delegate = Delegate()
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: validUTF8(data))
         parser.delegate = delegate
         parser.shouldResolveExternalEntities = false
         guard parser.parse() else {
@@ -24,6 +24,14 @@ public enum JUnitParser {
             throw ReportError(message: "not JUnit XML: the root element is not <testsuites> or <testsuite>")
         }
         return delegate.cases
+    }
+
+    /// The report with every invalid UTF-8 sequence replaced by U+FFFD. Foundation's XMLParser traps (the whole
+    /// process dies) on an element or attribute name that is not valid UTF-8 — found by `ci/fuzz junit` — and a
+    /// report is written by the code under test, so it must never reach the parser unrepaired.
+    static func validUTF8(_ data: Data) -> Data {
+        if String(validating: data, as: UTF8.self) != nil { return data }
+        return Data(String(decoding: data, as: UTF8.self).utf8)
     }
 
     /// Builds results element by element. Used by one parse on one thread only.
