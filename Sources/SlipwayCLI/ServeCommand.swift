@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import Foundation
+import GitHubReporting
 import Server
 import SlipwayModel
 import Store
@@ -39,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
         "An existing Redis server for heroku-redis add-ons: its admin URL (never shown).",
         discussion: "Without it, serve runs its own redis-server in <data-dir>/addons, started on first use."))
     var addonsRedis: String?
+    @Option(help: ArgumentHelp(
+        "Where the service is reachable from outside, e.g. https://slipway.example.com.",
+        discussion: "Links sent to GitHub (a commit status's details, a deployment's log) start with it; without it none are sent."))
+    var publicURL: String?
+    @Option(help: "Seconds one request to GitHub may take before it is retried.") var githubTimeout: Int = 10
 
     func validate() throws {
         for (flag, port) in [("--api-port", apiPort), ("--router-port", routerPort)] where !(1...65535).contains(port) {
@@ -53,6 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be between 1 and 3600 seconds, got \(seconds)")
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
+        if let publicURL, GitHubSettingsCheck.normalizedAPIBaseURL(publicURL) == nil {
+            throw ValidationError("--public-url: expected an http(s) URL such as https://slipway.example.com, got \(publicURL.prefix(80))")
+        }
+        if !(1...300).contains(githubTimeout) { throw ValidationError("--github-timeout must be between 1 and 300 seconds, got \(githubTimeout)") }
         do {
             _ = try StoreDatabase(database)
         } catch {
@@ -79,6 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.tls = https.options
         options.addonsPostgres = addonsPostgres
         options.addonsRedis = addonsRedis
+        options.publicURL = publicURL.flatMap(GitHubSettingsCheck.normalizedAPIBaseURL)
+        options.gitHubTimeoutSeconds = githubTimeout
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -16,6 +16,7 @@ struct DashboardRenderer: Sendable {
         PullRequestPage.template: PullRequestTemplate.pullRequest,
         TestRunPage.template: TestRunTemplate.testRun,
         AppPage.template: AppTemplate.app,
+        GitHubDeliveriesPage.template: GitHubTemplate.github,
     ]
 
     let library: MustacheLibrary

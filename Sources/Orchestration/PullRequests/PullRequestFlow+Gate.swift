@@ -146,6 +146,12 @@ extension PullRequestFlow {
                 results.append(GateDeploy(app: app.name.rawValue, succeeded: false, release: nil,
                                           reason: OrchestrationError.reason(of: error)))
             }
+            if let deploy = results.last {
+                let event = StagingDeployEvent(pipeline: pipeline.name, app: app.name, commit: commit.hex,
+                                               url: settings.reviewAppURL(host: "\(app.name).\(settings.domain)"),
+                                               succeeded: deploy.succeeded, reason: deploy.reason)
+                for observer in reviewAppObservers { await observer.stagingDeployed(event) }
+            }
         }
         return results
     }

@@ -239,5 +239,5 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
         .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token",
               successStatus: 200, responseSchema: "Token", errorStatuses: [404, 422]),
-    ]
+    ] + gitHubRoutes
 }
