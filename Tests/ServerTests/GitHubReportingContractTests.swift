@@ -33,6 +33,15 @@ struct GitHubReportingContractTests {
         }
     }
 
+    /// The deployment reporter, on the sender `reporter` made (call after it).
+    static func deployments(_ box: SenderBox) -> (any SlipwayStore) -> [any ReviewAppObserver] {
+        { store in
+            guard let sender = box.sender else { return [] }
+            return [GitHubDeploymentReporter(store: store, sender: sender, links: DashboardLinks(publicURL: publicURL),
+                                             reviewAppURL: { "http://\($0)/" })]
+        }
+    }
+
     static func statuses(_ received: [GitHubContractServer.Received], sha: String) -> [String] {
         received.filter { $0.sha == sha && $0.answered == 201 }.compactMap(\.state)
     }
@@ -42,7 +51,7 @@ struct GitHubReportingContractTests {
         let github = try await GitHubContractServer.start()
         defer { github.stop() }
         let box = SenderBox()
-        try await PullRequestFixture.with(checkObservers: Self.reporter(box)) { fixture in
+        try await PullRequestFixture.with(checkObservers: Self.reporter(box), reviewAppObservers: Self.deployments(box)) { fixture in
             let sender = try #require(box.sender)
             let sending = Task { await sender.run() }
             defer { sending.cancel() }
@@ -203,7 +212,7 @@ extension GitHubReportingContractTests {
         let github = try await GitHubContractServer.start()
         defer { github.stop() }
         let box = SenderBox()
-        try await PullRequestFixture.with(checkObservers: Self.reporter(box)) { fixture in
+        try await PullRequestFixture.with(checkObservers: Self.reporter(box), reviewAppObservers: Self.deployments(box)) { fixture in
             let sender = try #require(box.sender)
             let sending = Task { await sender.run() }
             defer { sending.cancel() }
