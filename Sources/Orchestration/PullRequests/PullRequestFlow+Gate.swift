@@ -92,6 +92,10 @@ extension PullRequestFlow {
             } catch let error as GitError where error.code == .refMoved || error.code == .refLocked {
                 outcome.refusal = .targetMoved
                 return outcome
+            } catch let error as GitError where error.code == .pushRefused {
+                // A protected branch on GitHub: say what GitHub said (a required check, a review, …).
+                outcome.refusal = .pushRefused(error.message)
+                return outcome
             }
             _ = try await store.updatePullRequest(pipeline: pipeline.name, number: number) { $0?.state = .merged }
             outcome.merged = true
