@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev); shim.h wraps variadic calls.
@@ -110,6 +111,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reporting back to GitHub: per-pipeline settings and credentials (tokens, GitHub App JWTs), commit statuses
+        // from checks, and the sender of the durable outbox (backoff, rate limits, coalescing).
+        .target(
+            name: "GitHubReporting",
+            dependencies: [
+                "SlipwayModel", "Orchestration",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // The web dashboard: server-rendered pages over the store and the runtimes, mounted by Server.
         .target(
             name: "Dashboard",
@@ -125,7 +140,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "SlipwayModel", "Store", "Orchestration", "Dashboard", "Platform", "Manifest", "GitKit", "EdgeRouter", "Certificates",
-                "TestRunner", "Sharding", "Sandbox", "Processes", "AddOns",
+                "TestRunner", "Sharding", "Sandbox", "Processes", "AddOns", "GitHubReporting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -143,7 +158,7 @@ let package = Package(
             name: "SlipwayCLI",
             dependencies: [
                 "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox", "Platform", "Processes",
-                "SlipwayModel", "Store", "Certificates",
+                "SlipwayModel", "Store", "Certificates", "GitHubReporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -177,7 +192,8 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
-                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding",
+                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding", "GitHubReporting",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -197,6 +213,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "GitHubReportingTests",
+            dependencies: [
+                "GitHubReporting", "SlipwayModel", "Store", .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "ShardingTests", dependencies: ["Sharding"], swiftSettings: strict),
         // Loopback backends standing in for dynos (HTTP and WebSocket), for the router's tests over HTTP and HTTPS.
         .target(

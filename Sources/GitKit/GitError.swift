@@ -8,7 +8,7 @@ import CGit2
 public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: String, Sendable { case notFound, notARepository, badRevision, conflict
-            case refMoved, refExists, refLocked, invalidArgument, io, network, libgit2 }
+            case refMoved, refExists, refLocked, invalidArgument, io, network, libgit2, pushRefused }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
 
@@ -32,6 +32,9 @@ public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let io = Code(.io)
         /// Talking to a remote failed.
         public static let network = Code(.network)
+        /// The remote refused a push for a reason other than a moved reference: a hook, a protected branch. The
+        /// message quotes what the remote said.
+        public static let pushRefused = Code(.pushRefused)
         /// Any other libgit2 failure.
         public static let libgit2 = Code(.libgit2)
 

@@ -26,6 +26,13 @@ extension RepositoryHandle {
             box.refusals.append("\(name.map { String(cString: $0) } ?? "?"): \(String(cString: status))")
             return 0
         }
+        // What the remote prints while it receives ("remote: error: GH006: Protected branch update failed…").
+        options.callbacks.sideband_progress = { text, length, payload in
+            guard let text, let payload, length > 0 else { return 0 }
+            let box = Unmanaged<RefusalBox>.fromOpaque(payload).takeUnretainedValue()
+            box.remoteOutput += String(decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self)
+            return 0
+        }
         let cStrings: [UnsafeMutablePointer<CChar>?] = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         var mutableStrings = cStrings
@@ -44,7 +51,12 @@ extension RepositoryHandle {
             throw error
         }
         if let refusal = refusals.refusals.first {
-            throw GitError(.refMoved, "'\(shownRemote)' refused the push of \(refusal)")
+            // A reference that moved is refused as "non-fast-forward" or "fetch first"; anything else (a declined
+            // hook, a protected branch) is the remote's own verdict: quote what it said.
+            let moved = ["non-fast-forward", "fetch first", "stale info"].contains { refusal.contains($0) }
+            guard !moved else { throw GitError(.refMoved, "'\(shownRemote)' refused the push of \(refusal)") }
+            let said = refusals.remoteErrors
+            throw GitError(.pushRefused, "'\(shownRemote)' refused the push of \(refusal)" + (said.isEmpty ? "" : ": " + said))
         }
     }
 }
@@ -52,4 +64,16 @@ extension RepositoryHandle {
 /// Collects the remote's refusals during a push (only touched on the pushing thread).
 private final class RefusalBox {
     var refusals: [String] = []
+    /// The remote's progress and error lines, as sent on the sideband.
+    var remoteOutput = ""
+
+    /// The remote's error lines (`error: …`, GitHub's `GH006: …`), without their `error:` prefix, at most 500
+    /// characters.
+    var remoteErrors: String {
+        let lines = remoteOutput.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        let errors = lines.filter { $0.hasPrefix("error:") || $0.hasPrefix("GH0") }.map { line in
+            line.hasPrefix("error:") ? line.dropFirst(6).trimmingCharacters(in: .whitespaces) : line
+        }
+        return String(errors.joined(separator: " ").prefix(500))
+    }
 }

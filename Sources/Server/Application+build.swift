@@ -80,6 +80,8 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     api.addRoutes(GateDecisionsController(store: store).routes, atPath: "pipelines/:name/gate-decisions")
     api.addRoutes(ReviewAppsController(store: store, deployer: deployer).pipelineRoutes, atPath: "pipelines/:name/review-apps")
     api.addRoutes(ReviewAppsController(store: store, deployer: deployer).routes, atPath: "review-apps")
+    api.addRoutes(GitHubSettingsController(store: store).routes, atPath: "pipelines/:name/github")
+    api.addRoutes(GitHubDeliveriesController(store: store).routes, atPath: "github/deliveries")
     if let pullRequests {
         api.addRoutes(PullRequestsController(store: store, flow: pullRequests.flow).routes, atPath: "pipelines/:name/prs")
         // Outside /api/v1: GitHub authenticates with the signature, not a token.

@@ -7,7 +7,8 @@ struct PipelinesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipelines",
         abstract: "Create, list, show and delete pipelines (a repository, a target branch, apps by stage).",
-        subcommands: [PipelinesList.self, PipelinesCreate.self, PipelinesInfo.self, PipelinesUpdate.self, PipelinesConfig.self, PipelinesDestroy.self],
+        subcommands: [PipelinesList.self, PipelinesCreate.self, PipelinesInfo.self, PipelinesUpdate.self, PipelinesConfig.self, PipelinesDestroy.self,
+                      PipelinesGitHub.self],
         defaultSubcommand: PipelinesList.self
     )
 }

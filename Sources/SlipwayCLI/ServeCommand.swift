@@ -1,6 +1,7 @@
 import ArgumentParser
 import Certificates
 import Foundation
+import GitHubReporting
 import Server
 import SlipwayModel
 import Store
@@ -44,6 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Local paths need an admin token and must lie in the data dir or one of these; without any, only URLs and the data dir's own repositories.",
         valueName: "dir"))
     var allowPath: [String] = []
+    @Option(help: ArgumentHelp(
+        "Where the service is reachable from outside, e.g. https://slipway.example.com.",
+        discussion: "Links sent to GitHub (a commit status's details, a deployment's log) start with it; without it none are sent."))
+    var publicURL: String?
+    @Option(help: "Seconds one request to GitHub may take before it is retried.") var githubTimeout: Int = 10
 
     func validate() throws {
         for path in allowPath {
@@ -64,6 +70,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be between 1 and 3600 seconds, got \(seconds)")
         }
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
+        if let publicURL, GitHubSettingsCheck.normalizedAPIBaseURL(publicURL) == nil {
+            throw ValidationError("--public-url: expected an http(s) URL such as https://slipway.example.com, got \(publicURL.prefix(80))")
+        }
+        if !(1...300).contains(githubTimeout) { throw ValidationError("--github-timeout must be between 1 and 300 seconds, got \(githubTimeout)") }
         do {
             _ = try StoreDatabase(database)
         } catch {
@@ -91,6 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.addonsPostgres = addonsPostgres
         options.addonsRedis = addonsRedis
         options.allowedPaths = allowPath.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        options.publicURL = publicURL.flatMap(GitHubSettingsCheck.normalizedAPIBaseURL)
+        options.gitHubTimeoutSeconds = githubTimeout
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

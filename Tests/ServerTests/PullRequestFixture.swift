@@ -82,7 +82,9 @@ struct PullRequestFixture {
     static func make(waitForCI: Bool = false, greetingRequired: Bool = false, testWorkers: Int? = nil,
                      reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600),
                      originAsURL: Bool = false, launcher: SandboxLauncher = .unsandboxed,
-                     origin makeOrigin: ((String) async throws -> (Repository, ObjectID))? = nil) async throws -> PullRequestFixture {
+                     origin makeOrigin: ((String) async throws -> (Repository, ObjectID))? = nil,
+                     checkObservers: (any SlipwayStore) -> [any CheckObserver] = { _ in [] },
+                     reviewAppObservers: (any SlipwayStore) -> [any ReviewAppObserver] = { _ in [] }) async throws -> PullRequestFixture {
         let service = try await TestService.make()
         let runtime = try await TestRuntime.start(service, launcher: launcher)
         let root = service.directory.url
@@ -106,7 +108,8 @@ struct PullRequestFixture {
                                                      unset: [], description: nil)
         let flow = PullRequestFlow(store: service.store, deployer: runtime.deployer, settings: PullRequestSettings(
             dataDirectory: root, domain: "localhost", routerPort: runtime.routerPort, pollInterval: nil,
-            reaperInterval: reaperInterval, testWorkers: testWorkers, launcher: launcher))
+            reaperInterval: reaperInterval, testWorkers: testWorkers, launcher: launcher),
+            checkObservers: checkObservers(service.store), reviewAppObservers: reviewAppObservers(service.store))
         return PullRequestFixture(service: service, runtime: runtime, flow: flow, origin: origin, originPath: originPath,
                                   base: base, markers: markers, pipeline: pipeline)
     }
@@ -140,10 +143,13 @@ struct PullRequestFixture {
                      reviewConfigVars: [String: String]? = nil, reaperInterval: Duration = .seconds(3600),
                      originAsURL: Bool = false, launcher: SandboxLauncher = .unsandboxed,
                      origin makeOrigin: ((String) async throws -> (Repository, ObjectID))? = nil,
+                     checkObservers: (any SlipwayStore) -> [any CheckObserver] = { _ in [] },
+                     reviewAppObservers: (any SlipwayStore) -> [any ReviewAppObserver] = { _ in [] },
                      _ body: (PullRequestFixture) async throws -> Void) async throws {
         let fixture = try await make(waitForCI: waitForCI, greetingRequired: greetingRequired, testWorkers: testWorkers,
                                      reviewConfigVars: reviewConfigVars, reaperInterval: reaperInterval,
-                                     originAsURL: originAsURL, launcher: launcher, origin: makeOrigin)
+                                     originAsURL: originAsURL, launcher: launcher, origin: makeOrigin,
+                                     checkObservers: checkObservers, reviewAppObservers: reviewAppObservers)
         do {
             try await body(fixture)
         } catch {

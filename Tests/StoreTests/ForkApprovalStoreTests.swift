@@ -62,7 +62,7 @@ import SlipwayModel
 
             let store = try SQLiteStore(dataDirectory: directory)
             let applied = try await store.appliedMigrations()
-            #expect(applied.contains("v4-fork-approvals") && applied.last == "v5-token-scopes")
+            #expect(applied.contains("v4-fork-approvals") && applied.last == Migrations.identifiers.last)
             #expect(try await store.pipeline(named: name("shop")).forkPullRequests == .approve)
             let record = try #require(try await store.pullRequest(pipeline: name("shop"), number: 7))
             #expect(record.fromFork && record.approval == nil && record.headCommit == "aaa111")

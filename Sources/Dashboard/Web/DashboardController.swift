@@ -35,6 +35,10 @@ struct DashboardController {
             let id = context.parameters.get("id") ?? ""
             return try await render(request, context) { try await TestRunPage.load($0, id: id) }
         }
+        pages.get("github") { request, context in
+            let state = request.uri.queryParameters.get("state").map { String($0) }
+            return try await render(request, context) { try await GitHubDeliveriesPage.load($0, state: state) }
+        }
         pages.get("apps/:name") { request, context in
             let name = try pathName(context, "name", what: "app")
             return try await render(request, context) { try await AppPage.load($0, app: name) }

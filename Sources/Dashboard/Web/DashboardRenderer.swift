@@ -17,6 +17,7 @@ struct DashboardRenderer: Sendable {
         TestRunPage.template: TestRunTemplate.testRun,
         AppPage.template: AppTemplate.app,
         CertificatesPage.template: CertificatesTemplate.certificates,
+        GitHubDeliveriesPage.template: GitHubTemplate.github,
     ]
 
     let library: MustacheLibrary

@@ -92,6 +92,10 @@ extension PullRequestFlow {
             } catch let error as GitError where error.code == .refMoved || error.code == .refLocked {
                 outcome.refusal = .targetMoved
                 return outcome
+            } catch let error as GitError where error.code == .pushRefused {
+                // A protected branch on GitHub: say what GitHub said (a required check, a review, …).
+                outcome.refusal = .pushRefused(error.message)
+                return outcome
             }
             _ = try await store.updatePullRequest(pipeline: pipeline.name, number: number) { $0?.state = .merged }
             outcome.merged = true
@@ -145,6 +149,12 @@ extension PullRequestFlow {
             } catch {
                 results.append(GateDeploy(app: app.name.rawValue, succeeded: false, release: nil,
                                           reason: OrchestrationError.reason(of: error)))
+            }
+            if let deploy = results.last {
+                let event = StagingDeployEvent(pipeline: pipeline.name, app: app.name, commit: commit.hex,
+                                               url: settings.reviewAppURL(host: "\(app.name).\(settings.domain)"),
+                                               succeeded: deploy.succeeded, reason: deploy.reason)
+                for observer in reviewAppObservers { await observer.stagingDeployed(event) }
             }
         }
         return results

@@ -79,6 +79,7 @@ extension PullRequestFlow {
                 review: ReviewAppDetails(prNumber: key.number, branch: record.branch, headCommit: record.headCommit,
                                          mergeCommit: merge.hex, fromFork: record.fromFork, state: .creating, urlHost: host)))
         }
+        await tell(.deploying, app: app)
         let log = await deployer.runtimes.runtime(for: app.name.rawValue, hosts: [host]).log
         log.append(source: "slipway", text: "deploying pull request #\(key.number) (merge \(merge.short) of head \(record.headCommit.prefix(7)))")
 
@@ -119,17 +120,26 @@ extension PullRequestFlow {
                 return
             }
         }
-        _ = try await store.updateApp(named: app.name) { app in
+        let deployed = try await store.updateApp(named: app.name) { app in
             app.review?.state = .deployed
             app.review?.lastDeployedAt = Date()
         }
         log.append(source: "slipway", text: "review app deployed: \(settings.reviewAppURL(host: host))")
+        await tell(.deployed(url: settings.reviewAppURL(host: host)), app: deployed)
     }
 
     private func fail(_ app: ResourceName, log: AppLog, _ reason: String) async throws {
         log.append(source: "slipway", text: reason)
         logger.warning("review app failed", metadata: ["app": "\(app)", "reason": "\(reason)"])
-        _ = try await store.updateApp(named: app) { $0.review?.state = .failed }
+        let failed = try await store.updateApp(named: app) { $0.review?.state = .failed }
+        await tell(.failed(reason: reason), app: failed)
+    }
+
+    /// Tells the review-app observers (GitHub deployments) what happened to `app`.
+    private func tell(_ kind: ReviewAppEvent.Kind, app: App) async {
+        guard let review = app.review, let pipeline = app.pipeline else { return }
+        let event = ReviewAppEvent(kind, pipeline: pipeline, prNumber: review.prNumber, app: app.name, headCommit: review.headCommit)
+        for observer in reviewAppObservers { await observer.reviewApp(event) }
     }
 
     /// Runs `pr-predestroy` (when the app was deployed), stops its dynos, removes it from the router and
@@ -156,6 +166,7 @@ extension PullRequestFlow {
                 try await self.store.deleteApp(named: app.name)
                 try? FileManager.default.removeItem(at: self.deployer.runtimes.directory(for: app.name.rawValue))
                 self.logger.info("review app destroyed", metadata: ["app": "\(app.name)"])
+                await self.tell(.destroyed, app: app)
             }
         } catch {
             logger.warning("cannot destroy review app", metadata: ["pipeline": "\(key.pipeline)", "pr": "\(key.number)", "error": "\(error)"])

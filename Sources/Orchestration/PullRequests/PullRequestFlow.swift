@@ -17,6 +17,8 @@ public actor PullRequestFlow {
     let deployer: Deployer
     /// Every check this flow records goes through it (and to its observers).
     let checks: CheckRecorder
+    /// Told of every review app's deploys and destruction.
+    let reviewAppObservers: [any ReviewAppObserver]
     public nonisolated let settings: PullRequestSettings
     let logger: Logger
     let tracker = WorkTracker()
@@ -40,10 +42,12 @@ public actor PullRequestFlow {
     private var stopping = false
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
-                checkObservers: [any CheckObserver] = [], logger: Logger = Logger(label: "slipway.prs")) {
+                checkObservers: [any CheckObserver] = [], reviewAppObservers: [any ReviewAppObserver] = [],
+                logger: Logger = Logger(label: "slipway.prs")) {
         self.store = store
         self.deployer = deployer
         self.checks = CheckRecorder(store: store, observers: checkObservers)
+        self.reviewAppObservers = reviewAppObservers
         self.settings = settings
         self.logger = logger
     }

@@ -49,7 +49,7 @@ public struct PullRequestSettings: Sendable {
     var scratchDirectory: URL { dataDirectory.appendingPathComponent("tmp") }
 
     /// The URL a person opens: through the router, on its port.
-    func reviewAppURL(host: String) -> String {
+    public func reviewAppURL(host: String) -> String {
         ReviewAppNaming.url(host: host, routerPort: routerPort, httpsPort: httpsPort)
     }
 }

@@ -242,5 +242,5 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
         .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token (409 for the last active admin token)",
               successStatus: 200, responseSchema: "Token", errorStatuses: [404, 409, 422]),
-    ]
+    ] + gitHubRoutes
 }

@@ -37,6 +37,10 @@ public struct ServeOptions: Sendable {
     /// `--allow-path DIR` (repeatable): local directories the API may deploy from or make pipelines on, besides
     /// the data dir (`LocalPathPolicy`).
     public var allowedPaths: [URL] = []
+    /// `--public-url`: where the dashboard is reachable from outside; the links sent to GitHub start with it.
+    public var publicURL: String?
+    /// `--github-timeout`: seconds one request to GitHub may take.
+    public var gitHubTimeoutSeconds: Int = 10
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -126,10 +130,12 @@ public enum SlipwayServer {
         if let file = webhook.generatedFile {
             announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
         }
-        let flow = PullRequestFlow(store: store, deployer: deployer, settings: PullRequestSettings(
+        let pullRequestSettings = PullRequestSettings(
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
-            httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher),
-            logger: logger)
+            httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher)
+        let github = GitHubWiring(store: store, options: options, reviewAppURL: { pullRequestSettings.reviewAppURL(host: $0) }, logger: logger)
+        let flow = PullRequestFlow(store: store, deployer: deployer, settings: pullRequestSettings,
+            checkObservers: [github.checkReporter], reviewAppObservers: [github.deploymentReporter], logger: logger)
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
             pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret),
@@ -148,6 +154,7 @@ public enum SlipwayServer {
             services: [
                 .init(service: RouterService(router: router, tls: tls), serviceName: "router"),
                 .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
+                .init(service: GitHubSenderService(sender: github.sender), serviceName: "github"),
                 .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
                 .init(service: AddOnsService(addons: addons), serviceName: "add-ons"),
                 .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),

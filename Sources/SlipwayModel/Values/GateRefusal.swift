@@ -21,6 +21,8 @@ public enum GateRefusal: Sendable, Equatable {
     case targetMoved
     /// The current merge is untested because the pull request's head moved since an earlier merge was tested.
     case newCommits
+    /// The origin refused the gate's push (a protected branch, a hook); the message quotes its answer.
+    case pushRefused(String)
 
     /// Whether the refusal only says the current merge commit has no finished check yet.
     public var awaitsTesting: Bool {
@@ -43,6 +45,7 @@ public enum GateRefusal: Sendable, Equatable {
         case .checkMissing(let context): "check \(context) missing: not tested yet"
         case .targetMoved: "target moved: re-testing"
         case .newCommits: "new commits on the pull request: re-testing"
+        case .pushRefused(let message): "the push was refused: \(message)"
         }
     }
 }

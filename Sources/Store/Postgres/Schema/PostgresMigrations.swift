@@ -11,6 +11,7 @@ enum PostgresMigrations {
         ("v1-initial-schema", PostgresSchemaV1.statements),
         ("v4-fork-approvals", PostgresSchemaV4.statements),
         ("v5-token-scopes", PostgresSchemaV5.statements),
+        ("v6-github-reporting", PostgresSchemaV6.statements),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }

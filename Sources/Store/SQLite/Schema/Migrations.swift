@@ -15,6 +15,7 @@ enum Migrations {
         ("v3-pull-requests", SchemaV3PullRequests.create),
         ("v4-fork-approvals", SchemaV4ForkApprovals.migrate),
         ("v5-token-scopes", SchemaV5TokenScopes.migrate),
+        ("v6-github-reporting", SchemaV6GitHub.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
