@@ -35,7 +35,8 @@ enum PytestBench {
                               ("slipway timings, with history", .timings)] {
             loads.append(loadAverage())
             let result = try await runSlipway(suite, split: split, workers: workers, history: history, python: python)
-            let startup = result.batchStartupSeconds.map { String(format: "batch start-up measured %.2f s", $0) } ?? ""
+            let startup = (result.batchStartupSeconds.map { String(format: "batch start-up measured %.2f s; ", $0) } ?? "")
+                + batchesPerWorker(result)
             rows.append(Row(name: name, wallSeconds: result.wallSeconds, counts: result.cases,
                             failedFiles: result.files.filter { $0.status == .failed }.count,
                             note: result.status == .passed ? startup : "run \(result.status.rawValue); " + startup))
@@ -55,6 +56,14 @@ enum PytestBench {
                          same ? "= plain" : "DIFFER from plain", row.note.isEmpty ? "" : "  (\(row.note))"))
         }
         return allGood
+    }
+
+    /// Each worker's batch count and busy seconds (`worker 0: 3 batches 61.2 s`): how the split came out.
+    private static func batchesPerWorker(_ result: TestRunResult) -> String {
+        result.workers.map { worker in
+            let batches = Set(result.files.filter { $0.worker == worker.index }.compactMap(\.startOffsetSeconds)).count
+            return String(format: "worker %d: %d batches %.1f s", worker.index, batches, worker.seconds)
+        }.joined(separator: ", ")
     }
 
     /// The 1-minute load average, from /proc/loadavg.
