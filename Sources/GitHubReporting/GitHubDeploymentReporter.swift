@@ -48,17 +48,17 @@ public struct GitHubDeploymentReporter: ReviewAppObserver {
         do {
             guard let settings = try await store.gitHubSettings(pipeline: event.pipeline) else { return }
             let outbox = GitHubOutbox(store: store, sender: sender, settings: settings)
-            let orderingKey = "deployment:staging:\(event.app)"
+            let orderingKey = "deployment:\(event.environment):\(event.app)"
             try await outbox.enqueue(.deployment, orderingKey: orderingKey, coalesceKey: nil, path: "/deployments", body: DeploymentBody(
-                ref: event.commit, environment: "staging", description: "Release of \(event.app)",
-                transient_environment: false, production_environment: false))
+                ref: event.commit, environment: event.environment, description: "Release of \(event.app)",
+                transient_environment: false, production_environment: event.environment == "production"))
             try await outbox.enqueue(.deploymentStatus, orderingKey: orderingKey, coalesceKey: nil,
                                      path: "/deployments/\(GitHubRequest.deploymentID)/statuses", body: StatusBody(
                 state: event.succeeded ? "success" : "failure",
                 description: CommitStatusBody.clipped(event.succeeded ? "\(event.app) deployed" : event.reason ?? "the deploy failed"),
                 environment_url: event.succeeded ? event.url : nil, log_url: links.absolute("/apps/\(event.app)")))
         } catch {
-            logger.warning("cannot queue a staging deployment for GitHub", metadata: ["pipeline": "\(event.pipeline)", "error": "\(error)"])
+            logger.warning("cannot queue a \(event.environment) deployment for GitHub", metadata: ["pipeline": "\(event.pipeline)", "error": "\(error)"])
         }
     }
 

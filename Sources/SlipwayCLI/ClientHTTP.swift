@@ -35,7 +35,8 @@ struct APIClient: Sendable {
         guard (200..<300).contains(status) else {
             let (id, message) = Self.serverError(data)
             // A build or scale that failed is "the thing failed" (1), not a mistake in the request (2).
-            let failed = status >= 500 || status == 0 || id == "deploy_failed"
+            // So is a pipeline repository the service cannot read (409 `repository_unavailable`).
+            let failed = status >= 500 || status == 0 || id == "deploy_failed" || id == "repository_unavailable"
             throw CLIFailure(exitCode: failed ? .checkFailed : .usage, message: message ?? "HTTP \(status)")
         }
         return data

@@ -18,15 +18,8 @@ struct AddOnPullRequestTests {
         let (fixture, provisioner) = try await Self.pipeline(app: "django-postgres")
         do {
             try await fixture.application.test(.router) { client in
-                for number in [1, 2] {
-                    try await BuildPullRequestTests.open(number, fixture, client, [.write("notes/README", "pull request \(number)\n")])
-                    let status = try await fixture.status(number)
-                    let merge = try #require(status.mergeCommit)
-                    let check = try #require(try await fixture.ciCheck(on: merge))
-                    // The fixture's tests fail on SQLite (no DATABASE_URL) and on a database with rows in it.
-                    #expect(check.state == .success, "\(check.description)")
-                    #expect(status.reviewApp?.state == "deployed", "\(status)")
-                }
+                // The fixture's tests fail on SQLite (no DATABASE_URL) and on a database with rows in it.
+                try await Self.openTestedAndDeployed([1, 2], fixture, client, file: "notes/README")
                 // Each review app writes through its own page and sees only its own rows.
                 #expect(await Self.get(fixture, 1, "/add?text=first-pr-note")?.body == "1 notes\n")
                 #expect(await Self.get(fixture, 2, "/add?text=second-pr-note")?.body == "1 notes\n")
@@ -69,14 +62,8 @@ struct AddOnPullRequestTests {
         let (fixture, provisioner) = try await Self.pipeline(app: "redis-counter")
         do {
             try await fixture.application.test(.router) { client in
-                for number in [1, 2] {
-                    try await BuildPullRequestTests.open(number, fixture, client, [.write("NOTE", "pull request \(number)\n")])
-                    let status = try await fixture.status(number)
-                    let merge = try #require(status.mergeCommit)
-                    let check = try #require(try await fixture.ciCheck(on: merge))
-                    #expect(check.state == .success, "\(check.description)")
-                    #expect(status.reviewApp?.state == "deployed", "\(status)")
-                }
+                // The fixture's test fails unless its Redis counter starts fresh.
+                try await Self.openTestedAndDeployed([1, 2], fixture, client, file: "NOTE")
                 // The runtime's health check hit / once before switching each app in, so counts start after it.
                 var first: [Int] = []
                 for _ in 1...3 { first.append(try #require(await Self.count(fixture, 1))) }
@@ -99,6 +86,19 @@ struct AddOnPullRequestTests {
     static func pipeline(app: String) async throws -> (PullRequestFixture, AddOnProvisioner) {
         let fixture = try await BuildPullRequestTests.pipeline(app: app, addOns: true)
         return (fixture, try #require(fixture.runtime.deployer.addons))
+    }
+
+    /// Opens each pull request (one changed `file`) and expects its test merge green and its review app deployed.
+    static func openTestedAndDeployed(_ numbers: [Int], _ fixture: PullRequestFixture, _ client: any TestClientProtocol,
+                                      file: String) async throws {
+        for number in numbers {
+            try await BuildPullRequestTests.open(number, fixture, client, [.write(file, "pull request \(number)\n")])
+            let status = try await fixture.status(number)
+            let merge = try #require(status.mergeCommit)
+            let check = try #require(try await fixture.ciCheck(on: merge))
+            #expect(check.state == .success, "\(check.description)")
+            #expect(status.reviewApp?.state == "deployed", "\(status)")
+        }
     }
 
     /// The redis-counter app's `count N` after one more hit.

@@ -24,7 +24,9 @@ struct GitHubOutboxCrashTests {
         let apiPort = try freeLoopbackPort()
         let routerPort = try freeLoopbackPort()
         let serve = ["serve", "--data-dir", data.path, "--api-port", "\(apiPort)", "--router-port", "\(routerPort)",
-                     "--poll-seconds", "0", "--github-timeout", "300", "--public-url", "https://ci.example.com"]
+                     "--poll-seconds", "0", "--github-timeout", "300", "--public-url", "https://ci.example.com",
+                     // The origin lies beside the data dir, not in it.
+                     "--allow-path", directory.url.path]
         let client = ["--server", "http://127.0.0.1:\(apiPort)", "--data-dir", data.path]
 
         let first = StartedProcess()

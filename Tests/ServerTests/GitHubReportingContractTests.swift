@@ -119,6 +119,21 @@ struct GitHubReportingContractTests {
                 #expect(try await eventually {
                     try await github.requests().contains { $0.kind == "deployment" && $0.body?["environment"]?.string == "staging" }
                 })
+                // Promoting staging's build to production is a deployment to `production`, marked as such.
+                try await client.api(.post, "/api/v1/apps", token: fixture.service.adminToken,
+                                     json: #"{"name":"shop-prod","pipeline":"shop","stage":"production"}"#)
+                var promoter = fixture.runtime.deployer
+                promoter.releaseObservers = Self.deployments(box)(fixture.service.store)
+                let promoted = try await promoter.promote(app: ResourceName("shop-staging"), to: nil)
+                #expect(promoted.targets.map(\.succeeded) == [true], "\(promoted)")
+                #expect(try await eventually {
+                    try await github.requests().contains { $0.kind == "deployment_status" && $0.state == "success"
+                        && $0.body?["log_url"]?.string == "\(Self.publicURL)/apps/shop-prod" }
+                }, "the production deployment never succeeded")
+                let production = try #require(try await github.requests().first {
+                    $0.kind == "deployment" && $0.body?["environment"]?.string == "production" })
+                #expect(production.body?["production_environment"] == .bool(true) && production.body?["ref"]?.string == merge)
+
                 try await client.webhook("pull_request", PullRequestFixture.pullRequestPayload(
                     action: "closed", number: 1, head: head.hex, branch: "feature-one", updatedAt: Date() + 60, merged: true))
                 await fixture.flow.waitUntilIdle()

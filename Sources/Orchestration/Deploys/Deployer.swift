@@ -18,6 +18,10 @@ public struct Deployer: Sendable {
     /// nil: add-ons are only warned about.
     public let addons: AddOnProvisioner?
 
+    /// Told of each staging or production release a promotion made, with the commit its build came from (where
+    /// reporting to a forge plugs in, as GitHub deployments). Set before the deployer is handed out.
+    public var releaseObservers: [any ReviewAppObserver] = []
+
     public init(store: any SlipwayStore, builds: BuildStore, runtimes: AppRuntimes, addons: AddOnProvisioner? = nil) {
         self.store = store
         self.builds = builds
@@ -78,8 +82,22 @@ public struct Deployer: Sendable {
                                          description: "Promote from \(source) \(current.label)", operation: operation)
             }
             results.append(result)
+            await reportPromotion(to: target, result: result, build: build)
         }
         return PromotionOutcome(source: source, sourceRelease: current.version, buildID: buildID, targets: results)
+    }
+
+    /// Tells the release observers of a promotion's release to a staging or production app of a pipeline, when its
+    /// build came from a commit (a forge can only place a deployment on a commit).
+    private func reportPromotion(to target: ResourceName, result: ReleaseOutcome, build: Build) async {
+        guard !releaseObservers.isEmpty, case .commit(let commit) = build.source,
+              let app = try? await store.app(named: target), let pipeline = app.pipeline,
+              let stage = app.stage, stage == .staging || stage == .production else { return }
+        let event = StagingDeployEvent(
+            pipeline: pipeline, app: target, commit: commit,
+            url: publicURL(host: "\(target.rawValue).\(runtimes.router.configuration.domain)") ?? "",
+            succeeded: result.succeeded, reason: result.reason, environment: stage.rawValue)
+        for observer in releaseObservers { await observer.stagingDeployed(event) }
     }
 
     /// Scales the running release to `formation` (zero-downtime); fails when the app runs nothing.

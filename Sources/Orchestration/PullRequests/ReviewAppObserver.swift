@@ -9,10 +9,13 @@ public protocol ReviewAppObserver: Sendable {
     func stagingDeployed(_ event: StagingDeployEvent) async
 }
 
-/// One staging app deployed (or not) from the target's new tip after the gate merged a pull request.
+/// One pipeline app deployed (or not) outside review: a staging app from the target's new tip after the gate merged
+/// a pull request, or a staging or production app that a promotion released (`environment` says which).
 public struct StagingDeployEvent: Sendable, Equatable {
     public var pipeline: ResourceName
     public var app: ResourceName
+    /// `staging` or `production`: the GitHub environment the release is reported to.
+    public var environment: String
     /// The merge commit the target moved to.
     public var commit: String
     /// The app's URL through the router.
@@ -20,9 +23,11 @@ public struct StagingDeployEvent: Sendable, Equatable {
     public var succeeded: Bool
     public var reason: String?
 
-    public init(pipeline: ResourceName, app: ResourceName, commit: String, url: String, succeeded: Bool, reason: String?) {
+    public init(pipeline: ResourceName, app: ResourceName, commit: String, url: String, succeeded: Bool, reason: String?,
+                environment: String = "staging") {
         self.pipeline = pipeline
         self.app = app
+        self.environment = environment
         self.commit = commit
         self.url = url
         self.succeeded = succeeded

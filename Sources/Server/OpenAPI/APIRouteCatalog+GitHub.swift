@@ -15,8 +15,10 @@ extension APIRouteCatalog {
               summary: "The outbox of requests to GitHub, newest first, with GitHub's last answer (failed ones unless state says otherwise)",
               successStatus: 200, responseSchema: "[GitHubDelivery]", errorStatuses: [404, 422],
               queryParameters: [
-                  .init(name: "pipeline", description: "only this pipeline's deliveries", type: "string"),
-                  .init(name: "state", description: "failed (default), pending, delivered, superseded or all", type: "string"),
+                  .init(name: "pipeline", description: "only this pipeline's deliveries", type: "string",
+                        pattern: "^[a-z][a-z0-9-]{0,29}$"),
+                  .init(name: "state", description: "failed (default), pending, delivered, superseded or all", type: "string",
+                        allowed: ["failed", "pending", "delivered", "superseded", "all"]),
                   .limit(default: "100"),
               ]),
     ]

@@ -48,6 +48,9 @@ public struct APIQueryParameter: Sendable {
     public var type: String
     public var minimum: Int?
     public var maximum: Int?
+    /// For a string: the values it may take (an enum) or the pattern it must match.
+    public var allowed: [String]? = nil
+    public var pattern: String? = nil
 
     static func pullRequest(_ description: String) -> APIQueryParameter {
         .init(name: "pr", description: description, type: "integer", minimum: 1, maximum: 999_999_999)

@@ -98,6 +98,8 @@ public enum OpenAPIDocument {
         var schema: [String: Any] = ["type": parameter.type]
         if let minimum = parameter.minimum { schema["minimum"] = minimum }
         if let maximum = parameter.maximum { schema["maximum"] = maximum }
+        if let allowed = parameter.allowed { schema["enum"] = allowed }
+        if let pattern = parameter.pattern { schema["pattern"] = pattern }
         return ["name": parameter.name, "in": "query", "required": false, "description": parameter.description, "schema": schema]
     }
 

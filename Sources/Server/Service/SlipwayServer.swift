@@ -122,18 +122,20 @@ public enum SlipwayServer {
             keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds)), tls: tls?.router))
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
         let addons = try await Self.startAddOns(options, store: store, announce: announce, logger: logger)
-        let deployer = Deployer(
-            store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
-                                             launcher: launcher, hidden: [options.dataDirectory.path]), runtimes: runtimes,
-            addons: addons)
-        let webhook = try WebhookSecret.load(dataDirectory: options.dataDirectory, environment: environmentSecret)
-        if let file = webhook.generatedFile {
-            announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
-        }
         let pullRequestSettings = PullRequestSettings(
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
             httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher)
         let github = GitHubWiring(store: store, options: options, reviewAppURL: { pullRequestSettings.reviewAppURL(host: $0) }, logger: logger)
+        var deployer = Deployer(
+            store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
+                                             launcher: launcher, hidden: [options.dataDirectory.path]), runtimes: runtimes,
+            addons: addons)
+        // Promotions to staging and production become GitHub deployments too.
+        deployer.releaseObservers = [github.deploymentReporter]
+        let webhook = try WebhookSecret.load(dataDirectory: options.dataDirectory, environment: environmentSecret)
+        if let file = webhook.generatedFile {
+            announce("webhook secret for POST /webhooks/github generated in \(file.path) (mode 0600)")
+        }
         let flow = PullRequestFlow(store: store, deployer: deployer, settings: pullRequestSettings,
             checkObservers: [github.checkReporter], reviewAppObservers: [github.deploymentReporter], logger: logger)
         let api = buildApplication(
