@@ -10,7 +10,7 @@ import FoundationXML
 public enum JUnitParser {
     public static func parse(_ data: Data) throws(ReportError) -> [TestCaseResult] {
         let delegate = Delegate()
-        let parser = XMLParser(data: validUTF8(data))
+        let parser = XMLParser(data: withoutProcessingInstructions(validUTF8(data)))
         parser.delegate = delegate
         parser.shouldResolveExternalEntities = false
         guard parser.parse() else {
@@ -32,6 +32,31 @@ public enum JUnitParser {
     static func validUTF8(_ data: Data) -> Data {
         if String(validating: data, as: UTF8.self) != nil { return data }
         return Data(String(decoding: data, as: UTF8.self).utf8)
+    }
+
+    /// The report without processing instructions (`<?target data?>`) other than a leading XML declaration. Foundation's
+    /// XMLParser dereferences a null pointer on one without data (`<?t?>`) and the process dies — found by
+    /// `ci/fuzz junit`; JUnit reports carry none that matter.
+    static func withoutProcessingInstructions(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
+                let isDeclaration = result.allSatisfy { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                    && bytes[index...].starts(with: Array("<?xml ".utf8))
+                var end = index + 2
+                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) { end += 1 }
+                let next = min(end + 2, bytes.count)
+                if isDeclaration { result.append(contentsOf: bytes[index..<next]) }
+                index = next
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return Data(result)
     }
 
     /// Builds results element by element. Used by one parse on one thread only.

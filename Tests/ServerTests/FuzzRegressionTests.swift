@@ -44,7 +44,15 @@ import Testing
         #expect(replayed >= 1, "Fuzz/Regressions holds the inputs ci/fuzz found")
     }
 
-    /// The one crash found so far: a JUnit report whose attribute name is not valid UTF-8 trapped inside
+    /// A processing instruction without data (`<?t?>`) made Foundation's XMLParser read a null pointer; it is
+    /// dropped before parsing, and the XML declaration is kept.
+    @Test func aProcessingInstructionWithoutDataIsDroppedNotACrash() throws {
+        let report = #"<?xml version="1.0" encoding="UTF-8"?><?t?><testsuite name="s"><?pi?><testcase classname="c" name="x" time="0.5"/></testsuite>"#
+        let cases = try JUnitParser.parse(Data(report.utf8))
+        #expect(cases.count == 1)
+    }
+
+    /// The first crash found: a JUnit report whose attribute name is not valid UTF-8 trapped inside
     /// Foundation's XMLParser. Repaired, it is a report like any other.
     @Test func aReportWithInvalidUTF8IsRepairedNotACrash() throws {
         let data = Data("<testsuite name=\"s\"><testcase classname=\"c\" na\u{FFFD}me=\"t\" name=\"x\" time=\"0.5\"/></testsuite>".utf8)
