@@ -11,7 +11,7 @@ import Testing
 
 /// `kill -9` of `slipway serve` with 50 deliveries in its outbox (one of them in flight, never answered), then a
 /// restart: GitHub receives every one exactly once, in the order they were queued.
-@Suite(.serialized, .enabled(if: requiredInCI(SlipwayBinary.url != nil), "needs the slipway executable"))
+@Suite(.serialized)
 struct GitHubOutboxCrashTests {
     @Test func fiftyQueuedDeliveriesSurviveAKill() async throws {
         let github = try await GitHubContractServer.start()

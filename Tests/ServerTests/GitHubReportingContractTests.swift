@@ -12,7 +12,7 @@ import Testing
 
 /// Reporting back to GitHub against a contract server that validates every request with githubkit's models
 /// (generated from GitHub's OpenAPI description) and answers like GitHub, failures included.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 for the fixture web app"))
+@Suite(.serialized)
 struct GitHubReportingContractTests {
     /// The sender the fixture's check reporter feeds, made once the fixture's store exists.
     final class SenderBox: @unchecked Sendable {

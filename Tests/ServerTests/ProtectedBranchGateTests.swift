@@ -12,7 +12,7 @@ import Testing
 
 /// The gate's push to an origin that refuses it the way a protected branch on GitHub does (a pre-receive hook
 /// behind git's smart HTTP): `pr merge` is refused, quoting the remote's reason, and the target stays put.
-@Suite(.serialized, .enabled(if: requiredInCI(FixturePython.isAvailable), "needs python3 and git"))
+@Suite(.serialized)
 struct ProtectedBranchGateTests {
     static let refusal = """
         #!/bin/sh
