@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,13 +22,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from slipway_serve import free_port, serve_log_tail
+
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
-def free_port():
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        return listener.getsockname()[1]
 
 
 def request(method, url, token, body=None):
@@ -85,7 +82,7 @@ def main():
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    sys.exit("serve did not start:\n" + (directory / "serve.log").read_text()[-3000:])
+                    sys.exit("serve did not start:\n" + serve_log_tail(directory))
                 time.sleep(0.1)
         admin = (data / "admin-token").read_text().strip()
         seed(api, admin, data)
@@ -98,7 +95,7 @@ def main():
         result = subprocess.run(command)
         still_serving = serve.poll() is None
         if not still_serving:
-            print("serve died during the run:\n" + (directory / "serve.log").read_text()[-3000:])
+            print("serve died during the run:\n" + serve_log_tail(directory))
         sys.exit(result.returncode if still_serving else 1)
     finally:
         if serve.poll() is None:

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
+from slipway_serve import free_port, serve_log_tail  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 PAYLOAD = ROOT / "fixtures/corpus/webhooks/001-pull_request-opened.payload.json"
@@ -44,10 +46,6 @@ ThreadingHTTPServer(("0.0.0.0", int(os.environ["PORT"])), Handler).serve_forever
 """
 
 
-def free_port():
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        return listener.getsockname()[1]
 
 
 def git(repository, *arguments, stdin=None):
@@ -154,8 +152,7 @@ def main():
                 host = f"pr-{number}.{pipeline}.localhost"
                 while not answers(router_port, host):
                     if time.monotonic() - start > 120:
-                        tail = (directory / "serve.log").read_text().splitlines()[-30:]
-                        sys.exit(f"{host} never answered; serve's last lines:\n" + "\n".join(tail))
+                        sys.exit(f"{host} never answered; serve's last lines:\n" + serve_log_tail(directory))
                     time.sleep(0.01)
                 if round_index > 0:
                     samples[pipeline].append(time.monotonic() - start)
