@@ -14,25 +14,32 @@
 ///   (`calibratedShare` under `trustedCalibrationShare`): a share taken whole on a poor calibration ends
 ///   tens of seconds apart from the others', so, when that share is worth several start-ups, the worker takes
 ///   a third of it (`calibrationRoundFraction`) and the next round is sized from a calibration over more files.
+///
+/// **Size estimates are sampled, not cut.** When the estimates are file sizes (`samplesSizeEstimates`, a run
+/// with no history), the first round and every start-up-sized batch take files spread evenly over the whole
+/// longest-first list instead of its head. Sizes predict seconds only on average, and the biggest files are
+/// the ones whose size most overstates their time (they are biggest partly by chance): a calibration made on
+/// the head of the list reads too few seconds per unit, and a share cut from the head holds less work than
+/// the rest. A sample holds the same mix as what it leaves, so it calibrates without bias and shares of equal
+/// estimate take equal time. Plain guided batches after the first round keep taking the head, so the last
+/// files handed out are the smallest.
 public struct TestQueue: Sendable {
     /// Start-up may be at most this share of a batch's wall time.
     public static let startupShareLimit = 0.05
     /// The least work per batch, in start-ups: `(1 − share) / share`.
     public static let startupFloorFactor = (1 - startupShareLimit) / startupShareLimit
     /// The part of the suite's estimate whose real seconds must be known before a finish-together share is
-    /// handed out whole on size estimates.
-    public static let trustedCalibrationShare = 0.2
+    /// handed out whole on size estimates (measured on sampled batches, so it calibrates without bias).
+    public static let trustedCalibrationShare = 0.1
     /// The part of a finish-together share a batch takes while the calibration is not yet trusted.
     public static let calibrationRoundFraction = 1.0 / 3
     /// A calibration round pays off only when a share is worth more than this many start-ups (a mis-sized
     /// share costs a fraction of itself; another round costs one start-up).
     public static let calibrationRoundMinimumStartups = 4.0
 
-    /// The most files one batch may hold while the start-up cost is unknown.
+    /// The most files one plain guided batch may hold while the start-up cost is unknown (the first round
+    /// excepted).
     public var maximumBatchSize: Int
-    /// When false every batch holds one file: used until the suite has shown it reports results per file,
-    /// since a failing multi-file batch without a report cannot be attributed.
-    public var allowsMultiFileBatches: Bool
     /// Seconds one batch spends starting up; nil while unknown.
     public var batchStartup: Double?
     /// Seconds per unit of estimate: 1 for estimates from the history, calibrated by the dispatcher from
@@ -41,26 +48,28 @@ public struct TestQueue: Sendable {
     /// How much of the suite's estimate (0…1) `secondsPerUnit` was calibrated on; 1 when the estimates are
     /// seconds from the timing history (nothing to calibrate).
     public var calibratedShare: Double = 1
+    /// The estimates are file sizes: batches are samples of the whole list (see the type's comment).
+    public var samplesSizeEstimates = false
 
+    /// Longest-estimated-first; files leave it from anywhere when batches are samples.
     private var pending: [String]
-    private var pendingIndex = 0
     private let estimates: [String: Double]
     private let workers: Int
+    private var batchesHandedOut = 0
 
-    public init(files: [String], estimates: [String: Double], workers: Int,
-                maximumBatchSize: Int = 16, allowsMultiFileBatches: Bool = true, batchStartup: Double? = nil) {
+    public init(files: [String], estimates: [String: Double], workers: Int, maximumBatchSize: Int = 16,
+                batchStartup: Double? = nil) {
         precondition(workers >= 1 && maximumBatchSize >= 1)
         self.pending = ShardPlanner.longestFirst(files, estimates: estimates)
         self.remainingEstimate = files.reduce(0) { $0 + (estimates[$1] ?? 1) }
         self.estimates = estimates
         self.workers = workers
         self.maximumBatchSize = maximumBatchSize
-        self.allowsMultiFileBatches = allowsMultiFileBatches
         self.batchStartup = batchStartup
     }
 
-    public var isEmpty: Bool { pendingIndex == pending.count }
-    public var remainingFiles: Int { pending.count - pendingIndex }
+    public var isEmpty: Bool { pending.isEmpty }
+    public var remainingFiles: Int { pending.count }
 
     /// Estimated units of the work still queued.
     public private(set) var remainingEstimate: Double
@@ -76,33 +85,21 @@ public struct TestQueue: Sendable {
     /// The next batch of files, or nil when the queue is empty. `othersInFlightSeconds`: the estimated
     /// seconds the other workers' current batches still need.
     public mutating func next(othersInFlightSeconds: Double = 0) -> [String]? {
-        guard pendingIndex < pending.count else { return nil }
-        var target: Double
-        var minimum = 0.0
-        let limit: Int
-        if allowsMultiFileBatches, let startup = batchStartup, startup > 0 {
+        guard !pending.isEmpty else { return nil }
+        let firstRound = batchesHandedOut < workers
+        batchesHandedOut += 1
+        let files: [String]
+        if let startup = batchStartup, startup > 0 {
             let sizing = costAwareTarget(startup: startup, othersInFlight: othersInFlightSeconds)
-            target = sizing.target / secondsPerUnit
-            minimum = sizing.minimum / secondsPerUnit
-            limit = .max
+            let target = sizing.target / secondsPerUnit
+            files = samplesSizeEstimates ? takeSample(units: target)
+                : takeHead(target: target, minimum: sizing.minimum / secondsPerUnit, limit: .max)
         } else {
-            target = remainingEstimate / Double(workers * 4)
-            limit = allowsMultiFileBatches ? maximumBatchSize : 1
+            let target = remainingEstimate / Double(workers * 4)
+            files = samplesSizeEstimates && firstRound ? takeSample(units: target)
+                : takeHead(target: target, minimum: 0, limit: maximumBatchSize)
         }
-        var files = [pending[pendingIndex]]
-        var total = estimate(pending[pendingIndex])
-        pendingIndex += 1
-        while files.count < limit, pendingIndex < pending.count {
-            let candidate = estimate(pending[pendingIndex])
-            // Cost-aware batches reach their floor, then round to the nearest file (a file left over would cost
-            // a batch of its own); plain guided batches never overshoot.
-            let fits = limit == .max ? total < minimum || total + candidate / 2 <= target : total + candidate <= target
-            guard fits else { break }
-            files.append(pending[pendingIndex])
-            total += candidate
-            pendingIndex += 1
-        }
-        remainingEstimate = max(0, remainingEstimate - total)
+        remainingEstimate = max(0, remainingEstimate - files.reduce(0) { $0 + estimate($1) })
         return files
     }
 
@@ -120,6 +117,47 @@ public struct TestQueue: Sendable {
         }
         if share < 2 * floor || target >= share { return (share, 0) }
         return (target, floor)
+    }
+
+    /// Files from the head of the list. Cost-aware batches (`limit` `.max`) reach their floor, then round to
+    /// the nearest file (a file left over would cost a batch of its own); plain guided batches never overshoot.
+    private mutating func takeHead(target: Double, minimum: Double, limit: Int) -> [String] {
+        var count = 1
+        var total = estimate(pending[0])
+        while count < limit, count < pending.count {
+            let candidate = estimate(pending[count])
+            let fits = limit == .max ? total < minimum || total + candidate / 2 <= target : total + candidate <= target
+            guard fits else { break }
+            total += candidate
+            count += 1
+        }
+        defer { pending.removeFirst(count) }
+        return Array(pending.prefix(count))
+    }
+
+    /// About `units` of estimate spread evenly over the list (systematic sampling by estimate): walking it,
+    /// each file adds its estimate times the sampled fraction to what is owed, and is taken when at least
+    /// half of it is owed. The total lands within half a file of `units`; at least one file is taken.
+    private mutating func takeSample(units: Double) -> [String] {
+        let fraction = remainingEstimate > 0 ? units / remainingEstimate : 1
+        guard fraction < 1 else { defer { pending.removeAll() }; return pending }
+        var owed = 0.0
+        var taken: [String] = []
+        var kept: [String] = []
+        kept.reserveCapacity(pending.count)
+        for file in pending {
+            let size = estimate(file)
+            owed += fraction * size
+            if owed >= size / 2 {
+                taken.append(file)
+                owed -= size
+            } else {
+                kept.append(file)
+            }
+        }
+        if taken.isEmpty { taken.append(kept.removeFirst()) }
+        pending = kept
+        return taken
     }
 
     private func estimate(_ file: String) -> Double { estimates[file] ?? 1 }

@@ -23,14 +23,21 @@ actor Dispatcher {
     /// The estimate units of the whole suite; 0 when the estimates are seconds from the history.
     private let unitsToCalibrate: Double
     private let estimates: [String: Double]
-    /// Each busy worker's batch: when it started and its estimated seconds, start-up included.
-    private var running: [Int: (started: ContinuousClock.Instant, seconds: Double)] = [:]
+    /// Each busy worker's batch: when it started and its files. Its seconds are estimated when asked, with
+    /// the calibration and start-up known then: a batch handed out before the first report was sized in
+    /// units, not seconds.
+    private var running: [Int: (started: ContinuousClock.Instant, files: [String])] = [:]
     /// `timings`: each worker's files, handed out once. `env`: each worker's shard, as an empty file list.
     private var planned: [Int: WorkItem] = [:]
     private var retryItems: [WorkItem] = []
     private var inFlight = 0
     private var waiters: [CheckedContinuation<WorkItem?, Never>] = []
     private(set) var stopReason: StopReason?
+    /// A report has placed results per file. Until one does, a multi-file batch that fails with nothing to
+    /// show which file failed is split: its unplaced files run again one per batch, as the same attempt.
+    private var reportsPlaceFiles: Bool
+    /// Single files of such a split batch, run before anything else.
+    private var isolatedItems: [WorkItem] = []
     private(set) var ledger: RunLedger
 
     /// `batchStartup`: the start-up cost of a batch from the timing history, when a run measured it.
@@ -45,6 +52,8 @@ actor Dispatcher {
         self.failFast = failFast
         self.observer = observer
         self.ledger = RunLedger(workers: workers)
+        // A recorded start-up means an earlier run's reports placed results per file.
+        self.reportsPlaceFiles = batchStartup != nil
         switch split {
         case .env:
             for worker in 0..<workers { planned[worker] = WorkItem(files: [], attempt: 1, shard: worker) }
@@ -54,11 +63,11 @@ actor Dispatcher {
                 planned[worker] = WorkItem(files: shard, attempt: 1, shard: nil)
             }
         case .queue:
-            // One file per batch until a report shows results can be attributed per file; a recorded start-up
-            // cost means an earlier run's reports did, with times.
-            queue = TestQueue(files: files, estimates: estimates, workers: workers,
-                              allowsMultiFileBatches: batchStartup != nil, batchStartup: batchStartup)
-            if sizeEstimates { queue?.calibratedShare = 0 }
+            queue = TestQueue(files: files, estimates: estimates, workers: workers, batchStartup: batchStartup)
+            if sizeEstimates {
+                queue?.calibratedShare = 0
+                queue?.samplesSizeEstimates = true
+            }
         }
     }
 
@@ -70,7 +79,8 @@ actor Dispatcher {
             started(item, worker: worker)
             return item
         }
-        if inFlight == 0 || retries == 0 { return nil }
+        // Work can still come back from a batch in flight: a retry, or the files of a split batch.
+        if inFlight == 0 || (retries == 0 && reportsPlaceFiles) { return nil }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -97,11 +107,12 @@ actor Dispatcher {
             }
             return false
         }
-        if verdicts.contains(where: { !$0.cases.isEmpty }) { queue?.allowsMultiFileBatches = true }
+        if verdicts.contains(where: { !$0.cases.isEmpty }) { reportsPlaceFiles = true }
         if let wallSeconds, item.attempt == 1, item.shard == nil { measure(verdicts, wallSeconds: wallSeconds) }
         let canRetry = item.attempt <= retries
         var finalFailure: String?
-        for verdict in verdicts {
+        let isolated = isolateUnplacedFailures(item, verdicts: verdicts)
+        for verdict in verdicts where !isolated.contains(verdict.file) {
             let fileSeconds = seconds[verdict.file] ?? 0
             ledger.record(verdict, worker: worker, seconds: fileSeconds, outputTail: outputTail, startOffset: startOffset)
             let willRetry = !verdict.passed && canRetry
@@ -120,6 +131,17 @@ actor Dispatcher {
             return false
         }
         return stopReason == nil
+    }
+
+    /// Splits a multi-file batch that failed with no report placing any result (a runner that writes none, or
+    /// one that died first) while no report has yet shown that results can be placed: each failed file is
+    /// queued again on its own, as the same attempt, so the failure lands on the files that have it. Once
+    /// reports place files, an unplaced failure fails the files it covers (BatchVerdict), as it must.
+    private func isolateUnplacedFailures(_ item: WorkItem, verdicts: [FileVerdict]) -> Set<String> {
+        guard !reportsPlaceFiles, split == .queue, item.files.count > 1 else { return [] }
+        let unplaced = verdicts.filter { !$0.passed && $0.cases.isEmpty }.map(\.file)
+        isolatedItems += unplaced.map { WorkItem(files: [$0], attempt: item.attempt, shard: nil) }
+        return Set(unplaced)
     }
 
     func addBusyTime(_ seconds: Double, worker: Int) {
@@ -167,32 +189,42 @@ actor Dispatcher {
     }
 
     private func started(_ item: WorkItem, worker: Int) {
-        guard let queue else { return }
-        running[worker] = (ContinuousClock.now, queue.seconds(of: item.files) + (queue.batchStartup ?? 0))
+        guard queue != nil else { return }
+        running[worker] = (ContinuousClock.now, item.files)
     }
 
     /// The estimated seconds the other workers' batches still need.
     private func othersInFlight(besides worker: Int) -> Double {
+        guard let queue else { return 0 }
         let now = ContinuousClock.now
         return running.filter { $0.key != worker }.values.reduce(0) { total, batch in
-            total + max(0, batch.seconds - (now - batch.started).seconds)
+            let seconds = queue.seconds(of: batch.files) + (queue.batchStartup ?? 0)
+            return total + max(0, seconds - (now - batch.started).seconds)
         }
     }
 
     private func takeWork(worker: Int) -> WorkItem? {
-        if !retryItems.isEmpty { return retryItems.removeFirst() }
+        if let item = takeRequeued() { return item }
         if let item = planned.removeValue(forKey: worker) { return item }
-        if let files = queue?.next(othersInFlightSeconds: othersInFlight(besides: worker)) {
+        let others = othersInFlight(besides: worker)
+        if let files = queue?.next(othersInFlightSeconds: others) {
             return WorkItem(files: files, attempt: 1, shard: nil)
         }
         return nil
     }
 
+    /// The files of a split batch first, then retries.
+    private func takeRequeued() -> WorkItem? {
+        if !isolatedItems.isEmpty { return isolatedItems.removeFirst() }
+        if !retryItems.isEmpty { return retryItems.removeFirst() }
+        return nil
+    }
+
     private func wakeWaiters() {
         while !waiters.isEmpty {
-            if stopReason == nil, !retryItems.isEmpty {
+            if stopReason == nil, let item = takeRequeued() {
                 inFlight += 1
-                waiters.removeFirst().resume(returning: retryItems.removeFirst())
+                waiters.removeFirst().resume(returning: item)
             } else if stopReason != nil || inFlight == 0 {
                 waiters.removeFirst().resume(returning: nil)
             } else {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Sharding
 
@@ -72,22 +73,56 @@ struct BatchCostTests {
     func adaptsToSlowStart() {
         var estimates: [String: Double] = [:]
         for index in 0..<40 { estimates[String(format: "f%03d", index)] = 1 }  // file sizes: unit-less
-        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2,
-                              allowsMultiFileBatches: false)
-        #expect(queue.next()?.count == 1)
-        #expect(queue.next()?.count == 1)
+        var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2)
+        queue.samplesSizeEstimates = true
+        queue.calibratedShare = 0
+        // The first round: an eighth of what is queued each (a quarter of an even share).
+        let first = queue.next()!
+        let second = queue.next()!
+        #expect(first.count == 5 && second.count == 4)
         // The first batches showed 1 s of start-up and 0.05 s per file.
         var startup = StartupEstimator()
-        startup.add(wallSeconds: 1.05, reportedSeconds: 0.05, files: 1)
-        startup.add(wallSeconds: 1.06, reportedSeconds: 0.05, files: 1)
-        queue.allowsMultiFileBatches = true
+        startup.add(wallSeconds: 1.25, reportedSeconds: 0.25, files: 5)
+        startup.add(wallSeconds: 1.21, reportedSeconds: 0.2, files: 4)
         queue.batchStartup = startup.startup
         queue.secondsPerUnit = 0.05
+        queue.calibratedShare = 9.0 / 40
+        // Start-up must be ≤ 5 % of a batch (≥ 19 s of work), more than an even share of the 1.55 s left:
+        // each worker takes its share whole, the second the rest, as the first's batch (1 s + 0.75 s) starts.
         let third = queue.next()!
-        #expect(third.count == 19)  // the whole even share of the 38 files left
-        // The other worker, with that batch (1 s + 0.95 s) just started, takes the rest.
-        #expect(queue.next(othersInFlightSeconds: 1.95)!.count == 19)
+        #expect(third.count == 15 || third.count == 16)
+        #expect(queue.next(othersInFlightSeconds: 1.75)!.count == 31 - third.count)
         #expect(queue.isEmpty)
+    }
+
+    @Test("size estimates: batches are samples of the whole list, so they calibrate without bias", arguments: [1, 2, 3] as [UInt64])
+    func sampledBatches(seed: UInt64) {
+        let suite = SimulatedSuite(files: 300, totalSeconds: 60, seed: seed)
+        let total = suite.seconds.values.reduce(0, +)
+        let unitsPerSecond = suite.sizes.values.reduce(0, +) / total
+        var sampled = TestQueue(files: Array(suite.sizes.keys), estimates: suite.sizes, workers: 2)
+        sampled.samplesSizeEstimates = true
+        let sample = sampled.next()!
+        let sampleUnits = sample.reduce(0) { $0 + suite.sizes[$1]! }
+        let sampleSeconds = sample.reduce(0) { $0 + suite.seconds[$1]! }
+        // An eighth of the suite's estimate, and seconds per unit within 25 % of the suite's.
+        #expect(abs(sampleUnits / suite.sizes.values.reduce(0, +) - 0.125) < 0.02)
+        #expect(abs(sampleSeconds / sampleUnits * unitsPerSecond - 1) < 0.25, "\(sampleSeconds / sampleUnits * unitsPerSecond)")
+        // The head of the list, cut to the same estimate, reads its biggest files' sizes as time.
+        let head = ShardPlanner.longestFirst(Array(suite.sizes.keys), estimates: suite.sizes)
+        var headUnits = 0.0
+        var headSeconds = 0.0
+        for file in head where headUnits < sampleUnits {
+            headUnits += suite.sizes[file]!
+            headSeconds += suite.seconds[file]!
+        }
+        #expect(headSeconds / headUnits < sampleSeconds / sampleUnits)
+        // Every file exactly once, however the rest is cut.
+        var rest: [String] = sample
+        sampled.batchStartup = 0.5
+        sampled.calibratedShare = 1
+        while let batch = sampled.next() { rest += batch }
+        #expect(rest.count == 300 && Set(rest).count == 300)
     }
 
     @Test("size estimates calibrated on few files: a third of a share, then the share whole once calibrated")
@@ -95,11 +130,11 @@ struct BatchCostTests {
         var estimates: [String: Double] = [:]
         for index in 0..<300 { estimates[String(format: "f%03d", index)] = 1 }  // file sizes: unit-less
         var queue = TestQueue(files: Array(estimates.keys), estimates: estimates, workers: 2, batchStartup: 1)
-        queue.calibratedShare = 2.0 / 300  // two single-file batches measured
+        queue.calibratedShare = 2.0 / 300  // two small batches measured
         queue.secondsPerUnit = 0.2  // 60 s in all: a share (30 s) is worth far more than 4 start-ups
         let first = queue.next()!
         #expect(first.count == 50)  // a third of the 150-file share
-        // Calibrated on a fifth of the suite: the rest goes in finish-together shares.
+        // Calibrated on a tenth of the suite: the rest goes in finish-together shares.
         queue.calibratedShare = TestQueue.trustedCalibrationShare
         let second = queue.next(othersInFlightSeconds: 10)!
         #expect(second.count == 150)  // (250 files × 0.2 s + 10 s in flight) / 2 workers = 30 s

@@ -69,14 +69,6 @@ struct PlanningTests {
         #expect(queue.isEmpty)
     }
 
-    @Test("queue without multi-file batches hands out one file at a time")
-    func queueSingles() {
-        var queue = TestQueue(files: ["a", "b", "c"], estimates: [:], workers: 1, allowsMultiFileBatches: false)
-        #expect(queue.next() == ["a"])
-        queue.allowsMultiFileBatches = true
-        #expect(queue.next()?.isEmpty == false)
-    }
-
     @Test("{files} is replaced by shell-quoted files, or they are appended")
     func commandTemplate() {
         #expect(CommandTemplate.render("pytest {files} -q", files: ["a b.py", "c.py"]) == "pytest 'a b.py' c.py -q")

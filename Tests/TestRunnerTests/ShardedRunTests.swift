@@ -136,13 +136,21 @@ struct ShardedRunTests {
         #expect(result.files.first { $0.path == "tests/t001.sh" }?.failure?.contains("exit status 1") == true)
     }
 
-    @Test("queue batches single files until the suite reports per file, and is exact without reports")
+    @Test("queue without reports: a failing multi-file batch is split into single files, so the failure lands on its file")
     func queueWithoutReports() async throws {
-        let fixture = try SuiteFixture.make(files: 12)
+        let fixture = try SuiteFixture.make(files: 48)
         defer { fixture.remove() }
-        let result = try await fixture.run(workers: 3, split: .queue,
+        let result = try await fixture.run(workers: 2, split: .queue,
                                            fixture: ["FIXTURE_REPORT": "none", "FIXTURE_FAIL": "tests/t004.sh"])
         #expect(result.files.filter { $0.status == .failed }.map(\.path) == ["tests/t004.sh"])
+        #expect(result.files.count == 48)
+        // The files of the failing batch ran twice (in the batch, then alone), every other file once: batches
+        // held several files, and only the failing one was split.
+        let counts = fixture.runCounts()
+        let twice = counts.filter { $0.value == 2 }.keys
+        #expect(counts["tests/t004.sh#1"] == 2)  // the same attempt: splitting is not a retry
+        #expect(twice.count > 1 && twice.count <= 16, "\(counts)")
+        #expect(counts.values.allSatisfy { $0 == 1 || $0 == 2 })
     }
 
     @Test("the merged JUnit file is valid XML with one suite per file")
