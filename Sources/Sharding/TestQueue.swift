@@ -15,14 +15,15 @@
 ///   tens of seconds apart from the others', so, when that share is worth several start-ups, the worker takes
 ///   a third of it (`calibrationRoundFraction`) and the next round is sized from a calibration over more files.
 ///
-/// **Size estimates are sampled, not cut.** When the estimates are file sizes (`samplesSizeEstimates`, a run
-/// with no history), the first round and every start-up-sized batch take files spread evenly over the whole
-/// longest-first list instead of its head. Sizes predict seconds only on average, and the biggest files are
-/// the ones whose size most overstates their time (they are biggest partly by chance): a calibration made on
-/// the head of the list reads too few seconds per unit, and a share cut from the head holds less work than
-/// the rest. A sample holds the same mix as what it leaves, so it calibrates without bias and shares of equal
-/// estimate take equal time. Plain guided batches after the first round keep taking the head, so the last
-/// files handed out are the smallest.
+/// **Batches are samples, not cuts.** The first round and every start-up-sized batch take files spread
+/// evenly over the whole longest-first list instead of its head, so each holds the same mix of big and small
+/// files as what it leaves. Estimates predict seconds only on average: file sizes on a first run (and the
+/// biggest files are the ones whose size most overstates their time, as they are biggest partly by chance),
+/// and reported test times with history, which leave out what a runner spends per test and per file around
+/// them (collection, hooks, the report). A calibration made on the head of the list reads too few seconds
+/// per unit, and a share cut from the head takes a different time from an equal estimate cut from the tail;
+/// a sample calibrates without bias, and shares of equal estimate take equal time. Plain guided batches
+/// after the first round keep taking the head, so the last files handed out are the smallest.
 public struct TestQueue: Sendable {
     /// Start-up may be at most this share of a batch's wall time.
     public static let startupShareLimit = 0.05
@@ -48,8 +49,6 @@ public struct TestQueue: Sendable {
     /// How much of the suite's estimate (0…1) `secondsPerUnit` was calibrated on; 1 when the estimates are
     /// seconds from the timing history (nothing to calibrate).
     public var calibratedShare: Double = 1
-    /// The estimates are file sizes: batches are samples of the whole list (see the type's comment).
-    public var samplesSizeEstimates = false
 
     /// Longest-estimated-first; files leave it from anywhere when batches are samples.
     private var pending: [String]
@@ -90,45 +89,41 @@ public struct TestQueue: Sendable {
         batchesHandedOut += 1
         let files: [String]
         if let startup = batchStartup, startup > 0 {
-            let sizing = costAwareTarget(startup: startup, othersInFlight: othersInFlightSeconds)
-            let target = sizing.target / secondsPerUnit
-            files = samplesSizeEstimates ? takeSample(units: target)
-                : takeHead(target: target, minimum: sizing.minimum / secondsPerUnit, limit: .max)
+            let target = costAwareTarget(startup: startup, othersInFlight: othersInFlightSeconds)
+            // Never under the floor that keeps start-up ≤ 5 % (a sample lands within half a file of its aim).
+            let floor = min(target.seconds, startup * Self.startupFloorFactor)
+            files = takeSample(units: target.seconds / secondsPerUnit, atLeast: target.isWhole ? 0 : floor / secondsPerUnit)
         } else {
             let target = remainingEstimate / Double(workers * 4)
-            files = samplesSizeEstimates && firstRound ? takeSample(units: target)
-                : takeHead(target: target, minimum: 0, limit: maximumBatchSize)
+            files = firstRound ? takeSample(units: target, atLeast: 0) : takeHead(target: target, limit: maximumBatchSize)
         }
         remainingEstimate = max(0, remainingEstimate - files.reduce(0) { $0 + estimate($1) })
         return files
     }
 
-    /// The batch's target and least work in seconds when start-up costs `startup` seconds.
-    func costAwareTarget(startup: Double, othersInFlight: Double) -> (target: Double, minimum: Double) {
+    /// The batch's target in seconds when start-up costs `startup` seconds, and whether it is a whole share
+    /// (the worker's last batch) rather than a batch sized by the floor.
+    func costAwareTarget(startup: Double, othersInFlight: Double) -> (seconds: Double, isWhole: Bool) {
         let remaining = remainingSeconds
         let floor = startup * Self.startupFloorFactor
         let guided = remaining / Double(workers * 4)
         // The last round: every worker takes one more batch (one more start-up each, so start-ups cancel
         // out) and all end together.
         let share = (remaining + max(0, othersInFlight)) / Double(workers)
-        let target = max(guided, floor)
         if calibratedShare < Self.trustedCalibrationShare && share > Self.calibrationRoundMinimumStartups * startup {
-            return (share * Self.calibrationRoundFraction, 0)
+            return (share * Self.calibrationRoundFraction, true)
         }
-        if share < 2 * floor || target >= share { return (share, 0) }
-        return (target, floor)
+        // A share under two floors is taken whole: split in two, each half would be under the floor.
+        let target = max(guided, floor)
+        return share < 2 * floor || target >= share ? (share, true) : (target, false)
     }
 
-    /// Files from the head of the list. Cost-aware batches (`limit` `.max`) reach their floor, then round to
-    /// the nearest file (a file left over would cost a batch of its own); plain guided batches never overshoot.
-    private mutating func takeHead(target: Double, minimum: Double, limit: Int) -> [String] {
+    /// Files from the head of the list, never more than `target` (but at least one) nor `limit` files.
+    private mutating func takeHead(target: Double, limit: Int) -> [String] {
         var count = 1
         var total = estimate(pending[0])
-        while count < limit, count < pending.count {
-            let candidate = estimate(pending[count])
-            let fits = limit == .max ? total < minimum || total + candidate / 2 <= target : total + candidate <= target
-            guard fits else { break }
-            total += candidate
+        while count < limit, count < pending.count, total + estimate(pending[count]) <= target {
+            total += estimate(pending[count])
             count += 1
         }
         defer { pending.removeFirst(count) }
@@ -137,11 +132,13 @@ public struct TestQueue: Sendable {
 
     /// About `units` of estimate spread evenly over the list (systematic sampling by estimate): walking it,
     /// each file adds its estimate times the sampled fraction to what is owed, and is taken when at least
-    /// half of it is owed. The total lands within half a file of `units`; at least one file is taken.
-    private mutating func takeSample(units: Double) -> [String] {
+    /// half of it is owed. The total lands within half a file of `units`; then files from the head are added
+    /// while it is under `atLeast`; at least one file is taken.
+    private mutating func takeSample(units: Double, atLeast minimum: Double) -> [String] {
         let fraction = remainingEstimate > 0 ? units / remainingEstimate : 1
         guard fraction < 1 else { defer { pending.removeAll() }; return pending }
         var owed = 0.0
+        var total = 0.0
         var taken: [String] = []
         var kept: [String] = []
         kept.reserveCapacity(pending.count)
@@ -151,11 +148,16 @@ public struct TestQueue: Sendable {
             if owed >= size / 2 {
                 taken.append(file)
                 owed -= size
+                total += size
             } else {
                 kept.append(file)
             }
         }
-        if taken.isEmpty { taken.append(kept.removeFirst()) }
+        while !kept.isEmpty, taken.isEmpty || total < minimum {
+            let file = kept.removeFirst()
+            taken.append(file)
+            total += estimate(file)
+        }
         pending = kept
         return taken
     }

@@ -64,10 +64,7 @@ actor Dispatcher {
             }
         case .queue:
             queue = TestQueue(files: files, estimates: estimates, workers: workers, batchStartup: batchStartup)
-            if sizeEstimates {
-                queue?.calibratedShare = 0
-                queue?.samplesSizeEstimates = true
-            }
+            if sizeEstimates { queue?.calibratedShare = 0 }
         }
     }
 

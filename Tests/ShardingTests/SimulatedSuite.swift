@@ -34,7 +34,6 @@ struct SimulatedSuite {
     /// measured. Returns the makespan and each worker's batch count.
     func coldQueueRun(workers: Int, startup: Double, perFile: Double = 0.03) -> (makespan: Double, batches: [Int]) {
         var queue = TestQueue(files: Array(sizes.keys), estimates: sizes, workers: workers)
-        queue.samplesSizeEstimates = true
         queue.calibratedShare = 0
         let suiteUnits = sizes.values.reduce(0, +)
         var estimator = StartupEstimator()
