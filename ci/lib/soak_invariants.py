@@ -134,17 +134,11 @@ def answers(router_port, host):
         return False
 
 
-def orphans(api, pipeline, serve_pid, data):
-    """No process is left that no dyno record owns. This service's processes are those whose environment names
-    one of its apps (SLIPWAY_APP `<pipeline>-…`) or test runs (HEROKU_TEST_RUN_ID), that work in or bind from its
-    data dir, and their descendants (other services on the machine run their own). Once recovery has ended every
-    one of them must be a dyno the API reports (app, dyno name and release) and a descendant of the running
-    serve: a process of a killed instance's dyno group, a test worker or a task outliving its serve is an orphan."""
-    dynos = {}
-    for app in api.get("/api/v1/apps"):
-        for dyno in api.get(f"/api/v1/apps/{app['name']}/dynos"):
-            dynos[(app["name"], dyno["name"], str(dyno["release"]))] = dyno["state"]
-    test_runs = {run["id"] for run in api.get(f"/api/v1/pipelines/{pipeline}/test-runs?limit=1000")}
+def service_processes(pipeline, data, test_runs=()):
+    """This service's processes by pid: (parent, environment, command). They are those whose environment names one
+    of its apps (SLIPWAY_APP `<pipeline>-…`) or test runs (HEROKU_TEST_RUN_ID), that work in or bind from its data
+    dir, and their descendants (other services on the machine run their own). Every process's parent is returned
+    too, under `None`, for ancestry."""
     processes = {}
     prefix = str(Path(data).resolve()) + "/"
     for entry in os.listdir("/proc"):
@@ -166,18 +160,48 @@ def orphans(api, pipeline, serve_pid, data):
                 or environment.get("HEROKU_TEST_RUN_ID") in test_runs or cwd.startswith(prefix)
                 or any(argument.startswith(prefix) for argument in command[1:]))
         processes[pid] = (int(fields[1]), ours, environment, " ".join(command)[:120])
-    problems = []
+    parents = {pid: parent for pid, (parent, _, _, _) in processes.items()}
+    found = {}
     for pid, (parent, ours, environment, command) in processes.items():
-        ancestry, current = [], parent
-        while current > 1 and len(ancestry) < 64:
-            ancestry.append(current)
-            current = processes[current][0] if current in processes else 0
-        if pid == serve_pid or not (ours or any(processes.get(ancestor, (0, False))[1] for ancestor in ancestry)):
+        ancestry = ancestors(pid, parents)
+        if ours or any(processes.get(ancestor, (0, False))[1] for ancestor in ancestry):
+            found[pid] = (parent, environment, command)
+    return found, parents
+
+
+def ancestors(pid, parents):
+    chain, current = [], parents.get(pid, 0)
+    while current > 1 and len(chain) < 64:
+        chain.append(current)
+        current = parents.get(current, 0)
+    return chain
+
+
+def orphans(api, pipeline, serve_pid, data):
+    """No process is left that no dyno record owns: once recovery has ended every process of this service
+    (`service_processes`) must be a dyno the API reports (app, dyno name and release) and a descendant of the
+    running serve. A process of a killed instance's dyno group, a test worker or a task outliving its serve, or a
+    dyno of an app that is gone, is an orphan."""
+    dynos = {}
+    for app in api.get("/api/v1/apps"):
+        for dyno in api.get(f"/api/v1/apps/{app['name']}/dynos"):
+            dynos[(app["name"], dyno["name"], str(dyno["release"]))] = dyno["state"]
+    test_runs = {run["id"] for run in api.get(f"/api/v1/pipelines/{pipeline}/test-runs?limit=1000")}
+    found, parents = service_processes(pipeline, data, test_runs)
+    problems = []
+    for pid, (_, environment, command) in found.items():
+        if pid == serve_pid:
             continue
         key = (environment.get("SLIPWAY_APP"), environment.get("DYNO"), environment.get("SLIPWAY_RELEASE", "").lstrip("v"))
-        if serve_pid not in ancestry:
+        if serve_pid not in ancestors(pid, parents):
             problems.append(f"pid {pid} ({command}) is not the running serve's: {key[0] or '-'} {key[1] or ''}")
         elif key not in dynos:
             problems.append(f"pid {pid} ({command}) belongs to no dyno the API reports "
                             f"(SLIPWAY_APP={key[0]} DYNO={key[1]} release={key[2]})")
     return problems
+
+
+def left_after_stop(pipeline, data):
+    """After serve's graceful stop (SIGTERM) none of its processes may be left."""
+    found, _ = service_processes(pipeline, data)
+    return [f"pid {pid} ({command}) outlived serve's SIGTERM" for pid, (_, _, command) in found.items()]

@@ -8,6 +8,7 @@ random moments and started again on the same data dir; after every restart, once
              open pull request's current test merge has a decided `ci`
   integrity  `PRAGMA integrity_check` (and `foreign_key_check`) is ok on the SQLite store (between kill and start)
   review     every open pull request ends with a deployed (answering) or a failed-with-reason review app
+and at the end, after serve's graceful stop (SIGTERM, exit 0), that none of its processes is left.
 
 Each cycle does 1–3 seeded actions — open a pull request (a passing, slow or failing test of its own, sometimes a
 change to a file others change too, so merges make conflicts), push to one, close one, or ask the gate to merge
@@ -228,7 +229,8 @@ class Soak:
 
     def fail(self, name, index, problems):
         self.failures.append((name, index))
-        print(f"INVARIANT FAILED: {name} in cycle {index} (seed {self.seed}):", flush=True)
+        where = f"cycle {index}" if isinstance(index, int) else index
+        print(f"INVARIANT FAILED: {name} in {where} (seed {self.seed}):", flush=True)
         for problem in problems[:20]:
             print(f"  - {problem}")
         print("  serve's last lines:\n    " + serve_log_tail(self.directory, 2500).replace("\n", "\n    "), flush=True)
@@ -253,14 +255,17 @@ def main():
     print(f"kill -9 soak: {options.cycles} cycles, seed {seed}, in {directory}", flush=True)
     started = time.monotonic()
     soak = Soak(options.slipway, directory, seed)
-    status = 1
     try:
         soak.setup()
         for index in range(1, options.cycles + 1):
             soak.cycle(index, options.cycles)
-        status = soak.report()
     finally:
         stopped = soak.serve.stop()
+        if stopped is not None:
+            soak.checked += 1
+            time.sleep(1)
+            soak.expect("stopped", "the final stop", invariants.left_after_stop(PIPELINE, soak.serve.data)
+                        + ([] if stopped == 0 else [f"serve exited with {stopped} after SIGTERM"]))
         counts = soak.counts
         print(f"summary: {options.cycles} cycles, {counts['kills']} kills ({counts['kills during recovery']} during "
               f"recovery), {soak.checked} invariants checked, {len(soak.failures)} failed"
@@ -273,7 +278,7 @@ def main():
             print(f"kept {directory}")
         else:
             shutil.rmtree(directory, ignore_errors=True)
-    sys.exit(status)
+    sys.exit(soak.report())
 
 
 if __name__ == "__main__":
