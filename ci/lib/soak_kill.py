@@ -35,8 +35,9 @@ import soak_invariants as invariants
 from slipway_serve import free_port, serve_log_tail
 from soak_world import Api, ApiError, Origin, Serve, Webhooks
 
-# Unlike any other service's apps on the machine: the orphan check tells this one's processes by the name.
-PIPELINE = "killsoak"
+# Unlike any other service's apps on the machine, other soaks' included: the orphan check tells this run's
+# processes by their apps' names (`<pipeline>-pr-N`, `<pipeline>-staging`).
+PIPELINE = "soak" + secrets.token_hex(3)
 MAX_OPEN = 4
 
 
