@@ -129,24 +129,41 @@ public struct Deployer: Sendable {
         await runtimes.router.prometheusText()
     }
 
-    /// Stops the app's dynos before it is deleted.
-    public func stop(app: ResourceName) async {
-        await runtimes.remove(app.rawValue)
+    /// Stops the app's dynos, then runs `removal` (its add-ons and records go) before any deploy or restart of the
+    /// app can begin: one that began in between (the start's restore of a review app whose pull request closed
+    /// meanwhile) would run dynos for an app that no longer exists, which nothing would ever stop.
+    public func remove(app: ResourceName, _ removal: @Sendable () async throws -> Void) async throws {
+        try await locks.withLock(app.rawValue) {
+            await runtimes.remove(app.rawValue)
+            try await removal()
+        }
     }
 
     /// After a start: runs each app's current release again (its old dynos were killed by `StartupRecovery`).
-    /// Returns the apps that could not be started, with the reason.
+    /// Returns the apps that could not be started, with the reason. Each app is started under its lock and only
+    /// if it still exists then: the pull-request flow may be destroying review apps at the same time.
     public func restoreCurrentReleases() async -> [String: String] {
         var failures: [String: String] = [:]
         guard let apps = try? await store.apps() else { return ["*": "cannot read the apps"] }
         for app in apps where app.review?.state != .destroyed {
             do {
-                guard let current = try await store.currentRelease(app: app.name), let buildID = current.buildID else { continue }
-                let build = try await store.build(id: buildID)
-                let spec = try await releaseSpec(app: app.name, release: current, build: build)
-                let runtime = await runtimes.runtime(for: app.name.rawValue, hosts: app.review?.urlHost.map { [$0] })
-                if case .failed(let reason, _) = await runtime.deploy(spec) { failures[app.name.rawValue] = reason }
-                try await recordDynos(app: app.name, runtime: runtime)
+                let failure: String? = try await locks.withLock(app.name.rawValue) {
+                    do throws(StoreError) {
+                        _ = try await store.app(named: app.name)
+                    } catch {
+                        if error.code == .notFound { return nil }
+                        throw error
+                    }
+                    guard let current = try await store.currentRelease(app: app.name), let buildID = current.buildID else { return nil }
+                    let build = try await store.build(id: buildID)
+                    let spec = try await releaseSpec(app: app.name, release: current, build: build)
+                    let runtime = await runtimes.runtime(for: app.name.rawValue, hosts: app.review?.urlHost.map { [$0] })
+                    let outcome = await runtime.deploy(spec)
+                    try await recordDynos(app: app.name, runtime: runtime)
+                    if case .failed(let reason, _) = outcome { return reason }
+                    return nil
+                }
+                if let failure { failures[app.name.rawValue] = failure }
             } catch {
                 failures[app.name.rawValue] = "\(error)"
             }

@@ -160,10 +160,14 @@ extension PullRequestFlow {
                         }
                     }
                 }
-                await self.deployer.stop(app: app.name)
-                // Its add-ons go with it, data included.
-                if let addons = self.deployer.addons { _ = try await addons.deprovision(app: app.name.rawValue) }
-                try await self.store.deleteApp(named: app.name)
+                // Under the app's deploy lock: the start's restore of its release cannot slip in between.
+                let deployer = self.deployer
+                let store = self.store
+                try await deployer.remove(app: app.name) {
+                    // Its add-ons go with it, data included.
+                    if let addons = deployer.addons { _ = try await addons.deprovision(app: app.name.rawValue) }
+                    try await store.deleteApp(named: app.name)
+                }
                 try? FileManager.default.removeItem(at: self.deployer.runtimes.directory(for: app.name.rawValue))
                 self.logger.info("review app destroyed", metadata: ["app": "\(app.name)"])
                 await self.tell(.destroyed, app: app)

@@ -1,3 +1,4 @@
+import AddOns
 import Orchestration
 import Hummingbird
 import SlipwayModel
@@ -54,16 +55,22 @@ struct AppsController {
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
         let app = try context.name("app")
         _ = try await store.app(named: app)
-        await deployer?.stop(app: app)
-        // Its add-ons go with it, data included (a failure keeps the app, so nothing is orphaned).
-        if let addons = deployer?.addons {
-            do {
-                _ = try await addons.deprovision(app: app.rawValue)
-            } catch {
-                throw APIError(.internalServerError, id: "addons_failed", "cannot drop the app's add-ons: \(error.message)")
-            }
+        guard let deployer else {
+            try await store.deleteApp(named: app)
+            return Response(status: .noContent)
         }
-        try await store.deleteApp(named: app)
+        // Under the app's deploy lock: no release can start between the dynos' stop and the records' removal.
+        try await deployer.remove(app: app) {
+            // Its add-ons go with it, data included (a failure keeps the app, so nothing is orphaned).
+            if let addons = deployer.addons {
+                do throws(AddOnError) {
+                    _ = try await addons.deprovision(app: app.rawValue)
+                } catch {
+                    throw APIError(.internalServerError, id: "addons_failed", "cannot drop the app's add-ons: \(error.message)")
+                }
+            }
+            try await store.deleteApp(named: app)
+        }
         return Response(status: .noContent)
     }
 }
