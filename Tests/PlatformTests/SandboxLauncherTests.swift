@@ -172,6 +172,74 @@ import Testing
         await neighbour.stop()
     }
 
+    /// The command's shell is the first process of bubblewrap's PID namespace: had it died of the stop's SIGTERM at
+    /// once (dash does not exec a `-c` command's last program), the kernel would have SIGKILLed the program mid-shutdown.
+    /// Found by `ci/soak --deploys`: WebSockets dropped without the close frame the app sends on SIGTERM.
+    @Test func aStoppedDynoFinishesItsShutdownInsideTheSandbox() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let slug = scene.root.appendingPathComponent("data/slug").path
+        try FileManager.default.createDirectory(atPath: slug, withIntermediateDirectories: true)
+        let isolation = AppIsolation(launcher: SandboxLauncher(.sandboxed(scene.setup)), identity: scene.identity,
+                                     hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/dynos").path)
+        let log = scene.root.appendingPathComponent("web.log").path
+        // Not exec'd: the program is the command shell's child, as `web: python3 app.py` is.
+        let program = "sh -c 'trap \"sleep 0.3; echo shut down cleanly; exit 0\" TERM; echo started; while :; do sleep 0.05; done'"
+        let dyno = DynoSupervisor(spec: DynoSpec(name: "web.1", processType: "web", release: 1, command: program, environment: [:],
+                                                 workingDirectory: slug, port: 0, logPath: log, stopGrace: .seconds(10),
+                                                 isolation: isolation))
+        await dyno.start()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let started = ContinuousClock.now
+        await dyno.stop()
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("started"), "\(text)")
+        #expect(text.contains("shut down cleanly"), "the program was killed before its SIGTERM handler finished: \(text)")
+        #expect(ContinuousClock.now - started < .seconds(10), "it exited by itself, well within the grace period")
+    }
+
+    /// A scale keeps the release: the new `web.1` boots while the old `web.1` of the same release drains. Each keeps
+    /// its own writable layer, `HOME` and `/tmp` (found by `ci/soak --deploys`: after a scale, the new dynos' `/tmp`
+    /// had been removed by the old ones' start and stop, and they answered 500).
+    @Test func twoRunsOfOneDynoNameKeepTheirOwnScratch() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let slug = scene.root.appendingPathComponent("data/slug").path
+        try FileManager.default.createDirectory(atPath: slug, withIntermediateDirectories: true)
+        let isolation = AppIsolation(launcher: SandboxLauncher(.sandboxed(scene.setup)), identity: scene.identity,
+                                     hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/dynos").path)
+        let program = "echo mine > /tmp/mine && echo mine > $HOME/mine && echo mine > /app/mine && echo booted; "
+            + "while :; do for f in /tmp/mine $HOME/mine /app/mine; do test -e $f || echo lost $f; done; sleep 0.05; done"
+        func dyno(port: Int) -> DynoSupervisor {
+            DynoSupervisor(spec: DynoSpec(name: "web.1", processType: "web", release: 3, command: program, environment: [:],
+                                          workingDirectory: slug, port: port,
+                                          logPath: scene.root.appendingPathComponent("web-\(port).log").path,
+                                          stopGrace: .seconds(2), isolation: isolation))
+        }
+        func output(_ dyno: DynoSupervisor) -> String {
+            (try? String(contentsOfFile: dyno.spec.logPath, encoding: .utf8)) ?? ""
+        }
+        func waitUntilBooted(_ dyno: DynoSupervisor) async throws {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !output(dyno).contains("booted") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let old = dyno(port: 41001)
+        await old.start()
+        try await waitUntilBooted(old)
+        let new = dyno(port: 41002)
+        await new.start()
+        try await waitUntilBooted(new)
+        await old.stop()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(output(old).contains("booted") && !output(old).contains("lost"), "\(output(old))")
+        #expect(output(new).contains("booted") && !output(new).contains("lost"), "\(output(new))")
+        #expect(await new.isRunning)
+        await new.stop()
+    }
+
     @Test func aBuildCommandRunsAsAFreshUserAndTheSlugGoesBackToRoot() async throws {
         let scene = try Scene()
         defer { scene.remove() }

@@ -478,8 +478,9 @@ class Soak:
         log("")
         log(f"deploy soak: {self.options.changes} changes in {elapsed:.0f} s (seed {self.options.seed}): {kinds}")
         log(f"load through the router (Host {HOST}):")
-        log(f"  wrk -c{self.options.connections}   {wrk.requests:,} requests, {wrk.requests / max(wrk.seconds, 1):,.0f} "
-            f"requests/s, non-2xx {wrk.non_2xx}, socket errors {wrk.socket_errors}")
+        rate = wrk.requests / max(wrk.seconds, 1)
+        log(f"  wrk -c{self.options.connections}   {wrk.requests:,} requests, {rate:,.0f} requests/s "
+            f"(goal ≥ 1,000: {'met' if rate >= 1000 else 'missed'}), non-2xx {wrk.non_2xx}, socket errors {wrk.socket_errors}")
         log(f"  GET /slow (5 s)   {slow_done:,} answered 200 ({len(slow)} streams)")
         log(f"  WebSockets        {opened:,} opened, {by_client:,} closed by the client, {with_1001:,} closed by "
             f"their dyno with 1001; {echoes:,} messages echoed")
@@ -495,7 +496,7 @@ class Soak:
                 f"worst {first[-1]:.1f} ms")
         total = wrk.requests + slow_done + opened
         log(f"serve's CPU time: {self.serve_cpu:.1f} s, {self.serve_cpu / max(wrk.requests, 1) * 1e6:.0f} µs per wrk request "
-            f"(router, API, deploys); load average at the end: {' '.join(os.getloadavg().__repr__()[1:-1].split(', '))}")
+            f"(router, API, deploys); load average at the end: {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
         log(f"requests: {total:,}; failures: {failures.count()}")
         for item in failures.items:
             log(f"  FAILED {item}")
