@@ -201,45 +201,6 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(10), "it exited by itself, well within the grace period")
     }
 
-    /// A scale keeps the release: the new `web.1` boots while the old `web.1` of the same release drains. Each keeps
-    /// its own writable layer, `HOME` and `/tmp` (found by `ci/soak --deploys`: after a scale, the new dynos' `/tmp`
-    /// had been removed by the old ones' start and stop, and they answered 500).
-    @Test func twoRunsOfOneDynoNameKeepTheirOwnScratch() async throws {
-        let scene = try Scene()
-        defer { scene.remove() }
-        let slug = scene.root.appendingPathComponent("data/slug").path
-        try FileManager.default.createDirectory(atPath: slug, withIntermediateDirectories: true)
-        let isolation = AppIsolation(launcher: SandboxLauncher(.sandboxed(scene.setup)), identity: scene.identity,
-                                     hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/dynos").path)
-        let program = "echo mine > /tmp/mine && echo mine > $HOME/mine && echo mine > /app/mine && echo booted; "
-            + "while :; do for f in /tmp/mine $HOME/mine /app/mine; do test -e $f || echo lost $f; done; sleep 0.05; done"
-        func dyno(port: Int) -> DynoSupervisor {
-            DynoSupervisor(spec: DynoSpec(name: "web.1", processType: "web", release: 3, command: program, environment: [:],
-                                          workingDirectory: slug, port: port,
-                                          logPath: scene.root.appendingPathComponent("web-\(port).log").path,
-                                          stopGrace: .seconds(2), isolation: isolation))
-        }
-        func output(_ dyno: DynoSupervisor) -> String {
-            (try? String(contentsOfFile: dyno.spec.logPath, encoding: .utf8)) ?? ""
-        }
-        func waitUntilBooted(_ dyno: DynoSupervisor) async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while !output(dyno).contains("booted") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        let old = dyno(port: 41001)
-        await old.start()
-        try await waitUntilBooted(old)
-        let new = dyno(port: 41002)
-        await new.start()
-        try await waitUntilBooted(new)
-        await old.stop()
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(output(old).contains("booted") && !output(old).contains("lost"), "\(output(old))")
-        #expect(output(new).contains("booted") && !output(new).contains("lost"), "\(output(new))")
-        #expect(await new.isRunning)
-        await new.stop()
-    }
-
     @Test func aBuildCommandRunsAsAFreshUserAndTheSlugGoesBackToRoot() async throws {
         let scene = try Scene()
         defer { scene.remove() }
