@@ -6,7 +6,8 @@ import Processes
 ///     [unshare --mount …] sh -c 'trap "" TERM && [join cgroup &&] [mount overlay &&] exec "$@"'
 ///     bwrap <namespaces> <read-only system> <private /tmp, HOME, /proc, /dev> <synthesized passwd>
 ///           <data dir hidden> <tree at /app> --chdir /app --
-///     setpriv --reuid U --regid G --clear-groups --no-new-privs env --default-signal=TERM [prlimit …] /bin/sh -c COMMAND
+///     setpriv --reuid U --regid G --clear-groups --no-new-privs env --default-signal=TERM [prlimit …]
+///           /bin/sh -c 'trap "exit 143" TERM; COMMAND'
 ///
 /// bubblewrap runs as root (the service) to set up mounts, then setpriv drops to the sandbox's identity for good.
 /// The new root is an empty tmpfs with only the system directories bound read-only into it, so nothing of the
@@ -61,10 +62,15 @@ struct BubblewrapCommand {
         // SIGTERM (a dyno's stop, a run's end) goes to the whole process group. bubblewrap's own processes ignore
         // it (set below, kept across exec), or the namespace would die with them at once; the command gets the
         // default back from `env --default-signal` and has its grace period to finish, as on Heroku.
+        // The command's shell is bubblewrap's first process in the PID namespace: when it exits, bubblewrap's init
+        // exits and the kernel SIGKILLs everything left inside. dash does not exec a `-c` command's last program
+        // (`web: python3 app.py` runs as the shell's child), so a shell dying of SIGTERM at once took the program
+        // with it, mid-shutdown. Trapped, the signal waits until the foreground program has finished (POSIX), and
+        // the shell then exits as if killed by it (143): the program gets its whole grace period.
         var inside = [setup.tools.setpriv, "--reuid=\(identity.uid)", "--regid=\(identity.gid)", "--clear-groups",
                       "--no-new-privs", setup.tools.env, "--default-signal=TERM"]
         inside += policy.limits?.prlimitArguments ?? []
-        inside += ["/bin/sh", "-c", command]
+        inside += ["/bin/sh", "-c", "trap 'exit 143' TERM; " + command]
 
         var steps = ["trap '' TERM"]
         var prefix: [String] = []

@@ -172,6 +172,35 @@ import Testing
         await neighbour.stop()
     }
 
+    /// The command's shell is the first process of bubblewrap's PID namespace: had it died of the stop's SIGTERM at
+    /// once (dash does not exec a `-c` command's last program), the kernel would have SIGKILLed the program mid-shutdown.
+    /// Found by `ci/soak --deploys`: WebSockets dropped without the close frame the app sends on SIGTERM.
+    @Test func aStoppedDynoFinishesItsShutdownInsideTheSandbox() async throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let slug = scene.root.appendingPathComponent("data/slug").path
+        try FileManager.default.createDirectory(atPath: slug, withIntermediateDirectories: true)
+        let isolation = AppIsolation(launcher: SandboxLauncher(.sandboxed(scene.setup)), identity: scene.identity,
+                                     hidden: [scene.data], scratchRoot: scene.root.appendingPathComponent("data/dynos").path)
+        let log = scene.root.appendingPathComponent("web.log").path
+        // Not exec'd: the program is the command shell's child, as `web: python3 app.py` is.
+        let program = "sh -c 'trap \"sleep 0.3; echo shut down cleanly; exit 0\" TERM; echo started; while :; do sleep 0.05; done'"
+        let dyno = DynoSupervisor(spec: DynoSpec(name: "web.1", processType: "web", release: 1, command: program, environment: [:],
+                                                 workingDirectory: slug, port: 0, logPath: log, stopGrace: .seconds(10),
+                                                 isolation: isolation))
+        await dyno.start()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("started") && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let started = ContinuousClock.now
+        await dyno.stop()
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("started"), "\(text)")
+        #expect(text.contains("shut down cleanly"), "the program was killed before its SIGTERM handler finished: \(text)")
+        #expect(ContinuousClock.now - started < .seconds(10), "it exited by itself, well within the grace period")
+    }
+
     @Test func aBuildCommandRunsAsAFreshUserAndTheSlugGoesBackToRoot() async throws {
         let scene = try Scene()
         defer { scene.remove() }

@@ -68,20 +68,21 @@ public actor AppRuntime {
             let phase = await runReleasePhase(command, release: release)
             if case .failed = phase { return phase }
         }
-        let started: [DynoSupervisor]
+        let started: StartedDynos
         switch await startDynos(of: release) {
         case .success(let dynos): started = dynos
         case .failure(let failure): return .failed(reason: failure.reason, output: failure.output)
         }
-        let newWeb = started.filter { $0.spec.processType == "web" }
+        let newWeb = started.dynos.filter { $0.spec.processType == "web" }
         let oldDynos = dynos
         let oldWeb = oldDynos.filter { $0.spec.processType == "web" }
 
         // The switch: from here every new request goes to the new release.
         if !newWeb.isEmpty || !oldWeb.isEmpty {
             await router.setBackends(app: app, newWeb.map { Backend(port: $0.spec.port) }, hosts: hosts)
+            if let health = started.health { log.append(source: "slipway", text: health.switchedLine(release: release.version)) }
         }
-        dynos = started
+        dynos = started.dynos
         current = release
         if !oldWeb.isEmpty {
             _ = await router.drained(backends: oldWeb.map { Backend(port: $0.spec.port) }, timeout: settings.drainTimeout)
@@ -140,8 +141,14 @@ public actor AppRuntime {
         return .deployed(version: release.version)
     }
 
+    /// The dynos a deploy started, and when their web dynos passed their health checks (nil without web dynos).
+    private struct StartedDynos {
+        var dynos: [DynoSupervisor]
+        var health: SwitchTiming?
+    }
+
     /// Starts every dyno of `release` and waits for the web dynos to be healthy; on any failure stops them all.
-    private func startDynos(of release: ReleaseSpec) async -> Result<[DynoSupervisor], StartFailure> {
+    private func startDynos(of release: ReleaseSpec) async -> Result<StartedDynos, StartFailure> {
         var started: [DynoSupervisor] = []
         for (type, quantity) in release.dynoCounts where quantity > 0 {
             guard let command = release.processes.first(where: { $0.type == type })?.command else { continue }
@@ -165,15 +172,19 @@ public actor AppRuntime {
             }
         }
         let gate = HealthGate(checks: release.webHealthChecks, bootTimeout: settings.bootTimeout)
-        let verdicts = await withTaskGroup(of: (DynoSupervisor, HealthGate.Verdict).self) { group in
+        // Each verdict carries the moment it was reached: the deploy's "healthy" is the last web dyno passing.
+        let verdicts = await withTaskGroup(of: (DynoSupervisor, HealthGate.Verdict, ContinuousClock.Instant).self) { group in
             for dyno in started where dyno.spec.processType == "web" {
-                group.addTask { (dyno, await gate.wait(port: dyno.spec.port) { await dyno.isRunning }) }
+                group.addTask {
+                    let verdict = await gate.wait(port: dyno.spec.port) { await dyno.isRunning }
+                    return (dyno, verdict, ContinuousClock.now)
+                }
             }
-            var verdicts: [(DynoSupervisor, HealthGate.Verdict)] = []
+            var verdicts: [(DynoSupervisor, HealthGate.Verdict, ContinuousClock.Instant)] = []
             for await verdict in group { verdicts.append(verdict) }
             return verdicts
         }
-        for (dyno, verdict) in verdicts {
+        for (dyno, verdict, _) in verdicts {
             if case .unhealthy(let reason) = verdict {
                 await stopAll(started)
                 return .failure(StartFailure(
@@ -183,7 +194,11 @@ public actor AppRuntime {
             await dyno.markUp()
         }
         for dyno in started where dyno.spec.processType != "web" { await dyno.markUp() }
-        return .success(started)
+        let passed = verdicts.map { $0.2 }
+        let health = passed.min().flatMap { first in
+            passed.max().map { SwitchTiming(dynos: verdicts.map { $0.0.spec.name }.sorted(), firstHealthy: first, lastHealthy: $0) }
+        }
+        return .success(StartedDynos(dynos: started, health: health))
     }
 
     private func stopAll(_ dynos: [DynoSupervisor]) async {

@@ -124,7 +124,7 @@ public actor DynoSupervisor {
             let output = log.flatMap { OutputPipe(log: $0, source: spec.name) }
             var prepared: AppIsolation.PreparedRun?
             do {
-                let sandbox = try spec.isolation.prepare(name: "v\(spec.release)-\(spec.name)", slug: spec.workingDirectory,
+                let sandbox = try spec.isolation.prepare(name: scratchName, slug: spec.workingDirectory,
                                                          network: spec.network, limits: spec.limits)
                 prepared = sandbox
                 let group = try ProcessGroup(terminationGrace: spec.stopGrace)
@@ -169,6 +169,11 @@ public actor DynoSupervisor {
         }
         state = .stopped
     }
+
+    /// The run's scratch (writable layer, `HOME`, `/tmp`) under the app's `dynos` directory: `v3-web.1-41023`. The
+    /// port makes it the dyno's own: a scale keeps the release, so the new `web.1` boots while the old `web.1` of the
+    /// same release still drains, and a shared name had each one's start and stop remove the other's files.
+    private var scratchName: String { "v\(spec.release)-\(spec.name)-\(spec.port)" }
 
     /// Slipway's own lines go into the dyno's log, as Heroku's router and dyno manager lines do.
     private func appendToLog(_ line: String) {
