@@ -44,6 +44,23 @@ import Testing
         #expect(replayed >= 1, "Fuzz/Regressions holds the inputs ci/fuzz found")
     }
 
+    /// The router's framers are replayed with the fuzz targets' own checks (RouterFramingOracle): what they
+    /// found were wrong answers more than crashes, so each kept input must now be framed as the rules say.
+    @Test(arguments: ["request", "response", "chunked"])
+    func everyKeptFramingInputIsFramedAsTheRulesSay(target: String) throws {
+        let inputs = try Self.inputs(target)
+        #expect(!inputs.isEmpty, "Fuzz/Regressions/\(target) holds the inputs ci/fuzz found")
+        for data in inputs {
+            let input = FramingFuzzInput(Array(data))
+            let violations = switch target {
+            case "request": RouterFramingOracle.checkRequests(input)
+            case "response": RouterFramingOracle.checkResponse(input)
+            default: RouterFramingOracle.checkChunked(input)
+            }
+            #expect(violations == [], "\(RouterFramingOracle.printable(Array(data)))")
+        }
+    }
+
     /// A processing instruction without data (`<?t?>`) made Foundation's XMLParser read a null pointer; it is
     /// dropped before parsing, and the XML declaration is kept.
     @Test func aProcessingInstructionWithoutDataIsDroppedNotACrash() throws {
