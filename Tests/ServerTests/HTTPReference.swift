@@ -259,9 +259,11 @@ enum HTTPReference {
     /// Every Transfer-Encoding header's codings in order, lowercased, empty list elements left out.
     static func transferCodings(_ fields: [Field]) -> [String] {
         fields.filter { $0.name == "transfer-encoding" }.flatMap { field in
-            field.value.split(separator: UInt8(ascii: ","))
-                .map { String(decoding: $0.map { $0 | 0x20 }, as: UTF8.self).trimmingSpaces() }
-                .filter { !$0.isEmpty }
+            field.value.split(separator: UInt8(ascii: ",")).map { element in
+                let trimmed = element.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
+                return String(decoding: trimmed.map { $0 | 0x20 }, as: UTF8.self)
+            }
+            .filter { !$0.isEmpty }
         }
     }
 
@@ -285,11 +287,5 @@ enum HTTPReference {
         case 65...70: return Int(byte - 55)
         default: return nil
         }
-    }
-}
-
-private extension String {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
