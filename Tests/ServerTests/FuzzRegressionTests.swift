@@ -1,8 +1,11 @@
 import Foundation
 import Manifest
+import NIOCore
 import Platform
 import Sharding
 import Testing
+
+@testable import EdgeRouter
 
 /// Every input `ci/fuzz` ever found a crash, leak or hang with (`Fuzz/Regressions/<target>/`), replayed through
 /// the normal build of the parser it broke: each must now give an answer (a value or an error), not a crash.
@@ -58,6 +61,42 @@ import Testing
             default: RouterFramingOracle.checkChunked(input)
             }
             #expect(violations == [], "\(RouterFramingOracle.printable(Array(data)))")
+        }
+    }
+
+    /// What the router's framers were found doing, each now refused or repaired (the inputs are in
+    /// Fuzz/Regressions/request|response|chunked; these say which answer is the right one).
+    @Test func aConnectionHeaderNamingContentLengthIsRefused() {
+        let smuggling = "POST / HTTP/1.1\r\nHost: a.example\r\nConnection: content-length\r\nContent-Length: 5\r\n\r\nhello"
+        #expect(throws: ResponseFramer.FramingError.self) {
+            try RequestFramer().feed(ByteBuffer(string: smuggling)) { _ in }
+        }
+    }
+
+    @Test func aHostThatIsNotAHostIsRefused() {
+        #expect(throws: ResponseFramer.FramingError.self) {
+            try RequestFramer().feed(ByteBuffer(bytes: Array("GET / HTTP/1.1\r\nHost: a\u{1}b\r\n\r\n".utf8).map { $0 == 1 ? 0xF5 : $0 })) { _ in }
+        }
+    }
+
+    @Test func aResponseLosesContentLengthBesideChunked() throws {
+        let framer = ResponseFramer()
+        framer.expect(ResponseFramer.Expectation())
+        var head = ""
+        try framer.feed(
+            ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+            allocator: ByteBufferAllocator()
+        ) { event in
+            if case .head(let parsed) = event { head = String(buffer: parsed.bytes) }
+        }
+        #expect(head == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+    }
+
+    @Test func aBareCRInChunkedTrailersIsRefused() {
+        var scanner = ChunkedBodyScanner()
+        var body = ByteBuffer(string: "3\r\nabc\r\n0\r\n\r\r\nX-Next: 1\r\n\r\n")
+        #expect(throws: ResponseFramer.FramingError.self) {
+            _ = try scanner.consume(&body, raw: true) { _ in }
         }
     }
 
