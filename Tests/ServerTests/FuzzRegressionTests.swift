@@ -108,6 +108,13 @@ import Testing
         #expect(cases.count == 1)
     }
 
+    /// Taking a processing instruction out joined its neighbours into a new one (`<` `<?x?>` `?t?>` made `<?t?>`)
+    /// and the null-pointer read came back; each now becomes a space, and the report is refused, not a crash.
+    @Test func aProcessingInstructionJoinedByRemovalIsRefusedNotACrash() {
+        let report = #"<testsuite name="s"><<?x?>?t?><testcase classname="c" name="x"/></testsuite>"#
+        #expect(throws: ReportError.self) { try JUnitParser.parse(Data(report.utf8)) }
+    }
+
     /// The first crash found: a JUnit report whose attribute name is not valid UTF-8 trapped inside
     /// Foundation's XMLParser. Repaired, it is a report like any other.
     @Test func aReportWithInvalidUTF8IsRepairedNotACrash() throws {
