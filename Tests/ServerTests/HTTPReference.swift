@@ -173,7 +173,10 @@ enum HTTPReference {
             if let first = afterDigits.first, first != UInt8(ascii: ";"), first != 32, first != 9 {
                 return .invalid("a malformed chunk size")
             }
-            guard lineEnd + 1 < bytes.count else { return .needMore(data: data) }
+            guard lineEnd + 1 < bytes.count else {
+                if lineEnd < bytes.count && bytes[lineEnd] == lf { return .invalid("a bare LF after a size") }
+                return .needMore(data: data)
+            }
             guard bytes[lineEnd] == cr, bytes[lineEnd + 1] == lf else { return .invalid("a size line without CRLF") }
             guard !digits.isEmpty else { return .invalid("a size line without a size") }
             let size = digits.reduce(0) { $0 * 16 + hexValue($1)! }
