@@ -240,17 +240,9 @@ struct HeadLines {
         return last.count == 7 && last.map { $0 | 0x20 }.elementsEqual("chunked".utf8)
     }
 
-    /// RFC 9110 §7.2: `uri-host [":" port]`, empty allowed: ASCII letters, digits, `-._~`, `%`, the
-    /// sub-delims, `:` and the brackets of an IPv6 literal. No whitespace, no userinfo, nothing above 0x7F.
+    /// Visible ASCII only: no whitespace inside, nothing above 0x7E (such a Host never matched the route cache,
+    /// which compares bytes to the repaired string). Stricter URI syntax is left to the route lookup (a 404).
     private static func isHost(_ value: UnsafeRawBufferPointer) -> Bool {
-        value.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return true
-            default:
-                return "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
-            }
-        }
+        value.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

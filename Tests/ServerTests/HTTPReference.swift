@@ -62,8 +62,7 @@ enum HTTPReference {
         }
         let hosts = fields.filter { $0.name == "host" }
         guard hosts.count <= 1 else { return "two Host headers" }
-        let hostCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]".utf8)
-        guard hosts.allSatisfy({ $0.value.allSatisfy(hostCharacters.contains) }) else { return "an invalid Host" }
+        guard hosts.allSatisfy({ $0.value.allSatisfy { $0 > 32 && $0 < 127 } }) else { return "an invalid Host" }
         let lengths = fields.filter { $0.name == "content-length" }.map { decimal($0.value) }
         guard !lengths.contains(nil), Set(lengths).count <= 1 else { return "an invalid or conflicting Content-Length" }
         let codings = transferCodings(fields)
