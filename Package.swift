@@ -196,6 +196,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),  // FuzzRegressionTests: the router's framers
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict

@@ -74,6 +74,9 @@ struct ChunkedBodyScanner {
                     } else {
                         chunk = .trailer(lineLength: 0, sawCR: false)
                     }
+                } else if sawCR {
+                    // A bare CR: "\r\r\n" would end the trailers here and be a trailer line to the backend.
+                    throw FramingError(description: "a bare CR in the trailers")
                 } else if byte == UInt8(ascii: "\r") {
                     chunk = .trailer(lineLength: lineLength, sawCR: true)
                 } else {

@@ -71,7 +71,13 @@ struct HeadLines {
             }
             code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
-        guard code >= 100 else { throw FramingError(description: "malformed status code") }
+        guard code >= 100, firstEnd == 12 || bytes[12] == UInt8(ascii: " ") else {
+            throw FramingError(description: "malformed status code")
+        }
+        // The reason phrase reaches the client as it came: a bare CR or LF in it could split the response there.
+        for index in 12..<firstEnd where bytes[index] == 0 || bytes[index] == UInt8(ascii: "\r") || bytes[index] == UInt8(ascii: "\n") {
+            throw FramingError(description: "a CR, LF or NUL in the status line")
+        }
         status = code
         statusLineRest = 8..<firstEnd
         try parseFields(bytes, from: firstEnd + 2, isRequest: false)
@@ -95,12 +101,19 @@ struct HeadLines {
             while valueEnd > valueStart && (bytes[valueEnd - 1] == 32 || bytes[valueEnd - 1] == 9) { valueEnd -= 1 }
             let value = UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd])
 
+            // Names must be tokens (no whitespace before the colon, RFC 9112 §5.1) in responses too: the client
+            // gets the backend's lines as they came, and must not read them otherwise than the router did.
+            guard Self.isToken(UnsafeRawBufferPointer(rebasing: bytes[name])) else {
+                throw FramingError(description: "malformed header name")
+            }
             if isRequest {
-                guard Self.isToken(UnsafeRawBufferPointer(rebasing: bytes[name])) else {
-                    throw FramingError(description: "malformed header name")
-                }
                 for byte in value where byte < 32 && byte != 9 || byte == 127 {
                     throw FramingError(description: "control character in a header value")
+                }
+            } else {
+                // RFC 9110 §5.5: CR, LF and NUL in a value are refused (a bare LF would end the line for the client).
+                for byte in value where byte == 0 || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+                    throw FramingError(description: "a CR, LF or NUL in a header value")
                 }
             }
 
@@ -108,13 +121,15 @@ struct HeadLines {
             switch HeaderName.classify(UnsafeRawBufferPointer(rebasing: bytes[name])) {
             case .connection:
                 kind = .connection
-                readConnectionTokens(value)
+                try readConnectionTokens(value)
             case .hopByHop: kind = .hopByHop
             case .upgrade:
                 kind = .upgrade
                 hasUpgradeHeader = true
             case .host where isRequest:
                 guard host == nil else { throw FramingError(description: "more than one Host header") }
+                // RFC 9112 §3.2: an invalid Host value is a 400 (routes are looked up by it).
+                guard Self.isHost(value) else { throw FramingError(description: "an invalid Host header") }
                 kind = .host
                 host = valueStart..<valueEnd
             case .forwardedFor where isRequest: kind = .forwardedFor
@@ -122,7 +137,12 @@ struct HeadLines {
             case .requestID where isRequest: kind = .requestID
             case .transferEncoding:
                 kind = .transferEncoding
-                transferEncoding = TransferCoding(isChunked: Self.lastCodingIsChunked(value))
+                // Several Transfer-Encoding lines make one list (RFC 9110 §5.3): the last coding in it counts.
+                if let isChunked = Self.lastCodingIsChunked(value) {
+                    transferEncoding = TransferCoding(isChunked: isChunked)
+                } else if transferEncoding == nil {
+                    transferEncoding = TransferCoding(isChunked: false)
+                }
             case .contentLength:
                 kind = .contentLength
                 guard let length = Self.decimal(value), contentLength == nil || contentLength == length else {
@@ -136,7 +156,10 @@ struct HeadLines {
         }
     }
 
-    private mutating func readConnectionTokens(_ value: UnsafeRawBufferPointer) {
+    /// Reads the `Connection` header's options. Each names a header that is dropped on the way (hop-by-hop),
+    /// so one naming Content-Length or Transfer-Encoding is refused: the router would frame the body by a
+    /// header the other side never sees, and read the rest of the body as the next message.
+    private mutating func readConnectionTokens(_ value: UnsafeRawBufferPointer) throws(FramingError) {
         var start = 0
         while start <= value.count {
             var end = start
@@ -154,6 +177,8 @@ struct HeadLines {
                 connectionKeepAlive = true
             } else if HeaderName.matches(token, "upgrade") {
                 connectionUpgrade = true
+            } else if HeaderName.matches(token, "content-length") || HeaderName.matches(token, "transfer-encoding") {
+                throw FramingError(description: "the Connection header names a framing header")
             } else {
                 connectionTokens.append(token.map { $0 | 0x20 })
             }
@@ -206,9 +231,18 @@ struct HeadLines {
         return number
     }
 
-    private static func lastCodingIsChunked(_ value: UnsafeRawBufferPointer) -> Bool {
-        guard let last = value.split(separator: UInt8(ascii: ",")).last else { return false }
-        let trimmed = last.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
-        return trimmed.count == 7 && trimmed.map { $0 | 0x20 }.elementsEqual("chunked".utf8)
+    /// Whether the last coding the value lists is `chunked`; nil when it lists none (empty elements only).
+    private static func lastCodingIsChunked(_ value: UnsafeRawBufferPointer) -> Bool? {
+        let codings = value.split(separator: UInt8(ascii: ",")).map {
+            $0.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed()
+        }
+        guard let last = codings.last(where: { !$0.isEmpty }) else { return nil }
+        return last.count == 7 && last.map { $0 | 0x20 }.elementsEqual("chunked".utf8)
+    }
+
+    /// Visible ASCII only: no whitespace inside, nothing above 0x7E (such a Host never matched the route cache,
+    /// which compares bytes to the repaired string). Stricter URI syntax is left to the route lookup (a 404).
+    private static func isHost(_ value: UnsafeRawBufferPointer) -> Bool {
+        value.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 }

@@ -241,6 +241,9 @@ final class ResponseFramer {
                 continue
             case .transferEncoding where dropTransferEncoding:
                 continue
+            case .contentLength where parsed.transferEncoding != nil:
+                // Transfer-Encoding overrides it, and a proxy removes it before forwarding (RFC 9112 §6.3).
+                continue
             case .named where parsed.connectionTokens.contains(where: { Self.equalIgnoringCase(head, line.name, $0) }):
                 continue
             default:

@@ -36,7 +36,8 @@ public enum JUnitParser {
 
     /// The report without processing instructions (`<?target data?>`) other than a leading XML declaration. Foundation's
     /// XMLParser dereferences a null pointer on one without data (`<?t?>`) and the process dies — found by
-    /// `ci/fuzz junit`; JUnit reports carry none that matter.
+    /// `ci/fuzz junit`; JUnit reports carry none that matter. Each becomes a space, not nothing: taking one out
+    /// joined what stood around it into a new one (`<` `<?x?>` `?t?>` made `<?t?>`, found by the next run).
     static func withoutProcessingInstructions(_ data: Data) -> Data {
         let bytes = [UInt8](data)
         var result: [UInt8] = []
@@ -49,7 +50,7 @@ public enum JUnitParser {
                 var end = index + 2
                 while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) { end += 1 }
                 let next = min(end + 2, bytes.count)
-                if isDeclaration { result.append(contentsOf: bytes[index..<next]) }
+                if isDeclaration { result.append(contentsOf: bytes[index..<next]) } else { result.append(0x20) }
                 index = next
             } else {
                 result.append(bytes[index])
