@@ -1,6 +1,7 @@
 """The invariants the kill -9 soak (ci/lib/soak_kill.py) checks after every restart, once recovery has ended.
 Each check returns a list of problems (empty: it held); each problem is one line a person can act on."""
 import os
+import time
 import sqlite3
 import urllib.request
 from pathlib import Path
@@ -177,11 +178,25 @@ def ancestors(pid, parents):
     return chain
 
 
-def orphans(api, pipeline, serve_pid, data):
+def orphans(api, pipeline, serve_pid, data, settle=0):
     """No process is left that no dyno record owns: once recovery has ended every process of this service
     (`service_processes`) must be a dyno the API reports (app, dyno name and release) and a descendant of the
     running serve. A process of a killed instance's dyno group, a test worker or a task outliving its serve, or a
-    dyno of an app that is gone, is an orphan."""
+    dyno of an app that is gone, is an orphan.
+
+    "Left" means it stays: the current releases are started again in the background after a restart, and a dyno
+    is reported only once its release is up, so a booting dyno (or an old one still draining) has processes no
+    report names yet. With `settle` seconds, the check is repeated until nothing unowned remains or that time
+    has passed, and what is still unowned then is the answer."""
+    deadline = time.monotonic() + settle
+    while True:
+        problems = unowned_processes(api, pipeline, serve_pid, data)
+        if not problems or time.monotonic() >= deadline:
+            return problems
+        time.sleep(1)
+
+
+def unowned_processes(api, pipeline, serve_pid, data):
     dynos = {}
     for app in api.get("/api/v1/apps"):
         for dyno in api.get(f"/api/v1/apps/{app['name']}/dynos"):

@@ -211,7 +211,8 @@ class Soak:
                      if any(status["number"] == number for status in statuses)}
         for name, problems in (
             ("target", lambda: self.target.check()),
-            ("orphans", lambda: invariants.orphans(self.api, PIPELINE, self.serve.pid, self.serve.data)),
+            # Booting and draining dynos settle within their boot and stop grace: 60 s is more than either here.
+            ("orphans", lambda: invariants.orphans(self.api, PIPELINE, self.serve.pid, self.serve.data, settle=60)),
             ("stuck", lambda: invariants.stuck(self.api, PIPELINE) + invariants.undecided(statuses)),
             ("review", lambda: invariants.review_apps(self.api, statuses, self.serve.router_port)),
         ):
