@@ -1,5 +1,4 @@
 import Foundation
-import SlipwayTestSupport
 import Testing
 
 /// A short `ci/soak` (ci/lib/soak_kill.py): real pull-request lifecycles through a real, sandboxed `slipway serve`,
@@ -8,12 +7,8 @@ import Testing
 /// store's integrity, every open pull request with a deployed or failed-with-reason review app).
 @Suite struct KillSoakTests {
     @Test func everyInvariantHoldsAcrossKills() async throws {
-        let binary = try #require(SlipwayBinary.url, "the slipway executable is built by ci/test before the tests")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("ci/lib/soak_kill.py")
         // A fixed seed: the same plan every run (`ci/soak --cycles 3 --seed 20261207` repeats it).
-        let result = try OpenAPITests.run("/usr/bin/env", ["python3", script.path, binary.path, "--cycles", "3",
-                                                           "--seed", "20261207"])
+        let result = try CILibScript.run("soak_kill.py", ["--cycles", "3", "--seed", "20261207"])
         #expect(result.status == 0, "an invariant failed:\n\(result.output.suffix(6000))")
         #expect(result.output.contains("summary: 3 cycles, "), "\(result.output.suffix(2000))")
         #expect(result.output.contains(" 0 failed"), "\(result.output.suffix(2000))")

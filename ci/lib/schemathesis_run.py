@@ -18,11 +18,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-from slipway_serve import free_port, serve_log_tail
+from slipway_serve import free_port, serve_command, serve_log_tail, wait_until_healthy
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
@@ -70,20 +69,12 @@ def main():
     api_port, router_port = free_port(), free_port()
     api = f"http://127.0.0.1:{api_port}"
     log = open(directory / "serve.log", "w")
-    serve = subprocess.Popen([options.slipway, "serve", "--data-dir", str(data), "--api-port", str(api_port),
-                              "--router-port", str(router_port), "--poll-seconds", "0"],
+    serve = subprocess.Popen(serve_command(options.slipway, data, api_port, router_port),
                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                              env=dict(os.environ, SLIPWAY_WEBHOOK_SECRET=secrets.token_hex(16)))
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{api}/healthz", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("serve did not start:\n" + serve_log_tail(directory))
-                time.sleep(0.1)
+        if wait_until_healthy(api_port, serve) is None:
+            sys.exit("serve did not start:\n" + serve_log_tail(directory))
         admin = (data / "admin-token").read_text().strip()
         seed(api, admin, data)
         token = request("POST", f"{api}/api/v1/tokens", admin, {"name": "st-" + secrets.token_hex(6)})["token"]

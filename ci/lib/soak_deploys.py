@@ -41,7 +41,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from slipway_serve import free_port, serve_log_tail
+from slipway_serve import free_port, serve_command, serve_log_tail, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "fixtures/apps/soak"
@@ -511,20 +511,12 @@ def start_serve(options, directory):
     data = directory / "data"
     api_port, router_port = free_port(), free_port()
     log_file = open(directory / "serve.log", "w")
-    serve = subprocess.Popen([options.slipway, "serve", "--data-dir", str(data), "--api-port", str(api_port),
-                              "--router-port", str(router_port), "--poll-seconds", "0", "--allow-path", str(directory)],
+    serve = subprocess.Popen(serve_command(options.slipway, data, api_port, router_port, "--allow-path", str(directory)),
                              stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
                              env=dict(os.environ, SLIPWAY_WEBHOOK_SECRET=secrets.token_hex(16)))
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{api_port}/healthz", timeout=1)
-            break
-        except OSError:
-            if serve.poll() is not None or time.monotonic() > deadline:
-                stop_serve(serve)
-                sys.exit("serve did not start:\n" + serve_log_tail(directory))
-            time.sleep(0.1)
+    if wait_until_healthy(api_port, serve) is None:
+        stop_serve(serve)
+        sys.exit("serve did not start:\n" + serve_log_tail(directory))
     return serve, api_port, router_port, (data / "admin-token").read_text().strip()
 
 

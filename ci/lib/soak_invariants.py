@@ -3,8 +3,9 @@ Each check returns a list of problems (empty: it held); each problem is one line
 import os
 import time
 import sqlite3
-import urllib.request
 from pathlib import Path
+
+from slipway_serve import router_answers
 
 STUCK = {"test run": {"pending", "running"}, "build": {"building"}, "review app": {"creating"}, "release": {"pending"}}
 
@@ -113,7 +114,7 @@ def review_apps(api, statuses, router_port):
                             f"not the current {str(status.get('merge_commit'))[:10]}")
         if app["state"] == "deployed":
             host = f"pr-{number}.{status['pipeline']}.localhost"
-            if not answers(router_port, host):
+            if not router_answers(router_port, host):
                 problems.append(f"#{number}'s review app {app['app']} is deployed but {host} does not answer 200")
         elif app["state"] == "failed":
             lines = api.get(f"/api/v1/apps/{app['app']}/logs?lines=200")
@@ -124,15 +125,6 @@ def review_apps(api, statuses, router_port):
         else:
             problems.append(f"#{number}'s review app {app['app']} is {app['state']}")
     return problems
-
-
-def answers(router_port, host):
-    request = urllib.request.Request(f"http://127.0.0.1:{router_port}/", headers={"Host": host})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 def service_processes(pipeline, data, test_runs=()):

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from slipway_serve import serve_command, wait_until_healthy
+
 ROOT = Path(__file__).resolve().parents[2]
 OPENED_PAYLOAD = ROOT / "fixtures/corpus/webhooks/001-pull_request-opened.payload.json"
 
@@ -104,23 +106,16 @@ class Serve:
         log.write(f"---- start at {time.strftime('%H:%M:%S')}\n")
         log.flush()
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--data-dir", str(self.data), "--api-port", str(self.api_port),
-             "--router-port", str(self.router_port), "--poll-seconds", "0", "--test-workers", "1",
-             "--allow-path", str(self.directory)],
+            serve_command(self.binary, self.data, self.api_port, self.router_port, "--test-workers", "1",
+                          "--allow-path", str(self.directory)),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             env=dict(os.environ, SLIPWAY_WEBHOOK_SECRET=self.webhook_secret))
         log.close()
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited with {self.process.returncode} while starting")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.api_port}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        return time.monotonic() - started
-            except OSError:
-                pass
-            time.sleep(0.05)
+        seconds = wait_until_healthy(self.api_port, self.process, timeout)
+        if seconds is not None:
+            return seconds
+        if self.process.poll() is not None:
+            raise RuntimeError(f"serve exited with {self.process.returncode} while starting")
         raise RuntimeError(f"serve did not answer /healthz within {timeout} s")
 
     def kill9(self):

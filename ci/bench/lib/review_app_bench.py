@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
-from slipway_serve import free_port, serve_log_tail  # noqa: E402
+from slipway_serve import free_port, router_answers, serve_command, serve_log_tail, wait_until_healthy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[3]
 PAYLOAD = ROOT / "fixtures/corpus/webhooks/001-pull_request-opened.payload.json"
@@ -102,15 +102,6 @@ def post_webhook(api_port, pipeline, number, sha):
             sys.exit(f"the webhook was not accepted: {answer.status}")
 
 
-def answers(router_port, host):
-    request = urllib.request.Request(f"http://127.0.0.1:{router_port}/", headers={"Host": host})
-    try:
-        with urllib.request.urlopen(request, timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("slipway")
@@ -123,15 +114,11 @@ def main():
     api_port, router_port = free_port(), free_port()
     environment = dict(os.environ, SLIPWAY_WEBHOOK_SECRET=SECRET)
     log = open(directory / "serve.log", "w")
-    serve = subprocess.Popen([options.slipway, "serve", "--data-dir", str(data), "--api-port", str(api_port),
-                              "--router-port", str(router_port), "--poll-seconds", "0", "--allow-path", str(directory)],
+    serve = subprocess.Popen(serve_command(options.slipway, data, api_port, router_port, "--allow-path", str(directory)),
                              stdout=log, stderr=subprocess.STDOUT, env=environment, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while not answers_api(api_port):
-            if time.monotonic() > deadline:
-                sys.exit("serve did not start")
-            time.sleep(0.1)
+        if wait_until_healthy(api_port, serve) is None:
+            sys.exit("serve did not start:\n" + serve_log_tail(directory))
         client = ["--server", f"http://127.0.0.1:{api_port}", "--data-dir", str(data)]
         origins = {}
         for pipeline, with_database in (("plain", False), ("withdb", True)):
@@ -150,7 +137,7 @@ def main():
                 start = time.monotonic()
                 post_webhook(api_port, pipeline, number, sha)
                 host = f"pr-{number}.{pipeline}.localhost"
-                while not answers(router_port, host):
+                while not router_answers(router_port, host, timeout=2):
                     if time.monotonic() - start > 120:
                         sys.exit(f"{host} never answered; serve's last lines:\n" + serve_log_tail(directory))
                     time.sleep(0.01)
@@ -169,13 +156,6 @@ def main():
             os.killpg(serve.pid, signal.SIGKILL)
         shutil.rmtree(directory, ignore_errors=True)
 
-
-def answers_api(api_port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{api_port}/healthz", timeout=1) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":
