@@ -202,28 +202,29 @@ class WebSockets(threading.Thread):
                 self.failures.add(f"WebSocket could not open: {type(error).__name__}: {error}")
                 time.sleep(0.2)
                 continue
-            self.opened += 1
-            ends = time.monotonic() + self.random.uniform(1, 6)
-            try:
-                while time.monotonic() < ends and not self.stopping.is_set():
-                    message = secrets.token_hex(8)
-                    websocket.send(message)
-                    echoed = websocket.recv(timeout=10)
-                    if echoed != message:
-                        self.failures.add(f"WebSocket echoed {echoed!r} for {message!r}")
-                        break
-                    self.echoes += 1
-                    time.sleep(0.2)
-                websocket.close()
-                self.closed_by_client += 1
-            except ConnectionClosed as error:
-                if closed_by_dyno_with_1001(error):
-                    self.closed_with_1001 += 1
-                else:
-                    self.failures.add(f"WebSocket dropped: {error}")
-            except (OSError, TimeoutError) as error:
-                self.failures.add(f"WebSocket failed: {type(error).__name__}: {error}")
-                websocket.close()
+            with websocket:  # entered, as the websockets library asks; closed on every path out
+                self.opened += 1
+                ends = time.monotonic() + self.random.uniform(1, 6)
+                try:
+                    while time.monotonic() < ends and not self.stopping.is_set():
+                        message = secrets.token_hex(8)
+                        websocket.send(message)
+                        echoed = websocket.recv(timeout=10)
+                        if echoed != message:
+                            self.failures.add(f"WebSocket echoed {echoed!r} for {message!r}")
+                            break
+                        self.echoes += 1
+                        time.sleep(0.2)
+                    websocket.close()
+                    self.closed_by_client += 1
+                except ConnectionClosed as error:
+                    if closed_by_dyno_with_1001(error):
+                        self.closed_with_1001 += 1
+                    else:
+                        self.failures.add(f"WebSocket dropped: {error}")
+                except (OSError, TimeoutError) as error:
+                    self.failures.add(f"WebSocket failed: {type(error).__name__}: {error}")
+                    websocket.close()
 
     def stop(self):
         self.stopping.set()
@@ -241,12 +242,13 @@ class HeldWebSocket(threading.Thread):
     def run(self):
         from websockets.exceptions import ConnectionClosed
         try:
-            while True:
-                self.websocket.send("held")
-                if self.websocket.recv(timeout=10) != "held":
-                    self.outcome = "a wrong echo"
-                    return
-                time.sleep(1)
+            with self.websocket:
+                while True:
+                    self.websocket.send("held")
+                    if self.websocket.recv(timeout=10) != "held":
+                        self.outcome = "a wrong echo"
+                        return
+                    time.sleep(1)
         except ConnectionClosed as error:
             self.outcome = "1001" if closed_by_dyno_with_1001(error) else f"dropped: {error}"
         except (OSError, TimeoutError) as error:
