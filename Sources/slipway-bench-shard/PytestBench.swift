@@ -4,8 +4,9 @@ import TestRunner
 
 /// The realistic half of ci/bench/shard: the generated pytest suite (PytestSuite) run, in one session, by plain
 /// `pytest`, by `pytest -n <workers>` (pytest-xdist), and by Slipway's queue split cold and warm and its timings
-/// split, each on the same workers. Prints wall times, ratios to xdist, and each run's passed/failed/skipped
-/// test counts against plain pytest's.
+/// split, each on the same workers, then the timings split's files by plain pytest per worker side by side (the
+/// floor of any file split here). Prints wall times, ratios to xdist, and each run's passed/failed/skipped test
+/// counts against plain pytest's.
 enum PytestBench {
     struct Row {
         var name: String
@@ -31,6 +32,7 @@ enum PytestBench {
         let xdist = try runPytest(python: python, arguments: ["-n", String(workers)], in: suite,
                                   name: "pytest -n \(workers) (xdist)")
         var rows = [plain, xdist]
+        var timingsShards: [[String]] = []
         for (name, split) in [("slipway queue, cold", SplitMode.queue), ("slipway queue, with history", .queue),
                               ("slipway timings, with history", .timings)] {
             loads.append(loadAverage())
@@ -40,7 +42,16 @@ enum PytestBench {
             rows.append(Row(name: name, wallSeconds: result.wallSeconds, counts: result.cases,
                             failedFiles: result.files.filter { $0.status == .failed }.count,
                             note: result.status == .passed ? startup : "run \(result.status.rawValue); " + startup))
+            if split == .timings {
+                timingsShards = (0..<workers).map { worker in result.files.filter { $0.worker == worker }.map(\.path) }
+            }
         }
+        // The floor of any file split on this machine: the timings split's files, one plain pytest per worker side
+        // by side, without Slipway (no workspace, no JUnit report, no service). What Slipway adds is the
+        // difference to the row above; what no split can win back is this row's distance from xdist.
+        loads.append(loadAverage())
+        rows.append(try runPytestSide(python: python, shards: timingsShards.filter { !$0.isEmpty }, in: suite,
+                                      name: "plain pytest per shard (floor)"))
 
         print("")
         print("load average (1 min) before each run: " + loads.joined(separator: ", ")
@@ -58,11 +69,13 @@ enum PytestBench {
         return allGood
     }
 
-    /// Each worker's batch count and busy seconds (`worker 0: 3 batches 61.2 s`): how the split came out.
+    /// Each worker's batch count, busy seconds and when its first batch started after the run did
+    /// (`worker 0: 3 batches 61.2 s, first at 0.41 s`): how the split came out, and the run's own start-up.
     private static func batchesPerWorker(_ result: TestRunResult) -> String {
         result.workers.map { worker in
-            let batches = Set(result.files.filter { $0.worker == worker.index }.compactMap(\.startOffsetSeconds)).count
-            return String(format: "worker %d: %d batches %.1f s", worker.index, batches, worker.seconds)
+            let starts = Set(result.files.filter { $0.worker == worker.index }.compactMap(\.startOffsetSeconds))
+            return String(format: "worker %d: %d batches %.1f s, first at %.2f s", worker.index, starts.count,
+                          worker.seconds, starts.min() ?? 0)
         }.joined(separator: ", ")
     }
 
@@ -84,23 +97,52 @@ enum PytestBench {
 
     /// Runs pytest in the suite and reads its closing summary (`4012 passed, 95 skipped in 61.2s`).
     private static func runPytest(python: String, arguments: [String], in directory: URL, name: String) throws -> Row {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pytest-bench-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-m", "pytest", "-q"] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = ["PATH": URL(fileURLWithPath: python).deletingLastPathComponent().path + ":/usr/bin:/bin",
-                               "LANG": "C.UTF-8", "HOME": FileManager.default.temporaryDirectory.path]
-        process.standardOutput = handle
-        process.standardError = handle
+        try runPytestSide(python: python, argumentLists: [arguments], in: directory, name: name)
+    }
+
+    /// One plain pytest per shard, all started together; the wall time is the last one's end.
+    private static func runPytestSide(python: String, shards: [[String]], in directory: URL, name: String) throws -> Row {
+        try runPytestSide(python: python, argumentLists: shards, in: directory, name: name)
+    }
+
+    private static func runPytestSide(python: String, argumentLists: [[String]], in directory: URL,
+                                      name: String) throws -> Row {
+        var running: [(process: Process, output: URL, handle: FileHandle)] = []
+        defer { for entry in running { try? FileManager.default.removeItem(at: entry.output) } }
         let started = ContinuousClock.now
-        try process.run()
-        process.waitUntilExit()
+        for arguments in argumentLists {
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("pytest-bench-\(UUID().uuidString).log")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = ["-m", "pytest", "-q"] + arguments
+            process.currentDirectoryURL = directory
+            process.environment = ["PATH": URL(fileURLWithPath: python).deletingLastPathComponent().path + ":/usr/bin:/bin",
+                                   "LANG": "C.UTF-8", "HOME": FileManager.default.temporaryDirectory.path]
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            running.append((process, output, handle))
+        }
+        for entry in running { entry.process.waitUntilExit() }
         let elapsed = ContinuousClock.now - started
-        try handle.close()
+        var total = Row(name: name, wallSeconds: Double(elapsed.components.seconds)
+                        + Double(elapsed.components.attoseconds) / 1e18, counts: RunReport.CaseCounts())
+        for entry in running {
+            try entry.handle.close()
+            let part = try summary(of: entry.process, output: entry.output, name: name)
+            total.counts.passed += part.counts.passed
+            total.counts.failed += part.counts.failed
+            total.counts.skipped += part.counts.skipped
+            total.failedFiles += part.failedFiles
+            if !part.note.isEmpty { total.note = part.note }
+        }
+        return total
+    }
+
+    /// The counts in one pytest's closing summary; the row's wall time is left to the caller.
+    private static func summary(of process: Process, output: URL, name: String) throws -> Row {
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         let summary = text.split(separator: "\n").last(where: { $0.contains(" in ") && $0.contains("passed") }) ?? ""
         var counts = RunReport.CaseCounts()
@@ -116,9 +158,8 @@ enum PytestBench {
             throw BenchError("\(name) printed no summary (exit \(process.terminationStatus)); its output ends:\n"
                              + text.split(separator: "\n").suffix(15).joined(separator: "\n"))
         }
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let status = process.terminationStatus
-        return Row(name: name, wallSeconds: wall, counts: counts, failedFiles: status == 0 ? 0 : 1,
+        return Row(name: name, wallSeconds: 0, counts: counts, failedFiles: status == 0 ? 0 : 1,
                    note: status == 0 ? "" : "exit status \(status)")
     }
 }
