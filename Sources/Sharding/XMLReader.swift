@@ -101,7 +101,7 @@ struct XMLReader {
             }
             let attributeStart = position
             guard spaced, let attribute = readName() else {
-                throw error("unexpected \(describe(bytes[position])) in the start tag <\(quoted(name))>", at: position)
+                throw error("unexpected \(XMLBytes.describe(bytes[position])) in the start tag <\(quoted(name))>", at: position)
             }
             skipWhitespace()
             guard byte(at: position) == .equals else {
@@ -126,7 +126,7 @@ struct XMLReader {
         skipWhitespace()
         guard byte(at: position) == .greaterThan else {
             if position >= bytes.count { throw error("the end tag </\(quoted(name))> is never closed with '>'", at: tag) }
-            throw error("unexpected \(describe(bytes[position])) in the end tag </\(quoted(name))>", at: position)
+            throw error("unexpected \(XMLBytes.describe(bytes[position])) in the end tag </\(quoted(name))>", at: position)
         }
         position += 1
         guard let open = openElements.last else {
@@ -190,7 +190,7 @@ struct XMLReader {
     private mutating func readText() throws(XMLError) -> String? {
         guard !openElements.isEmpty else {
             while position < bytes.count, bytes[position] != .lessThan {
-                guard Self.isWhitespace(bytes[position]) else {
+                guard XMLBytes.isWhitespace(bytes[position]) else {
                     let place = sawRoot ? "junk after the root element" : "text before the root element"
                     throw error("\(place) (only whitespace, comments and processing instructions may stand there)",
                                 at: position)
@@ -238,7 +238,7 @@ struct XMLReader {
             let hexadecimal = byte(at: position) == UInt8(ascii: "x")
             if hexadecimal { position += 1 }
             let digits = position
-            while position < bytes.count, Self.isASCIIAlphanumeric(bytes[position]) { position += 1 }
+            while position < bytes.count, XMLBytes.isASCIIAlphanumeric(bytes[position]) { position += 1 }
             guard byte(at: position) == .semicolon else {
                 throw error("the character reference \(quoted(start..<position)) must end with ';'", at: start)
             }
@@ -265,7 +265,7 @@ struct XMLReader {
     private mutating func readDeclarationOrComment() throws(XMLError) -> String? {
         let start = position
         if hasPrefix("<!--") {
-            guard let dashes = firstIndex(of: "--", from: start + 4) else {
+            guard let dashes = XMLBytes.firstIndex(of: "--", from: start + 4, in: bytes) else {
                 throw error("the comment is never closed with '-->'", at: start)
             }
             guard byte(at: dashes + 2) == .greaterThan else {
@@ -277,11 +277,11 @@ struct XMLReader {
         }
         if hasPrefix("<![CDATA[") {
             guard !openElements.isEmpty else { throw error("a CDATA section outside the root element", at: start) }
-            guard let end = firstIndex(of: "]]>", from: start + 9) else {
+            guard let end = XMLBytes.firstIndex(of: "]]>", from: start + 9, in: bytes) else {
                 throw error("the CDATA section is never closed with ']]>'", at: start)
             }
             position = end + 3
-            return normalizingLineEnds(start + 9..<end)
+            return XMLBytes.normalizingLineEnds(bytes[start + 9..<end])
         }
         if hasPrefix("<!DOCTYPE") {
             guard !sawRoot, !sawDoctype else {
@@ -333,7 +333,7 @@ struct XMLReader {
         if isDeclaration && start != documentStart {
             throw error("the XML declaration <?xml …?> is only allowed at the very start of the document", at: start)
         }
-        guard let end = firstIndex(of: "?>", from: position) else {
+        guard let end = XMLBytes.firstIndex(of: "?>", from: position, in: bytes) else {
             throw error("<?\(quoted(target)) is never closed with '?>'", at: start)
         }
         let spaced = skipWhitespace()
@@ -354,7 +354,7 @@ struct XMLReader {
         for index in bytes.indices {
             let byte = bytes[index]
             if byte < 0x20 && byte != .tab && byte != .newline && byte != .carriageReturn {
-                throw error("the control character U+\(hex(UInt32(byte))) is not allowed in XML", at: index)
+                throw error("the control character U+\(XMLBytes.hex(UInt32(byte))) is not allowed in XML", at: index)
             }
             if byte == 0xEF, self.byte(at: index + 1) == 0xBF, self.byte(at: index + 2) & 0xFE == 0xBE {
                 throw error("the noncharacter U+FFF\(self.byte(at: index + 2) == 0xBE ? "E" : "F") is not allowed in XML",
@@ -363,41 +363,22 @@ struct XMLReader {
         }
     }
 
-    /// A name at `position` (moving past it), or nil if none starts there. Non-ASCII bytes are taken as name
-    /// characters without checking XML's tables of letters: the only cost is accepting a few odd names.
+    /// A name at `position` (moving past it), or nil if none starts there.
     private mutating func readName() -> Range<Int>? {
         let start = position
-        guard position < bytes.count, Self.isNameStart(bytes[position]) else { return nil }
+        guard position < bytes.count, XMLBytes.isNameStart(bytes[position]) else { return nil }
         position += 1
-        while position < bytes.count, Self.isNameStart(bytes[position]) || Self.isNameContinuation(bytes[position]) {
+        while position < bytes.count, XMLBytes.isNameCharacter(bytes[position]) {
             position += 1
         }
         return start..<position
-    }
-
-    private static func isNameStart(_ byte: UInt8) -> Bool {
-        byte >= 0x80 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":")
-            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-    }
-
-    private static func isNameContinuation(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == .space || byte == .tab || byte == .newline || byte == .carriageReturn
     }
 
     /// Moves past whitespace; true if there was some.
     @discardableResult
     private mutating func skipWhitespace() -> Bool {
         let start = position
-        while position < bytes.count, Self.isWhitespace(bytes[position]) { position += 1 }
+        while position < bytes.count, XMLBytes.isWhitespace(bytes[position]) { position += 1 }
         return position > start
     }
 
@@ -410,35 +391,6 @@ struct XMLReader {
 
     private func hasPrefix(_ prefix: String) -> Bool {
         bytes[position...].starts(with: prefix.utf8)
-    }
-
-    /// Where `pattern` (a few bytes) next starts at or after `start`.
-    private func firstIndex(of pattern: String, from start: Int) -> Int? {
-        let pattern = Array(pattern.utf8)
-        var index = start
-        while index + pattern.count <= bytes.count {
-            guard let first = bytes[index...].firstIndex(of: pattern[0]) else { return nil }
-            if bytes[first...].starts(with: pattern) { return first }
-            index = first + 1
-        }
-        return nil
-    }
-
-    private func normalizingLineEnds(_ range: Range<Int>) -> String {
-        guard bytes[range].contains(.carriageReturn) else { return string(range) }
-        var output: [UInt8] = []
-        output.reserveCapacity(range.count)
-        var index = range.lowerBound
-        while index < range.upperBound {
-            if bytes[index] == .carriageReturn {
-                output.append(.newline)
-                if index + 1 < range.upperBound, bytes[index + 1] == .newline { index += 1 }
-            } else {
-                output.append(bytes[index])
-            }
-            index += 1
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     private func string(_ range: Range<Int>) -> String {
@@ -455,61 +407,12 @@ struct XMLReader {
         return String(decoding: bytes[range.lowerBound..<range.lowerBound + limit], as: UTF8.self) + "…"
     }
 
-    private func describe(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(hex(UInt32(byte)))"
-    }
-
-    private func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-
     private func error(_ reason: String, at offset: Int) -> XMLError {
-        let (line, column) = location(of: offset)
+        let (line, column) = XMLBytes.location(of: offset, in: bytes, from: documentStart)
         return XMLError(reason: reason, line: line, column: column)
     }
 
     private func lineOf(_ offset: Int) -> String {
-        "line \(location(of: offset).line)"
+        "line \(XMLBytes.location(of: offset, in: bytes, from: documentStart).line)"
     }
-
-    /// The line (a line ends at LF, CR LF or CR) and the column, in characters, of a byte offset. Only errors
-    /// ask, once each, so nothing is counted while reading.
-    private func location(of offset: Int) -> (line: Int, column: Int) {
-        let end = min(offset, bytes.count)
-        var line = 1
-        var lineStart = documentStart
-        var index = documentStart
-        while index < end {
-            let byte = bytes[index]
-            if byte == .newline || byte == .carriageReturn {
-                if byte == .carriageReturn, index + 1 < end, bytes[index + 1] == .newline { index += 1 }
-                line += 1
-                lineStart = index + 1
-            }
-            index += 1
-        }
-        let characters = bytes[min(lineStart, end)..<end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-        return (line, characters + 1)
-    }
-}
-
-private extension UInt8 {
-    static let tab = UInt8(ascii: "\t")
-    static let newline = UInt8(ascii: "\n")
-    static let carriageReturn = UInt8(ascii: "\r")
-    static let space = UInt8(ascii: " ")
-    static let lessThan = UInt8(ascii: "<")
-    static let greaterThan = UInt8(ascii: ">")
-    static let ampersand = UInt8(ascii: "&")
-    static let semicolon = UInt8(ascii: ";")
-    static let hash = UInt8(ascii: "#")
-    static let slash = UInt8(ascii: "/")
-    static let equals = UInt8(ascii: "=")
-    static let questionMark = UInt8(ascii: "?")
-    static let exclamationMark = UInt8(ascii: "!")
-    static let doubleQuote = UInt8(ascii: "\"")
-    static let singleQuote = UInt8(ascii: "'")
-    static let openingBracket = UInt8(ascii: "[")
-    static let closingBracket = UInt8(ascii: "]")
 }
