@@ -1,78 +1,45 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Reads JUnit XML (`<testsuites>`/`<testsuite>`/`<testcase>` with `<failure>`, `<error>`, `<skipped>`), the
 /// format pytest, Jest (jest-junit), Go (gotestsum), RSpec (rspec_junit_formatter), Maven and most others write.
 ///
-/// A `file` attribute on a `testsuite` applies to its cases unless a case names its own.
+/// A `file` attribute on a `testsuite` applies to its cases unless a case names its own. The XML is read by
+/// Slipway's own `XMLReader`: reports are written by the code under test, and Foundation's XMLParser leaked on
+/// every malformed one and crashed on a few.
 public enum JUnitParser {
     public static func parse(_ data: Data) throws(ReportError) -> [TestCaseResult] {
-        let delegate = Delegate()
-        let parser = XMLParser(data: withoutProcessingInstructions(validUTF8(data)))
-        parser.delegate = delegate
-        parser.shouldResolveExternalEntities = false
-        guard parser.parse() else {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "unknown error"
-            throw ReportError(message: "not valid JUnit XML (line \(parser.lineNumber)): \(reason)")
+        var reader = XMLReader(Array(data))
+        var builder = CaseBuilder()
+        do {
+            while let event = try reader.next() { builder.take(event) }
+        } catch {
+            throw ReportError(message: "not valid JUnit XML (line \(error.line), column \(error.column)): \(error.reason)")
         }
-        guard delegate.closedRoot else {
-            throw ReportError(message: "not valid JUnit XML: the document ends before its root element is closed")
-        }
-        guard delegate.sawJUnitRoot else {
+        guard builder.sawJUnitRoot else {
             throw ReportError(message: "not JUnit XML: the root element is not <testsuites> or <testsuite>")
         }
-        return delegate.cases
+        return builder.cases
     }
 
-    /// The report with every invalid UTF-8 sequence replaced by U+FFFD. Foundation's XMLParser traps (the whole
-    /// process dies) on an element or attribute name that is not valid UTF-8 — found by `ci/fuzz junit` — and a
-    /// report is written by the code under test, so it must never reach the parser unrepaired.
-    static func validUTF8(_ data: Data) -> Data {
-        if String(validating: data, as: UTF8.self) != nil { return data }
-        return Data(String(decoding: data, as: UTF8.self).utf8)
-    }
-
-    /// The report without processing instructions (`<?target data?>`) other than a leading XML declaration. Foundation's
-    /// XMLParser dereferences a null pointer on one without data (`<?t?>`) and the process dies — found by
-    /// `ci/fuzz junit`; JUnit reports carry none that matter. Each becomes a space, not nothing: taking one out
-    /// joined what stood around it into a new one (`<` `<?x?>` `?t?>` made `<?t?>`, found by the next run).
-    static func withoutProcessingInstructions(_ data: Data) -> Data {
-        let bytes = [UInt8](data)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
-                let isDeclaration = result.allSatisfy { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-                    && bytes[index...].starts(with: Array("<?xml ".utf8))
-                var end = index + 2
-                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: ">")) { end += 1 }
-                let next = min(end + 2, bytes.count)
-                if isDeclaration { result.append(contentsOf: bytes[index..<next]) } else { result.append(0x20) }
-                index = next
-            } else {
-                result.append(bytes[index])
-                index += 1
-            }
-        }
-        return Data(result)
-    }
-
-    /// Builds results element by element. Used by one parse on one thread only.
-    private final class Delegate: NSObject, XMLParserDelegate {
+    /// Builds results element by element from a well-formed document's events.
+    private struct CaseBuilder {
         var cases: [TestCaseResult] = []
         var sawJUnitRoot = false
-        var closedRoot = false
         private var suiteFiles: [String?] = []
         private var current: TestCaseResult?
         private var text = ""
         private var capturingText = false
         private var depth = 0
 
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        mutating func take(_ event: XMLEvent) {
+            switch event {
+            case .start(let element, let attributes): start(element, attributes)
+            case .end(let element): end(element)
+            case .text(let string): if capturingText { text += string }
+            }
+        }
+
+        private mutating func start(_ element: String, _ attributes: [String: String]) {
             depth += 1
             if depth == 1 { sawJUnitRoot = element == "testsuites" || element == "testsuite" }
             switch element {
@@ -100,17 +67,8 @@ public enum JUnitParser {
             }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if capturingText { text += string }
-        }
-
-        func parser(_ parser: XMLParser, foundCDATA block: Data) {
-            if capturingText { text += String(decoding: block, as: UTF8.self) }
-        }
-
-        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+        private mutating func end(_ element: String) {
             depth -= 1
-            if depth == 0 { closedRoot = true }
             switch element {
             case "testsuite":
                 _ = suiteFiles.popLast()

@@ -100,23 +100,24 @@ import Testing
         }
     }
 
-    /// A processing instruction without data (`<?t?>`) made Foundation's XMLParser read a null pointer; it is
-    /// dropped before parsing, and the XML declaration is kept.
+    /// A processing instruction without data (`<?t?>`) made Foundation's XMLParser read a null pointer; Slipway's
+    /// XMLReader skips it like any other, and the XML declaration is read.
     @Test func aProcessingInstructionWithoutDataIsDroppedNotACrash() throws {
         let report = #"<?xml version="1.0" encoding="UTF-8"?><?t?><testsuite name="s"><?pi?><testcase classname="c" name="x" time="0.5"/></testsuite>"#
         let cases = try JUnitParser.parse(Data(report.utf8))
         #expect(cases.count == 1)
     }
 
-    /// Taking a processing instruction out joined its neighbours into a new one (`<` `<?x?>` `?t?>` made `<?t?>`)
-    /// and the null-pointer read came back; each now becomes a space, and the report is refused, not a crash.
+    /// The workaround for that, taking processing instructions out before XMLParser saw them, joined neighbours
+    /// into a new one (`<` `<?x?>` `?t?>` made `<?t?>`) and the null-pointer read came back; a `<` that starts no
+    /// tag is refused.
     @Test func aProcessingInstructionJoinedByRemovalIsRefusedNotACrash() {
         let report = #"<testsuite name="s"><<?x?>?t?><testcase classname="c" name="x"/></testsuite>"#
         #expect(throws: ReportError.self) { try JUnitParser.parse(Data(report.utf8)) }
     }
 
     /// The first crash found: a JUnit report whose attribute name is not valid UTF-8 trapped inside
-    /// Foundation's XMLParser. Repaired, it is a report like any other.
+    /// Foundation's XMLParser. Such bytes become U+FFFD, and it is a report like any other.
     @Test func aReportWithInvalidUTF8IsRepairedNotACrash() throws {
         let data = Data("<testsuite name=\"s\"><testcase classname=\"c\" na\u{FFFD}me=\"t\" name=\"x\" time=\"0.5\"/></testsuite>".utf8)
             .replacingOccurrences(of: Data("\u{FFFD}".utf8), with: Data([0x86]))
