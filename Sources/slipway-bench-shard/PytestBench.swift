@@ -50,7 +50,7 @@ enum PytestBench {
         // by side, without Slipway (no workspace, no JUnit report, no service). What Slipway adds is the
         // difference to the row above; what no split can win back is this row's distance from xdist.
         loads.append(loadAverage())
-        rows.append(try runPytestSide(python: python, shards: timingsShards.filter { !$0.isEmpty }, in: suite,
+        rows.append(try runPytestSide(python: python, argumentLists: timingsShards.filter { !$0.isEmpty }, in: suite,
                                       name: "plain pytest per shard (floor)"))
 
         print("")
@@ -100,11 +100,8 @@ enum PytestBench {
         try runPytestSide(python: python, argumentLists: [arguments], in: directory, name: name)
     }
 
-    /// One plain pytest per shard, all started together; the wall time is the last one's end.
-    private static func runPytestSide(python: String, shards: [[String]], in directory: URL, name: String) throws -> Row {
-        try runPytestSide(python: python, argumentLists: shards, in: directory, name: name)
-    }
-
+    /// One plain pytest per argument list (a shard's files), all started together; the wall time is the last
+    /// one's end and the counts are their sums.
     private static func runPytestSide(python: String, argumentLists: [[String]], in directory: URL,
                                       name: String) throws -> Row {
         var running: [(process: Process, output: URL, handle: FileHandle)] = []
