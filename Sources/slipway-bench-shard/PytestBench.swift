@@ -14,6 +14,16 @@ enum PytestBench {
         var counts: RunReport.CaseCounts
         var failedFiles = 0
         var note = ""
+        /// CPU used during the row by the bench process (Slipway, in-process) and by the test processes.
+        var cpu = CPUTimes(own: 0, children: 0)
+    }
+
+    /// `body`'s row with the CPU it used.
+    private static func measured(_ body: () async throws -> Row) async rethrows -> Row {
+        let before = CPUTimes.now()
+        var row = try await body()
+        row.cpu = CPUTimes.now() - before
+        return row
     }
 
     static func run(shape: PytestSuite.Shape, workers: Int, python: String, scratch: URL) async throws -> Bool {
@@ -27,21 +37,26 @@ enum PytestBench {
 
         // Plain pytest first: it also writes the test files' bytecode, which every later run then reads.
         var loads = [loadAverage()]
-        let plain = try runPytest(python: python, arguments: [], in: suite, name: "plain pytest")
+        let plain = try await measured { try runPytest(python: python, arguments: [], in: suite, name: "plain pytest") }
         loads.append(loadAverage())
-        let xdist = try runPytest(python: python, arguments: ["-n", String(workers)], in: suite,
-                                  name: "pytest -n \(workers) (xdist)")
+        let xdist = try await measured {
+            try runPytest(python: python, arguments: ["-n", String(workers)], in: suite,
+                          name: "pytest -n \(workers) (xdist)")
+        }
         var rows = [plain, xdist]
         var timingsShards: [[String]] = []
         for (name, split) in [("slipway queue, cold", SplitMode.queue), ("slipway queue, with history", .queue),
                               ("slipway timings, with history", .timings)] {
             loads.append(loadAverage())
+            let before = CPUTimes.now()
             let result = try await runSlipway(suite, split: split, workers: workers, history: history, python: python)
+            let cpu = CPUTimes.now() - before
             let startup = (result.batchStartupSeconds.map { String(format: "batch start-up measured %.2f s; ", $0) } ?? "")
                 + batchesPerWorker(result)
             rows.append(Row(name: name, wallSeconds: result.wallSeconds, counts: result.cases,
                             failedFiles: result.files.filter { $0.status == .failed }.count,
-                            note: result.status == .passed ? startup : "run \(result.status.rawValue); " + startup))
+                            note: result.status == .passed ? startup : "run \(result.status.rawValue); " + startup,
+                            cpu: cpu))
             if split == .timings {
                 timingsShards = (0..<workers).map { worker in result.files.filter { $0.worker == worker }.map(\.path) }
             }
@@ -50,20 +65,23 @@ enum PytestBench {
         // by side, without Slipway (no workspace, no JUnit report, no service). What Slipway adds is the
         // difference to the row above; what no split can win back is this row's distance from xdist.
         loads.append(loadAverage())
-        rows.append(try runPytestSide(python: python, argumentLists: timingsShards.filter { !$0.isEmpty }, in: suite,
-                                      name: "plain pytest per shard (floor)"))
+        rows.append(try await measured {
+            try runPytestSide(python: python, argumentLists: timingsShards.filter { !$0.isEmpty }, in: suite,
+                              name: "plain pytest per shard (floor)")
+        })
 
         print("")
         print("load average (1 min) before each run: " + loads.joined(separator: ", ")
               + " — other processes on the machine slow every run; compare runs measured at similar load")
-        print("run                                 wall      ÷ xdist   passed  failed  skipped   counts")
+        print("run                                 wall      ÷ xdist   tests CPU  bench CPU   passed  failed  skipped   counts")
         var allGood = true
         for row in rows {
             let same = row.counts == plain.counts && row.failedFiles == 0
             allGood = allGood && same
-            print(String(format: "%@ %7.2f s   %6.3f×   %6d  %6d  %7d   %@%@",
+            print(String(format: "%@ %7.2f s   %6.3f×   %7.2f s  %7.2f s   %6d  %6d  %7d   %@%@",
                          row.name.padding(toLength: 34, withPad: " ", startingAt: 0), row.wallSeconds,
-                         row.wallSeconds / xdist.wallSeconds, row.counts.passed, row.counts.failed, row.counts.skipped,
+                         row.wallSeconds / xdist.wallSeconds, row.cpu.children, row.cpu.own,
+                         row.counts.passed, row.counts.failed, row.counts.skipped,
                          same ? "= plain" : "DIFFER from plain", row.note.isEmpty ? "" : "  (\(row.note))"))
         }
         return allGood

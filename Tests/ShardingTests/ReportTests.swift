@@ -74,6 +74,27 @@ struct ReportTests {
         #expect(ResultAttribution(files: ["only.sh"]).file(for: TestCaseResult(name: "x", outcome: .failed)) == "only.sh")
     }
 
+    @Test("attribution: the most specific file wins, whatever the batch's order")
+    func attributionPrefersTheMostSpecificFile() {
+        for files in [["tests/a_test.sh", "tests/a_test.sh.d/b", "tests/a.py", "tests/a/b.py"],
+                      ["tests/a/b.py", "tests/a.py", "tests/a_test.sh.d/b", "tests/a_test.sh"]] {
+            let attribution = ResultAttribution(files: files)
+            // A path inside the name: the longest one it contains.
+            #expect(attribution.file(for: TestCaseResult(name: "ok 1 - tests/a_test.sh.d/b", outcome: .passed)) == "tests/a_test.sh.d/b")
+            #expect(attribution.file(for: TestCaseResult(name: "ok 2 - tests/a_test.sh", outcome: .passed)) == "tests/a_test.sh")
+            #expect(attribution.file(for: TestCaseResult(name: "x", className: "in tests/a_test.sh:3", outcome: .passed)) == "tests/a_test.sh")
+            // A dotted class name: the longest stem it starts with.
+            #expect(attribution.file(for: TestCaseResult(name: "t", className: "tests.a.b.TestX", outcome: .passed)) == "tests/a/b.py")
+            #expect(attribution.file(for: TestCaseResult(name: "t", className: "tests.a.TestY", outcome: .passed)) == "tests/a.py")
+            #expect(attribution.file(for: TestCaseResult(name: "t", className: "tests.ab", outcome: .passed)) == nil)
+            // A base name two files share places nothing.
+            #expect(attribution.file(for: TestCaseResult(name: "t", className: "other.b", outcome: .passed)) == nil)
+        }
+        let unicode = ResultAttribution(files: ["tests/ünïcödé_test.sh", "tests/test_é.py"])
+        #expect(unicode.file(for: TestCaseResult(name: "ok 1 - tests/ünïcödé_test.sh", outcome: .passed)) == "tests/ünïcödé_test.sh")
+        #expect(unicode.file(for: TestCaseResult(name: "t", className: "tests.test_é", outcome: .passed)) == "tests/test_é.py")
+    }
+
     @Test("verdicts: reports decide per file; the exit status decides for the rest")
     func verdicts() {
         let files = ["a", "b", "c"]
