@@ -17,7 +17,7 @@ struct TokensController {
     struct CreateBody: JSONRequestBody {
         static let allowedKeys: Set<String> = ["name", "scope"]
         var name: ResourceName
-        /// `read`, `deploy` or `admin` (the default, as before scopes existed).
+        /// `read`, `deploy`, `worker` or `admin` (the default, as before scopes existed).
         var scope: TokenScope?
     }
 

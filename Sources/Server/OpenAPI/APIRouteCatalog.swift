@@ -25,6 +25,7 @@ public struct APIRouteDescription: Sendable {
     /// The scope a token needs for this route (`APIRouteCatalog.requiredScope`).
     public var requiredScope: TokenScope {
         let key = "\(method) \(path)"
+        if APIRouteCatalog.workerRoutes.contains(key) { return .worker }
         if APIRouteCatalog.adminReads.contains(key) { return .admin }
         if APIRouteCatalog.deployRoutes.contains(key) { return .deploy }
         return method == "get" ? .read : .admin
@@ -71,11 +72,14 @@ public enum APIRouteCatalog {
         "post /api/v1/apps/{app}/promotions", "post /api/v1/pipelines/{name}/prs/sync",
         "post /api/v1/pipelines/{name}/prs/{number}/merge", "post /api/v1/pipelines/{name}/prs/{number}/approve",
     ]
+    /// The routes of remote test workers (`slipway worker`): a `worker` token may use these and nothing else; an
+    /// `admin` token may use them too.
+    static let workerRoutes: Set<String> = []
     /// GETs that only an `admin` token may use.
     static let adminReads: Set<String> = ["get /api/v1/tokens"]
 
-    /// The scope a route needs: `read` for a GET, `deploy` for the routes in `deployRoutes`, `admin` for the
-    /// rest. A path that names no route needs `read` (it is answered 404 or 405).
+    /// The scope a route needs: `worker` for the routes in `workerRoutes`, `read` for a GET, `deploy` for the
+    /// routes in `deployRoutes`, `admin` for the rest. A path that names no route needs `read` (it is answered 404 or 405).
     public static func requiredScope(method: String, path: String) -> TokenScope {
         guard let route = route(method: method, path: path) else { return .read }
         return route.requiredScope

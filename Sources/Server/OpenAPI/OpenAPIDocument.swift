@@ -32,8 +32,8 @@ public enum OpenAPIDocument {
                 "version": "1",
                 "description": "Pipelines, apps, config vars, releases, formation, API tokens, and what CI recorded: "
                     + "builds, test runs, checks, the merge gate's decisions and review apps. "
-                    + "Every route but /healthz needs 'Authorization: Bearer <token>'; a token's scope (read < deploy < admin) "
-                    + "must cover the route, or the answer is 403.",
+                    + "Every route but /healthz needs 'Authorization: Bearer <token>'; a token's scope (read < deploy < admin; "
+                    + "worker for the worker routes only, which admin may use too) must cover the route, or the answer is 403.",
             ],
             "paths": paths,
             "components": [
@@ -51,8 +51,9 @@ public enum OpenAPIDocument {
             success["content"] = [route.responseContentType: ["schema": reference(schema)]]
         }
         responses[String(route.successStatus)] = success
-        // The routes of the metrics text and this document need only a valid token of any scope.
-        let errors = (route.authenticated ? (route.requiredScope == .read ? [401] : [401, 403]) : []) + route.errorStatuses
+        // Every authenticated route can be refused to a scope: a `read` route to a `worker` token, a worker route
+        // to a `read` token.
+        let errors = (route.authenticated ? [401, 403] : []) + route.errorStatuses
         for status in errors {
             responses[String(status)] = [
                 "description": reasons[status] ?? "Error",
@@ -65,7 +66,9 @@ public enum OpenAPIDocument {
             "responses": responses,
         ]
         if route.authenticated {
-            operation["description"] = "Needs a token with scope '\(route.requiredScope.rawValue)' or wider."
+            operation["description"] = route.requiredScope == .worker
+                ? "Needs a token with scope 'worker' or 'admin'."
+                : "Needs a token with scope '\(route.requiredScope.rawValue)' or wider."
             operation["x-slipway-scope"] = route.requiredScope.rawValue
         }
         if !route.authenticated { operation["security"] = [[String: Any]]() }
