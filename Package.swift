@@ -192,7 +192,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
-                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding", "GitHubReporting",
+                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding", "GitHubReporting", "TestRunner",
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

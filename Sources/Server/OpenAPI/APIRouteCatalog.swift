@@ -21,6 +21,8 @@ public struct APIRouteDescription: Sendable {
     public var responseContentType: String = "application/json"
     /// The query parameters the route reads.
     public var queryParameters: [APIQueryParameter] = []
+    /// OpenAPI links of the success response: which values of it feed which later operation.
+    public var links: [APILink] = []
 
     /// The scope a token needs for this route (`APIRouteCatalog.requiredScope`).
     public var requiredScope: TokenScope {
@@ -39,6 +41,13 @@ public struct APIRouteDescription: Sendable {
             segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
         }
     }
+}
+
+/// An OpenAPI link: `operationID`'s path parameters taken from this response (`$response.body#/name`) or request.
+public struct APILink: Sendable {
+    public var name: String
+    public var operationID: String
+    public var parameters: [String: String]
 }
 
 /// One query parameter of a route, for the OpenAPI document.
@@ -74,7 +83,11 @@ public enum APIRouteCatalog {
     ]
     /// The routes of remote test workers (`slipway worker`): a `worker` token may use these and nothing else; an
     /// `admin` token may use them too.
-    static let workerRoutes: Set<String> = []
+    static let workerRoutes: Set<String> = [
+        "put /api/v1/workers/{worker}", "post /api/v1/workers/{worker}/leases", "get /api/v1/trees/{tree}",
+        "post /api/v1/leases/{lease}/setup", "post /api/v1/leases/{lease}/batches",
+        "put /api/v1/leases/{lease}/batches/{sequence}", "delete /api/v1/leases/{lease}",
+    ]
     /// GETs that only an `admin` token may use.
     static let adminReads: Set<String> = ["get /api/v1/tokens"]
 
@@ -249,5 +262,5 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
         .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token (409 for the last active admin token)",
               successStatus: 200, responseSchema: "Token", errorStatuses: [404, 409, 422]),
-    ] + gitHubRoutes
+    ] + gitHubRoutes + workerCatalogRoutes
 }
