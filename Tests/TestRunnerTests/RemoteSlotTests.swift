@@ -119,6 +119,27 @@ import Testing
         }
     }
 
+    @Test func aRunDoesNotWaitForAWorkerStillSettingUpWhenTheOtherSlotsDidEverything() async throws {
+        let fixture = try SuiteFixture.make(files: 4)
+        defer { try? FileManager.default.removeItem(at: fixture.directory.deletingLastPathComponent()) }
+        let board = LeaseBoard(heartbeat: .seconds(30))
+        var options = fixture.options()
+        options.remote = RemoteSlots(board: board, localSlots: 1)
+        let configuration = try fixture.configuration(workers: 2, split: .timings)
+        _ = await board.heartbeat(worker: "slow", slots: 1, token: "t")
+        let leased = Task { try await board.claim(worker: "slow", token: "t", wait: .seconds(20)) }
+        let started = ContinuousClock.now
+        let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
+        #expect(ContinuousClock.now - started < .seconds(15), "the run waited for a setup that never came")
+        #expect(result.status == .passed && result.files.map(\.path) == fixture.files)
+        #expect(result.files.allSatisfy { $0.worker == 0 }, "the local slot took the leased slot's share")
+        let slot = try #require(try await leased.value)
+        #expect(try await board.nextBatch(lease: slot.lease, token: "t", wait: .zero) == .done)
+        await #expect(throws: LeaseBoardError.gone(.done)) {
+            try await board.reportSetup(lease: slot.lease, token: "t", SetupReport(succeeded: true, seconds: 1))
+        }
+    }
+
     @Test func aDrainingWorkerIsOfferedNothingAndARevokedTokensLeasesEnd() async throws {
         let board = LeaseBoard(heartbeat: .seconds(1))
         _ = await board.heartbeat(worker: "a", slots: 2, token: "ta")

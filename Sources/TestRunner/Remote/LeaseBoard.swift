@@ -156,9 +156,35 @@ public actor LeaseBoard {
 
     /// The leased slot's `test-setup` report; nil when the lease ended first (expired, released, revoked).
     func awaitSetup(lease id: String) async -> SetupReport? {
-        guard let lease = leases[id] else { return nil }
-        if let report = lease.setup { return report }
-        return await withCheckedContinuation { leases[id]?.setupWaiter = $0 }
+        while true {
+            switch await awaitSetup(lease: id, within: .seconds(3600)) {
+            case .report(let report): return report
+            case .lost: return nil
+            case .pending: continue
+            }
+        }
+    }
+
+    /// The leased slot's `test-setup` report, `lost` when the lease ended first, or `pending` after `timeout`
+    /// (the run may have finished meanwhile).
+    func awaitSetup(lease id: String, within timeout: Duration) async -> SetupWait {
+        guard let lease = leases[id] else { return .lost }
+        if let report = lease.setup { return .report(report) }
+        let waiterID = nextWaiter
+        nextWaiter += 1
+        return await withCheckedContinuation { continuation in
+            leases[id]!.setupWaiter = SetupWaiter(id: waiterID, continuation: continuation)
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                await self?.timeOutSetupWait(lease: id, waiter: waiterID)
+            }
+        }
+    }
+
+    private func timeOutSetupWait(lease id: String, waiter: Int) {
+        guard let current = leases[id]?.setupWaiter, current.id == waiter else { return }
+        leases[id]?.setupWaiter = nil
+        current.continuation.resume(returning: .pending)
     }
 
     /// Hands the slot its next batch and waits for the report; nil when the lease ended first.
@@ -181,7 +207,7 @@ public actor LeaseBoard {
         ended[id] = reason
         endedOrder.append(id)
         if endedOrder.count > 10_000 { ended[endedOrder.removeFirst()] = nil }
-        lease.setupWaiter?.resume(returning: nil)
+        lease.setupWaiter?.continuation.resume(returning: .lost)
         lease.reportWaiter?.resume(returning: nil)
         lease.batchWaiter?.continuation.resume(returning: reason == .done ? .success(.done) : .failure(.gone(reason)))
         matchClaims()
@@ -196,7 +222,7 @@ public actor LeaseBoard {
         leases[id]!.setup = report
         if let waiter = leases[id]!.setupWaiter {
             leases[id]!.setupWaiter = nil
-            waiter.resume(returning: report)
+            waiter.continuation.resume(returning: .report(report))
         }
     }
 
@@ -415,6 +441,18 @@ private struct ClaimWaiter {
     var continuation: CheckedContinuation<LeasedSlot?, Never>
 }
 
+/// What waiting for a slot's test-setup came to.
+enum SetupWait: Sendable {
+    case report(SetupReport)
+    case lost
+    case pending
+}
+
+private struct SetupWaiter {
+    var id: Int
+    var continuation: CheckedContinuation<SetupWait, Never>
+}
+
 private struct BatchWaiter {
     var id: Int
     var continuation: CheckedContinuation<Result<NextBatch, LeaseBoardError>, Never>
@@ -425,7 +463,7 @@ private struct LeaseRecord {
     var worker: String
     var slot: LeasedSlot
     var setup: SetupReport?
-    var setupWaiter: CheckedContinuation<SetupReport?, Never>?
+    var setupWaiter: SetupWaiter?
     /// The batch handed out last, and its report once made.
     var assignment: LeasedBatch?
     var report: BatchReport?

@@ -45,7 +45,20 @@ struct RemoteSlotLoop: Sendable {
     }
 
     private func serve(_ lease: String) async -> Served {
-        guard let setup = await board.awaitSetup(lease: lease) else { return .lost }
+        // A worker still setting up when the other slots have done everything is not waited for.
+        var report: SetupReport?
+        while report == nil {
+            switch await board.awaitSetup(lease: lease, within: .milliseconds(500)) {
+            case .report(let made): report = made
+            case .lost: return .lost
+            case .pending:
+                if await dispatcher.isDrained {
+                    await board.end(lease, .done)
+                    return .exit(await dispatcher.stopReason == nil ? .finished : .stopping)
+                }
+            }
+        }
+        guard let setup = report else { return .lost }
         guard setup.succeeded else {
             await board.end(lease, .done)
             await dispatcher.stop(.setupFailed(worker: slot))
