@@ -25,8 +25,12 @@ public actor LeaseBoard {
         self.heartbeat = heartbeat
     }
 
-    /// Expiry: two heartbeat intervals without a call from the worker.
-    var leaseLifetime: Duration { heartbeat * 2 }
+    /// How often expiry is checked: an eighth of the heartbeat interval.
+    var sweepInterval: Duration { max(heartbeat / 8, .milliseconds(25)) }
+
+    /// Expiry: a lease ends at most two heartbeat intervals after the worker's last call (its lifetime plus one
+    /// sweep), while a heartbeat up to seven eighths of an interval late still keeps it.
+    var leaseLifetime: Duration { heartbeat * 2 - sweepInterval }
 
     // MARK: Workers
 
@@ -282,7 +286,7 @@ public actor LeaseBoard {
 
     // MARK: Expiry
 
-    /// Ends the leases of workers silent for two heartbeat intervals. `run()` calls it four times an interval.
+    /// Ends the leases of workers silent for `leaseLifetime`. `run()` calls it every `sweepInterval`.
     func sweep(now: ContinuousClock.Instant = .now) {
         for record in workers.values where now - record.lastSeen.instant > leaseLifetime {
             for lease in record.leases { end(lease, .expired) }
@@ -291,9 +295,8 @@ public actor LeaseBoard {
 
     /// Sweeps until cancelled (the service's shutdown).
     public func run() async {
-        let interval = max(heartbeat / 4, .milliseconds(50))
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await Task.sleep(for: sweepInterval) } catch { return }
             sweep()
         }
     }
