@@ -119,6 +119,42 @@ import Testing
         }
     }
 
+    /// What SIGTERM does to `slipway worker` (it cancels the worker's task): the running batch is stopped and its
+    /// lease handed back at once, and the batch runs again on the other slot.
+    @Test func aStoppingWorkerHandsItsLeaseBackMidBatch() async throws {
+        let slow = Dictionary(uniqueKeysWithValues: (1...4).map {
+            (String(format: "tests/t%03d.sh", $0), "sleep 1\n[ \"$SUITE_GREETING\" = \"hello from app.json\" ]\n")
+        })
+        let fixture = try SuiteFixture.make(files: 4, extra: slow)
+        defer { try? FileManager.default.removeItem(at: fixture.directory.deletingLastPathComponent()) }
+        // A long heartbeat: only the hand-back, not an expiry, can free the lease in time.
+        let board = LeaseBoard(heartbeat: .seconds(60))
+        var options = fixture.options()
+        options.remote = RemoteSlots(board: board, localSlots: 1)
+        let configuration = try fixture.configuration(workers: 2, split: .timings)
+        let scratch = fixture.directory.deletingLastPathComponent().appendingPathComponent("worker")
+        let environment = options.baseEnvironment
+        _ = await board.heartbeat(worker: "w1", slots: 1, token: "t")
+        let worker = Task {
+            let slot = try #require(try await board.claim(worker: "w1", token: "t", wait: .seconds(20)))
+            let archive = try await board.archive(of: slot.tree)
+            let (tree, _) = try await TreeCache(directory: scratch.appendingPathComponent("trees")).tree(slot.tree) { file in
+                try FileManager.default.copyItem(at: archive, to: file)
+            }
+            return await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
+                                              sandbox: .unsandboxed, baseEnvironment: environment,
+                                              transport: BoardTransport(board: board, token: "t"))
+        }
+        let run = Task { try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run() }
+        #expect(try await eventuallyTrue { await board.workerViews().first?.work.first?.batch != nil }, "the leased slot never ran a batch")
+        try await Task.sleep(for: .milliseconds(300))
+        worker.cancel()
+        #expect(try await worker.value == .lost)
+        let result = try await run.value
+        #expect(result.status == .passed, "\(result.error?.message ?? "")")
+        #expect(result.files.map(\.path) == fixture.files && result.files.allSatisfy { $0.attempts == 1 && $0.worker == 0 })
+    }
+
     @Test func aRunDoesNotWaitForAWorkerStillSettingUpWhenTheOtherSlotsDidEverything() async throws {
         let fixture = try SuiteFixture.make(files: 4)
         defer { try? FileManager.default.removeItem(at: fixture.directory.deletingLastPathComponent()) }
@@ -161,5 +197,15 @@ import Testing
         await #expect(throws: LeaseBoardError.gone(.revoked)) {
             try await board.reportSetup(lease: leased.lease, token: "tb", SetupReport(succeeded: true, seconds: 0))
         }
+    }
+
+    /// Polls `check` every 50 ms for up to 20 s.
+    func eventuallyTrue(_ check: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if try await check() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }
