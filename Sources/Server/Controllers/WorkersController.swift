@@ -45,8 +45,10 @@ struct WorkersController {
     @Sendable func heartbeat(_ request: Request, context: APIRequestContext) async throws -> Response {
         let name = try context.name("worker")
         let body = try await request.decodeJSON(HeartbeatBody.self, context: context)
-        guard (1...TestSuiteConfigurationLimits.maximumSlots).contains(body.slots) else {
-            throw APIError.invalid("slots", "slots: expected 1 to \(TestSuiteConfigurationLimits.maximumSlots), got \(body.slots)")
+        // A run has at most 32 slots, so no worker needs more.
+        let maximum = TestSuiteConfiguration.maximumWorkers
+        guard (1...maximum).contains(body.slots) else {
+            throw APIError.invalid("slots", "slots: expected 1 to \(maximum), got \(body.slots)")
         }
         let view = await board.heartbeat(worker: name.rawValue, slots: body.slots, token: Self.token(context))
         return try JSONResponse.make(WorkerResource(view, heartbeat: board.heartbeat))
@@ -166,11 +168,6 @@ struct WorkersController {
         case .invalid(let field, let message): return APIError.invalid(field, "\(field): \(message)")
         }
     }
-}
-
-/// The limit on a worker's slots: a run has at most 32 (`TestSuiteConfiguration.maximumWorkers`).
-enum TestSuiteConfigurationLimits {
-    static let maximumSlots = TestSuiteConfiguration.maximumWorkers
 }
 
 extension Request {
