@@ -76,9 +76,10 @@ public struct TestSuiteRun: Sendable {
                                     runStarted: started,
                                     extraEnvironments: Dictionary(uniqueKeysWithValues: extraEnvironments.enumerated().map { ($0, $1) }))
         var remoteLoops: [RemoteSlotLoop] = []
+        let archive = URL(fileURLWithPath: runDirectory + "/tree.tar")
         if let remote = options.remote, local < active {
             let tree = remote.treeID ?? options.identity.id
-            await remote.board.register(tree: tree, archive: URL(fileURLWithPath: runDirectory + "/tree.tar"))
+            await remote.board.register(tree: tree, archive: archive)
             remoteLoops = (local..<active).map { slot in
                 RemoteSlotLoop(slot: slot, board: remote.board, dispatcher: dispatcher,
                                template: remoteTemplate(slot: slot, total: workers, tree: tree, files: files,
@@ -88,7 +89,9 @@ public struct TestSuiteRun: Sendable {
             }
         }
         let firstError = await runWorkers(local: local, remote: remoteLoops, context: context, dispatcher: dispatcher)
-        if let remote = options.remote { await remote.board.unregister(tree: remote.treeID ?? options.identity.id) }
+        if let remote = options.remote, local < active {
+            await remote.board.unregister(tree: remote.treeID ?? options.identity.id, archive: archive)
+        }
         await factory.cells.removeAll()
         if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
 

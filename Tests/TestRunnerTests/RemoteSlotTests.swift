@@ -176,6 +176,17 @@ import Testing
         }
     }
 
+    @Test func aTreeTwoRunsOfferStaysDownloadableUntilBothEnd() async throws {
+        let board = LeaseBoard()
+        let first = URL(fileURLWithPath: "/runs/one/tree.tar"), second = URL(fileURLWithPath: "/runs/two/tree.tar")
+        await board.register(tree: "same", archive: first)
+        await board.register(tree: "same", archive: second)
+        await board.unregister(tree: "same", archive: second)
+        #expect(try await board.archive(of: "same") == first)
+        await board.unregister(tree: "same", archive: first)
+        await #expect(throws: LeaseBoardError.unknownTree) { try await board.archive(of: "same") }
+    }
+
     @Test func aDrainingWorkerIsOfferedNothingAndARevokedTokensLeasesEnd() async throws {
         let board = LeaseBoard(heartbeat: .seconds(1))
         _ = await board.heartbeat(worker: "a", slots: 2, token: "ta")

@@ -18,7 +18,8 @@ public actor LeaseBoard {
     /// Leases that ended, and why, so a late call is told 410 Gone rather than 404 (the most recent 10,000).
     private var ended: [String: LeaseEnd] = [:]
     private var endedOrder: [String] = []
-    private var trees: [String: URL] = [:]
+    /// Each offered tree's archives, one per run offering it (two runs may test the same tree at once).
+    private var trees: [String: [URL]] = [:]
     private var nextWaiter = 1
 
     public init(heartbeat: Duration = .seconds(5)) {
@@ -108,13 +109,17 @@ public actor LeaseBoard {
     // MARK: Trees
 
     /// Makes the archive of a tree downloadable while its run lasts.
-    func register(tree id: String, archive: URL) { trees[id] = archive }
+    func register(tree id: String, archive: URL) { trees[id, default: []].append(archive) }
 
-    func unregister(tree id: String) { trees[id] = nil }
+    /// The run's archive goes; the tree stays downloadable while another run offers it.
+    func unregister(tree id: String, archive: URL) {
+        trees[id]?.removeAll { $0 == archive }
+        if trees[id]?.isEmpty == true { trees[id] = nil }
+    }
 
     /// The archive of a tree a run offers (`GET /trees/{tree}`).
     public func archive(of tree: String) throws(LeaseBoardError) -> URL {
-        guard let url = trees[tree] else { throw .unknownTree }
+        guard let url = trees[tree]?.last else { throw .unknownTree }
         return url
     }
 
