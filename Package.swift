@@ -160,6 +160,10 @@ let package = Package(
                 "GitKit", "Manifest", "Sharding", "TestRunner", "Server", "Orchestration", "Sandbox", "Platform", "Processes",
                 "SlipwayModel", "Store", "Certificates", "GitHubReporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `slipway worker`'s client of the lease API.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -192,7 +196,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Orchestration", "Dashboard", "SlipwayModel", "Store", "GitKit", "Platform", "Sandbox", "Processes", "EdgeRouter",
-                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding", "GitHubReporting",
+                "PostgresTestSupport", "SlipwayTestSupport", "AddOns", "Manifest", "Sharding", "GitHubReporting", "TestRunner",
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import SlipwayModel
 import Store
+import TestRunner
 
 /// The pull-request flow and the secret GitHub signs webhook deliveries with.
 public struct PullRequestWiring: Sendable {
@@ -37,10 +38,12 @@ public func buildApplication(
     deployer: Deployer? = nil,
     pullRequests: PullRequestWiring? = nil,
     localPaths: LocalPathPolicy = .unrestricted,
+    workers: LeaseBoard? = nil,
     logger: Logger = Logger(label: "slipway.api")
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(store: store, deployer: deployer, pullRequests: pullRequests, localPaths: localPaths),
+        router: buildRouter(store: store, deployer: deployer, pullRequests: pullRequests, localPaths: localPaths,
+                            workers: workers),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         logger: logger
     )
@@ -49,8 +52,11 @@ public func buildApplication(
 /// The API's routes: `/healthz` open, everything under `/api/v1` behind a bearer token. Every failure,
 /// unknown routes included, is answered as a JSON error. Without a `deployer` (tests of the API alone)
 /// the deploy, rollback, promotion and dyno routes answer 503.
+/// `workers` is the service's lease board for remote test workers (a board of its own when not given: its routes
+/// then answer, with no run offering slots).
 public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pullRequests: PullRequestWiring? = nil,
-                        localPaths: LocalPathPolicy = .unrestricted) -> Router<APIRequestContext> {
+                        localPaths: LocalPathPolicy = .unrestricted, workers: LeaseBoard? = nil) -> Router<APIRequestContext> {
+    let board = workers ?? LeaseBoard()
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: APIErrorMiddleware(browserNotFound: Dashboard.notFoundPage()))
     router.addRoutes(HealthController().routes)
@@ -71,7 +77,11 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     } else {
         api.addRoutes(RuntimeUnavailableController().routes, atPath: "apps/:app")
     }
-    api.addRoutes(TokensController(store: store).routes, atPath: "tokens")
+    api.addRoutes(TokensController(store: store, board: board).routes, atPath: "tokens")
+    let remoteWorkers = WorkersController(board: board)
+    api.addRoutes(remoteWorkers.workerRoutes, atPath: "workers")
+    api.addRoutes(remoteWorkers.treeRoutes, atPath: "trees")
+    api.addRoutes(remoteWorkers.leaseRoutes, atPath: "leases")
     // Read-only views of what CI, the gate and review apps recorded.
     api.addRoutes(BuildsController(store: store, builds: deployer?.builds).routes, atPath: "builds")
     api.addRoutes(TestRunsController(store: store).pipelineRoutes, atPath: "pipelines/:name/test-runs")

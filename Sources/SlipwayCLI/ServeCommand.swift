@@ -50,6 +50,12 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "Links sent to GitHub (a commit status's details, a deployment's log) start with it; without it none are sent."))
     var publicURL: String?
     @Option(help: "Seconds one request to GitHub may take before it is retried.") var githubTimeout: Int = 10
+    @Option(help: ArgumentHelp(
+        "At most this many of a test run's slots run on this machine (0-32); the rest of app.json's count wait for remote workers (`slipway worker`).",
+        discussion: "Default: every slot here, as without remote workers."))
+    var localTestSlots: Int?
+    @Option(help: "Seconds between a remote worker's heartbeats; its leases expire after two intervals without one (0.2-60).")
+    var workerHeartbeat: Double = 5
 
     func validate() throws {
         for path in allowPath {
@@ -72,6 +78,12 @@ struct ServeCommand: AsyncParsableCommand {
         if apiPort == routerPort { throw ValidationError("--api-port and --router-port must differ") }
         if let publicURL, GitHubSettingsCheck.normalizedAPIBaseURL(publicURL) == nil {
             throw ValidationError("--public-url: expected an http(s) URL such as https://slipway.example.com, got \(publicURL.prefix(80))")
+        }
+        if let localTestSlots, !(0...32).contains(localTestSlots) {
+            throw ValidationError("--local-test-slots must be between 0 and 32, got \(localTestSlots)")
+        }
+        if !(0.2...60).contains(workerHeartbeat) {
+            throw ValidationError("--worker-heartbeat must be between 0.2 and 60 seconds, got \(workerHeartbeat)")
         }
         if !(1...300).contains(githubTimeout) { throw ValidationError("--github-timeout must be between 1 and 300 seconds, got \(githubTimeout)") }
         do {
@@ -103,6 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
         options.allowedPaths = allowPath.map { URL(fileURLWithPath: $0).standardizedFileURL }
         options.publicURL = publicURL.flatMap(GitHubSettingsCheck.normalizedAPIBaseURL)
         options.gitHubTimeoutSeconds = githubTimeout
+        options.localTestSlots = localTestSlots
+        options.workerHeartbeat = .milliseconds(Int64((workerHeartbeat * 1000).rounded()))
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

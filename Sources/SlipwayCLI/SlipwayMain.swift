@@ -39,6 +39,6 @@ struct SlipwayCommand: AsyncParsableCommand {
         commandName: "slipway",
         abstract: "Self-hosted CI test runner and review-app manager for Procfile apps.",
         version: "0.1.0",
-        subcommands: [GitCommand.self, ManifestCommand.self, CICommand.self, ServeCommand.self, PipelinesCommand.self, AppsCommand.self, ConfigCommand.self, ReleasesCommand.self, TokensCommand.self, DeployCommand.self, RollbackCommand.self, PromoteCommand.self, PsCommand.self, LogsCommand.self, ReviewAppsCommand.self, AddOnsCommand.self, BuildsCommand.self, TestRunsCommand.self, PRCommand.self, DemoCommand.self, GitHubCommand.self]
+        subcommands: [GitCommand.self, ManifestCommand.self, CICommand.self, ServeCommand.self, PipelinesCommand.self, AppsCommand.self, ConfigCommand.self, ReleasesCommand.self, TokensCommand.self, DeployCommand.self, RollbackCommand.self, PromoteCommand.self, PsCommand.self, LogsCommand.self, ReviewAppsCommand.self, AddOnsCommand.self, BuildsCommand.self, TestRunsCommand.self, PRCommand.self, DemoCommand.self, GitHubCommand.self, WorkerCommand.self, WorkersCommand.self]
     )
 }

@@ -33,7 +33,7 @@ struct TokensList: AsyncParsableCommand {
 struct TokensCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a token; it is shown once.")
     @Argument(help: "The token's name: [a-z][a-z0-9-]{0,29}.") var name: String
-    @Option(help: "What it may do: read (every GET and the dashboard), deploy (read, plus deploys, rollbacks, promotions, config, scaling, pr sync/merge/approve) or admin (everything).")
+    @Option(help: "What it may do: read (every GET and the dashboard), deploy (read, plus deploys, rollbacks, promotions, config, scaling, pr sync/merge/approve) admin (everything) or worker (only what `slipway worker` needs: leasing and reporting test work).")
     var scope: TokenScope = .admin
     @OptionGroup var client: ClientOptions
 

@@ -39,12 +39,20 @@ actor Dispatcher {
     /// Single files of such a split batch, run before anything else.
     private var isolatedItems: [WorkItem] = []
     private(set) var ledger: RunLedger
+    /// Some slots are remote: a batch in flight can come back unrun (`abandon`), so idle slots wait while any is
+    /// in flight, and a slot's planned work may be taken by another slot while it has not started (a remote slot
+    /// may never be leased).
+    private let remoteSlots: Bool
+    /// The slots that have asked for work.
+    private var startedSlots: Set<Int> = []
 
     /// `batchStartup`: the start-up cost of a batch from the timing history, when a run measured it.
     /// `sizeEstimates`: the estimates are file sizes (no file has history), to be calibrated into seconds.
     init(split: SplitMode, files: [String], estimates: [String: Double], workers: Int, retries: Int,
-         failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil, sizeEstimates: Bool = false) {
+         failFast: Bool, observer: (any TestRunObserver)?, batchStartup: Double? = nil, sizeEstimates: Bool = false,
+         remoteSlots: Bool = false) {
         self.split = split
+        self.remoteSlots = remoteSlots
         self.estimates = estimates
         self.unitsToCalibrate = sizeEstimates ? files.reduce(0) { $0 + (estimates[$1] ?? 1) } : 0
         self.startup = StartupEstimator(prior: batchStartup)
@@ -71,13 +79,14 @@ actor Dispatcher {
     /// The next work for `worker`, waiting while retries may still appear; nil when there is nothing left.
     func next(worker: Int) async -> WorkItem? {
         if stopReason != nil { return nil }
+        startedSlots.insert(worker)
         if let item = takeWork(worker: worker) {
             inFlight += 1
             started(item, worker: worker)
             return item
         }
         // Work can still come back from a batch in flight: a retry, or the files of a split batch.
-        if inFlight == 0 || (retries == 0 && reportsPlaceFiles) { return nil }
+        if inFlight == 0 || (retries == 0 && reportsPlaceFiles && !remoteSlots) { return nil }
         return await withCheckedContinuation { waiters.append($0) }
     }
 
@@ -128,6 +137,27 @@ actor Dispatcher {
             return false
         }
         return stopReason == nil
+    }
+
+    /// A remote slot lost its lease with `item` in flight: the batch left no result, so it goes back to be run
+    /// again by whichever slot asks first, as the same attempt (it does not use up a retry, and each file is still
+    /// recorded once per attempt).
+    func abandon(_ item: WorkItem, worker: Int) {
+        inFlight -= 1
+        running[worker] = nil
+        if stopReason == nil {
+            retryItems.insert(item, at: 0)
+            observer?.handle(.warning("worker \(worker) lost its remote worker; its batch of \(max(item.files.count, 1)) "
+                                      + "file(s) runs again on another slot"))
+        }
+        wakeWaiters()
+    }
+
+    /// Nothing is left to hand out or in flight (or the run stopped): a slot still waiting for a remote worker
+    /// may give up.
+    var isDrained: Bool {
+        stopReason != nil || (inFlight == 0 && planned.isEmpty && (queue?.isEmpty ?? true) && retryItems.isEmpty
+                              && isolatedItems.isEmpty)
     }
 
     /// Splits a multi-file batch that failed with no report placing any result (a runner that writes none, or
@@ -203,6 +233,10 @@ actor Dispatcher {
     private func takeWork(worker: Int) -> WorkItem? {
         if let item = takeRequeued() { return item }
         if let item = planned.removeValue(forKey: worker) { return item }
+        // A slot that never started (a remote slot no worker leased yet) leaves its planned work to the others.
+        if remoteSlots, let idle = planned.keys.filter({ !startedSlots.contains($0) }).min() {
+            return planned.removeValue(forKey: idle)
+        }
         let others = othersInFlight(besides: worker)
         if let files = queue?.next(othersInFlightSeconds: others) {
             return WorkItem(files: files, attempt: 1, shard: nil)

@@ -36,6 +36,8 @@ public struct RunOptions: Sendable {
     /// vars and Slipway's CI variables) and under the per-batch `SLIPWAY_*` variables. Their values are
     /// secrets: masked wherever the run's output, failures and errors are reported. Default: none.
     public var workerEnvironment: @Sendable (_ worker: Int) -> [String: String] = { _ in [:] }
+    /// Slots on remote workers (`serve --local-test-slots`): nil runs every slot here, as always.
+    public var remote: RemoteSlots?
 
     public init(historyFile: URL, failFast: Bool = false, timeout: Duration? = nil,
                 scratchDirectory: URL = FileManager.default.temporaryDirectory, keepRunDirectory: Bool = false,

@@ -2,7 +2,8 @@ import Foundation
 import Processes
 import Sharding
 
-/// One sharded run of an app's test suite on up to 32 local workers.
+/// One sharded run of an app's test suite on up to 32 workers: local ones, and under `serve` with
+/// `RunOptions.remote` also slots leased by remote workers (`RemoteSlotLoop`).
 ///
 /// The app directory is tested as it is. Each worker gets its own workspace, `HOME`, `TMPDIR` and process
 /// group; `test-setup` runs once per worker, then the worker runs batches of files until the split is done.
@@ -39,7 +40,9 @@ public struct TestSuiteRun: Sendable {
         let estimates = Self.estimates(files: files, history: history, split: split, appDirectory: appDirectory)
         let workers = configuration.workers
         let active = split == .env ? workers : min(workers, files.count)
-        if let warning = Self.oversubscription(workers: active, cores: ProcessInfo.processInfo.activeProcessorCount) {
+        // Without remote slots every slot is local, as always.
+        let local = options.remote.map { min(active, max(0, $0.localSlots)) } ?? active
+        if let warning = Self.oversubscription(workers: local, cores: ProcessInfo.processInfo.activeProcessorCount) {
             observer?.handle(.warning(warning))
         }
 
@@ -50,6 +53,9 @@ public struct TestSuiteRun: Sendable {
             throw TestRunError(.workspace, "cannot create the run directory \(runDirectory): \(error.localizedDescription)")
         }
         defer { if !options.keepRunDirectory { try? FileManager.default.removeItem(atPath: runDirectory) } }
+        if options.remote != nil, local < active {
+            try await TreeArchive.make(of: appDirectory.path, at: runDirectory + "/tree.tar")
+        }
         let factory = try await WorkspaceFactory.make(source: appDirectory.path, runDirectory: runDirectory,
                                                       strategy: options.workspaceStrategy, sandbox: options.sandbox,
                                                       network: configuration.sandboxNetwork)
@@ -57,7 +63,8 @@ public struct TestSuiteRun: Sendable {
         let dispatcher = Dispatcher(split: split, files: files, estimates: estimates, workers: workers,
                                     retries: configuration.retries, failFast: options.failFast, observer: observer,
                                     batchStartup: history.batchStartup,
-                                    sizeEstimates: Self.estimatesBySize(files: files, history: history, split: split))
+                                    sizeEstimates: Self.estimatesBySize(files: files, history: history, split: split),
+                                    remoteSlots: local < active)
         let estimated = split == .env ? nil : ShardPlanner.makespan(
             of: ShardPlanner.balanced(files: files, estimates: estimates, workers: workers), estimates: estimates)
         observer?.handle(.started(files: files.count, workers: workers, split: split,
@@ -65,9 +72,26 @@ public struct TestSuiteRun: Sendable {
 
         let extraEnvironments = (0..<workers).map { options.workerEnvironment($0) }
         let context = WorkerContext(configuration: configuration, options: options, factory: factory,
-                                    dispatcher: dispatcher, collector: collector, files: files, estimates: estimates,
-                                    total: workers, runStarted: started, extraEnvironments: extraEnvironments)
-        let firstError = await runWorkers(active: active, context: context, dispatcher: dispatcher)
+                                    collector: collector, files: files, estimates: estimates, total: workers,
+                                    runStarted: started,
+                                    extraEnvironments: Dictionary(uniqueKeysWithValues: extraEnvironments.enumerated().map { ($0, $1) }))
+        var remoteLoops: [RemoteSlotLoop] = []
+        let archive = URL(fileURLWithPath: runDirectory + "/tree.tar")
+        if let remote = options.remote, local < active {
+            let tree = remote.treeID ?? options.identity.id
+            await remote.board.register(tree: tree, archive: archive)
+            remoteLoops = (local..<active).map { slot in
+                RemoteSlotLoop(slot: slot, board: remote.board, dispatcher: dispatcher,
+                               template: remoteTemplate(slot: slot, total: workers, tree: tree, files: files,
+                                                        estimates: estimates, extra: extraEnvironments[slot],
+                                                        heartbeat: remote.board.heartbeat),
+                               runStarted: started)
+            }
+        }
+        let firstError = await runWorkers(local: local, remote: remoteLoops, context: context, dispatcher: dispatcher)
+        if let remote = options.remote, local < active {
+            await remote.board.unregister(tree: remote.treeID ?? options.identity.id, archive: archive)
+        }
         await factory.cells.removeAll()
         if Task.isCancelled { throw TestRunError(.cancelled, "the run was interrupted; every test process was stopped") }
 
@@ -118,14 +142,20 @@ public struct TestSuiteRun: Sendable {
     /// Runs the workers (and the timeout) and returns the first error (a failed setup, a workspace that
     /// could not be made). Any stop — error, `--fail-fast`, timeout, cancellation — cancels every worker, and
     /// cancelled workers terminate their process groups before their tasks end.
-    private func runWorkers(active: Int, context: WorkerContext, dispatcher: Dispatcher) async -> TestRunError? {
+    private func runWorkers(local: Int, remote: [RemoteSlotLoop], context: WorkerContext,
+                            dispatcher: Dispatcher) async -> TestRunError? {
+        let active = local + remote.count
         enum Finish: Sendable {
             case worker(WorkerLoop.Exit)
             case timer
         }
         return await withTaskGroup(of: Finish.self) { group in
-            for worker in 0..<active {
-                group.addTask { .worker(await WorkerLoop(index: worker, context: context).run()) }
+            for worker in 0..<local {
+                let source = DispatcherWorkSource(dispatcher: dispatcher, worker: worker)
+                group.addTask { .worker(await WorkerLoop(index: worker, context: context, source: source).run()) }
+            }
+            for loop in remote {
+                group.addTask { .worker(await loop.run()) }
             }
             if let timeout = options.timeout {
                 group.addTask {
@@ -159,6 +189,17 @@ public struct TestSuiteRun: Sendable {
             }
             return firstError
         }
+    }
+
+    /// What a remote worker is told about a slot of this run (the board fills in the lease).
+    private func remoteTemplate(slot: Int, total: Int, tree: String, files: [String], estimates: [String: Double],
+                                extra: [String: String], heartbeat: Duration) -> LeasedSlot {
+        LeasedSlot(lease: "", run: options.identity.id, slot: slot, total: total, tree: tree,
+                   setupCommand: configuration.setupCommand, testCommand: configuration.testCommand,
+                   environment: configuration.environment, extraEnvironment: extra, knownFiles: files,
+                   estimates: estimates, junitPattern: configuration.junitPattern,
+                   sandboxNetwork: configuration.sandboxNetwork.rawValue, branch: options.identity.branch,
+                   commit: options.identity.commitVersion, heartbeatSeconds: heartbeat.seconds)
     }
 
     /// Recorded durations; for a `queue` split with no history for any of its files, file sizes instead

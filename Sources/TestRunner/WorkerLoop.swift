@@ -7,19 +7,20 @@ struct WorkerContext: Sendable {
     let configuration: TestSuiteConfiguration
     let options: RunOptions
     let factory: WorkspaceFactory
-    let dispatcher: Dispatcher
     let collector: ReportCollector
     let files: [String]
     let estimates: [String: Double]
     let total: Int
     /// When the run started: batch start offsets are measured from it.
     let runStarted: ContinuousClock.Instant
-    /// `RunOptions.workerEnvironment` of each worker, asked once when the run starts.
-    let extraEnvironments: [[String: String]]
+    /// `RunOptions.workerEnvironment` of each worker (by index), asked once when the run starts.
+    let extraEnvironments: [Int: [String: String]]
 }
 
-/// One worker: make its workspace and process group, run `test-setup`, then batches until the dispatcher
-/// has no more work, and finally end every process the worker started.
+/// One worker slot: make its workspace and process group, run `test-setup`, then batches until its work source
+/// has no more, and finally end every process the worker started. The same loop runs a local worker of
+/// `ci run` and `serve` (its source is the run's `Dispatcher`) and a slot of `slipway worker` on another machine
+/// (its source is a lease on the service): the workspace, environment, sandbox and reports are this code's.
 struct WorkerLoop: Sendable {
     enum Exit: Sendable {
         case finished
@@ -30,6 +31,7 @@ struct WorkerLoop: Sendable {
 
     let index: Int
     let context: WorkerContext
+    let source: any WorkSource
 
     func run() async -> Exit {
         let started = ContinuousClock.now
@@ -41,11 +43,12 @@ struct WorkerLoop: Sendable {
             workspace = try await Offload.run { () throws(TestRunError) in try factory.make(worker: index) }
             group = try ProcessGroup(terminationGrace: context.options.terminationGrace)
         } catch let error as TestRunError {
-            await context.dispatcher.stop(.setupFailed(worker: index))
+            await source.setupFailed(error)
             return .failed(error)
         } catch {
-            await context.dispatcher.stop(.setupFailed(worker: index))
-            return .failed(TestRunError(.process, "worker \(index): \(error)", worker: index))
+            let error = TestRunError(.process, "worker \(index): \(error)", worker: index)
+            await source.setupFailed(error)
+            return .failed(error)
         }
         let exit = await work(in: workspace, group: group, started: started)
         await group.terminate()
@@ -53,11 +56,10 @@ struct WorkerLoop: Sendable {
     }
 
     private func work(in workspace: Workspace, group: ProcessGroup, started: ContinuousClock.Instant) async -> Exit {
-        let dispatcher = context.dispatcher
         let configuration = context.configuration
         let options = context.options
         let total = context.total
-        let extra = index < context.extraEnvironments.count ? context.extraEnvironments[index] : [:]
+        let extra = context.extraEnvironments[index] ?? [:]
         let environment: @Sendable (Int) -> [String: String] = { shard in
             WorkerEnvironment.make(base: options.baseEnvironment, suite: configuration.environment, shard: shard,
                                    total: total, identity: options.identity, workspace: workspace, extra: extra)
@@ -70,53 +72,37 @@ struct WorkerLoop: Sendable {
             do {
                 termination = try await group.run(spec)
             } catch {
-                await dispatcher.stop(.setupFailed(worker: index))
-                return .failed(TestRunError(.process, "worker \(index) could not start test-setup: \(error.message)",
-                                            worker: index))
+                let failure = TestRunError(.process, "worker \(index) could not start test-setup: \(error.message)",
+                                           worker: index)
+                await source.setupFailed(failure)
+                return .failed(failure)
             }
             if Task.isCancelled { return .finished }
             if !termination.succeeded {
-                await dispatcher.stop(.setupFailed(worker: index))
-                return .failed(TestRunError(.setupFailed, "test-setup failed on worker \(index) (\(termination))",
-                                            worker: index, outputTail: OutputTail.read(log)))
+                let failure = TestRunError(.setupFailed, "test-setup failed on worker \(index) (\(termination))",
+                                           worker: index, outputTail: OutputTail.read(log))
+                await source.setupFailed(failure)
+                return .failed(failure)
             }
         }
-        let ready = (ContinuousClock.now - started).seconds
-        await dispatcher.workerReady(index, seconds: ready)
+        await source.ready(seconds: (ContinuousClock.now - started).seconds)
         let runner = BatchRunner(configuration: configuration, workspace: workspace, group: group,
                                  environment: environment, collector: context.collector, knownFiles: context.files,
                                  estimates: context.estimates, worker: index)
         var sequence = 0
-        while let item = await nextItem() {
+        while let item = await source.next() {
             sequence += 1
             let startOffset = (ContinuousClock.now - context.runStarted).seconds
             let outcome: BatchRunner.Outcome
             do {
                 outcome = try await runner.run(item, sequence: sequence)
             } catch {
-                await dispatcher.complete(item, verdicts: [], seconds: [:], worker: index, outputTail: "",
-                                          interrupted: true)
-                await dispatcher.stop(.setupFailed(worker: index))
+                await source.batchFailed(item, error: error)
                 return .failed(error)
             }
-            await dispatcher.addBusyTime(outcome.wallSeconds, worker: index)
-            let keepGoing = await dispatcher.complete(item, verdicts: outcome.verdicts, seconds: outcome.seconds,
-                                                      worker: index, outputTail: outcome.outputTail,
-                                                      interrupted: outcome.interrupted, startOffset: startOffset,
-                                                      wallSeconds: outcome.wallSeconds)
+            let keepGoing = await source.complete(item, outcome: outcome, startOffset: startOffset)
             if !keepGoing { return outcome.interrupted ? .finished : .stopping }
         }
-        return await dispatcher.stopReason == nil ? .finished : .stopping
-    }
-
-    /// The dispatcher's next item; a cancelled worker (Ctrl-C) stops the dispatcher so no one waits on it.
-    private func nextItem() async -> WorkItem? {
-        let dispatcher = context.dispatcher
-        let index = index
-        return await withTaskCancellationHandler {
-            await dispatcher.next(worker: index)
-        } onCancel: {
-            Task { await dispatcher.stop(.cancelled) }
-        }
+        return await source.isStopping() ? .stopping : .finished
     }
 }

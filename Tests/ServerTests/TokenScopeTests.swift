@@ -7,7 +7,7 @@ import SlipwayModel
 import Store
 import Testing
 
-/// Token scopes (read < deploy < admin): every documented route with every scope, on the real router and a real
+/// Token scopes (read < deploy < admin, and worker for the worker routes only): every documented route with every scope, on the real router and a real
 /// SQLite store. A route a token may not use is a 403 naming the scope needed; any other answer (2xx, or 404
 /// for the placeholder names used here) means the scope let it through.
 @Suite struct TokenScopeTests {
@@ -25,7 +25,7 @@ import Testing
             for scope in TokenScope.allCases { tokens[scope] = try await Self.token(scope, client: client, admin: service.adminToken) }
             var checked = 0
             // Admin last: its DELETEs of placeholder names change nothing, but keep the other scopes' view first.
-            for scope in TokenScope.allCases {
+            for scope in TokenScope.allCases.filter({ $0 != .admin }) + [.admin] {
                 for route in APIRouteCatalog.routes where route.authenticated {
                     let uri = route.path
                         .replacingOccurrences(of: "{version}", with: "v1")
@@ -47,7 +47,29 @@ import Testing
                     checked += 1
                 }
             }
-            #expect(checked == 3 * APIRouteCatalog.routes.filter(\.authenticated).count)
+            #expect(checked == TokenScope.allCases.count * APIRouteCatalog.routes.filter(\.authenticated).count)
+        }
+    }
+
+    /// A worker token (what a `slipway worker` machine holds) can use the worker routes and nothing else: no read,
+    /// no deploy, no admin route; an admin token can use the worker routes; only read, deploy and admin include
+    /// one another.
+    @Test func aWorkerTokenIsConfinedToTheWorkerRoutes() async throws {
+        #expect(TokenScope.worker.allows(.worker) && TokenScope.admin.allows(.worker))
+        #expect(!TokenScope.read.allows(.worker) && !TokenScope.deploy.allows(.worker))
+        #expect(!TokenScope.worker.allows(.read) && !TokenScope.worker.allows(.deploy) && !TokenScope.worker.allows(.admin))
+        #expect(TokenScope.admin.allows(.deploy) && TokenScope.deploy.allows(.read) && !TokenScope.read.allows(.deploy))
+        try await TestService.withService { service, client in
+            let worker = try await Self.token(.worker, client: client, admin: service.adminToken)
+            for (method, path, body) in [(HTTPRequest.Method.get, "/api/v1/apps", nil), (.get, "/api/v1/tokens", nil),
+                                         (.post, "/api/v1/tokens", #"{"name":"stolen"}"#), (.get, "/metrics", nil),
+                                         (.get, "/api/v1/openapi.json", nil), (.delete, "/api/v1/tokens/t-worker", nil)] {
+                let response = try await client.api(method, path, token: worker, json: body)
+                #expect(response.status == .forbidden, "\(method) \(path): \(response.status.code)")
+                #expect(response.error?.message.contains("this token's scope is 'worker'") == true, "\(response.text)")
+            }
+            let listed = try await client.api(.get, "/api/v1/tokens", token: service.adminToken).decode([TokenResource].self)
+            #expect(listed.map(\.scope) == ["admin", "worker"] && listed.allSatisfy { $0.revokedAt == nil }, "nothing changed")
         }
     }
 

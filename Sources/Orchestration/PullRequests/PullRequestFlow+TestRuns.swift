@@ -77,6 +77,11 @@ extension PullRequestFlow {
             madeAddOns = true
             let addOns = try await provisionTestRunAddOns(runID: run.id, build: build, workers: planned)
             options.workerEnvironment = { worker in worker < addOns.count ? addOns[worker] : [:] }
+            // Slots past --local-test-slots are leased by remote workers; the build's content address names the tree
+            // they download and cache.
+            if let remote = settings.remoteTests {
+                options.remote = RemoteSlots(board: remote.board, localSlots: remote.localSlots, treeID: build.id)
+            }
             let metadata = BuildMetadata.read(buildDirectory: build.directory)
             // At the path the tests see the build at (`/app` in the sandbox).
             let buildEnvironment = metadata.environment(

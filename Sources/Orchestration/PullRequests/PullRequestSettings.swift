@@ -2,6 +2,7 @@ import Foundation
 import Platform
 import Sandbox
 import SlipwayModel
+import TestRunner
 
 /// How the pull-request flow behaves in this service.
 public struct PullRequestSettings: Sendable {
@@ -27,6 +28,9 @@ public struct PullRequestSettings: Sendable {
     public var testTimeout: Duration
     /// How test processes are started (the service's one launcher).
     public var launcher: SandboxLauncher
+    /// `serve --local-test-slots`: the lease board of remote workers and how many slots of a run stay here; nil:
+    /// every slot here.
+    public var remoteTests: (board: LeaseBoard, localSlots: Int)?
 
     public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, httpsPort: Int? = nil,
                 requiredChecks: [String] = [CheckContext.ci],

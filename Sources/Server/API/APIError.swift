@@ -28,7 +28,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A token whose scope does not cover what it asked for.
     static func forbidden(needing needed: TokenScope, has scope: TokenScope) -> APIError {
         APIError(.forbidden, id: "insufficient_scope",
-                 "this needs a token with scope '\(needed.rawValue)' or wider; this token's scope is '\(scope.rawValue)'")
+                 "this needs a token with scope '\(needed.rawValue)' \(needed == .worker ? "or 'admin'" : "or wider"); "
+                 + "this token's scope is '\(scope.rawValue)'")
     }
 
     static func invalid(_ field: String?, _ message: String) -> APIError {

@@ -1,10 +1,13 @@
 import Hummingbird
 import SlipwayModel
 import Store
+import TestRunner
 
 /// `/tokens`: create (the answer is the only time a token is shown), list and revoke.
 struct TokensController {
     let store: any SlipwayStore
+    /// A revoked worker token's leases are released at once (their batches go back to their runs).
+    let board: LeaseBoard
 
     var routes: RouteCollection<APIRequestContext> {
         let routes = RouteCollection(context: APIRequestContext.self)
@@ -17,7 +20,7 @@ struct TokensController {
     struct CreateBody: JSONRequestBody {
         static let allowedKeys: Set<String> = ["name", "scope"]
         var name: ResourceName
-        /// `read`, `deploy` or `admin` (the default, as before scopes existed).
+        /// `read`, `deploy`, `worker` or `admin` (the default, as before scopes existed).
         var scope: TokenScope?
     }
 
@@ -35,6 +38,8 @@ struct TokensController {
     }
 
     @Sendable func revoke(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try JSONResponse.make(TokenResource(try await store.revokeToken(name: try context.name("name"))))
+        let revoked = try await store.revokeToken(name: try context.name("name"))
+        await board.revoke(token: revoked.name.rawValue)
+        return try JSONResponse.make(TokenResource(revoked))
     }
 }

@@ -21,10 +21,13 @@ public struct APIRouteDescription: Sendable {
     public var responseContentType: String = "application/json"
     /// The query parameters the route reads.
     public var queryParameters: [APIQueryParameter] = []
+    /// OpenAPI links of the success response: which values of it feed which later operation.
+    public var links: [APILink] = []
 
     /// The scope a token needs for this route (`APIRouteCatalog.requiredScope`).
     public var requiredScope: TokenScope {
         let key = "\(method) \(path)"
+        if APIRouteCatalog.workerRoutes.contains(key) { return .worker }
         if APIRouteCatalog.adminReads.contains(key) { return .admin }
         if APIRouteCatalog.deployRoutes.contains(key) { return .deploy }
         return method == "get" ? .read : .admin
@@ -38,6 +41,13 @@ public struct APIRouteDescription: Sendable {
             segment.hasPrefix("{") && segment.hasSuffix("}") ? String(segment.dropFirst().dropLast()) : nil
         }
     }
+}
+
+/// An OpenAPI link: `operationID`'s path parameters taken from this response (`$response.body#/name`) or request.
+public struct APILink: Sendable {
+    public var name: String
+    public var operationID: String
+    public var parameters: [String: String]
 }
 
 /// One query parameter of a route, for the OpenAPI document.
@@ -71,11 +81,18 @@ public enum APIRouteCatalog {
         "post /api/v1/apps/{app}/promotions", "post /api/v1/pipelines/{name}/prs/sync",
         "post /api/v1/pipelines/{name}/prs/{number}/merge", "post /api/v1/pipelines/{name}/prs/{number}/approve",
     ]
+    /// The routes of remote test workers (`slipway worker`): a `worker` token may use these and nothing else; an
+    /// `admin` token may use them too.
+    static let workerRoutes: Set<String> = [
+        "put /api/v1/workers/{worker}", "post /api/v1/workers/{worker}/leases", "get /api/v1/trees/{tree}",
+        "post /api/v1/leases/{lease}/setup", "post /api/v1/leases/{lease}/batches",
+        "put /api/v1/leases/{lease}/batches/{sequence}", "delete /api/v1/leases/{lease}",
+    ]
     /// GETs that only an `admin` token may use.
     static let adminReads: Set<String> = ["get /api/v1/tokens"]
 
-    /// The scope a route needs: `read` for a GET, `deploy` for the routes in `deployRoutes`, `admin` for the
-    /// rest. A path that names no route needs `read` (it is answered 404 or 405).
+    /// The scope a route needs: `worker` for the routes in `workerRoutes`, `read` for a GET, `deploy` for the
+    /// routes in `deployRoutes`, `admin` for the rest. A path that names no route needs `read` (it is answered 404 or 405).
     public static func requiredScope(method: String, path: String) -> TokenScope {
         guard let route = route(method: method, path: path) else { return .read }
         return route.requiredScope
@@ -245,5 +262,5 @@ public enum APIRouteCatalog {
               successStatus: 200, responseSchema: "[Token]", errorStatuses: []),
         .init(method: "delete", path: "/api/v1/tokens/{name}", operationID: "revokeToken", summary: "Revoke an API token (409 for the last active admin token)",
               successStatus: 200, responseSchema: "Token", errorStatuses: [404, 409, 422]),
-    ] + gitHubRoutes
+    ] + gitHubRoutes + workerCatalogRoutes
 }

@@ -13,8 +13,9 @@ public enum OpenAPIDocument {
         400: "The body is not valid JSON",
         401: "No valid API token",
         403: "The token's scope does not cover this route (the message names the scope needed)",
-        404: "No such pipeline, app, release, token, build, test run or review app",
+        404: "No such pipeline, app, release, token, build, test run, review app, worker, lease or tree",
         409: "The name is taken, or the change contradicts what is stored",
+        410: "The lease ended (expired, handed back, its token revoked, or its run is over): its work went back to the run",
         413: "The body is larger than 1 MiB",
         422: "Invalid input; `field` names it",
         503: "The API runs without a runtime",
@@ -32,8 +33,8 @@ public enum OpenAPIDocument {
                 "version": "1",
                 "description": "Pipelines, apps, config vars, releases, formation, API tokens, and what CI recorded: "
                     + "builds, test runs, checks, the merge gate's decisions and review apps. "
-                    + "Every route but /healthz needs 'Authorization: Bearer <token>'; a token's scope (read < deploy < admin) "
-                    + "must cover the route, or the answer is 403.",
+                    + "Every route but /healthz needs 'Authorization: Bearer <token>'; a token's scope (read < deploy < admin; "
+                    + "worker for the worker routes only, which admin may use too) must cover the route, or the answer is 403.",
             ],
             "paths": paths,
             "components": [
@@ -50,9 +51,15 @@ public enum OpenAPIDocument {
         if let schema = route.responseSchema {
             success["content"] = [route.responseContentType: ["schema": reference(schema)]]
         }
+        if !route.links.isEmpty {
+            success["links"] = Dictionary(uniqueKeysWithValues: route.links.map { link in
+                (link.name, ["operationId": link.operationID, "parameters": link.parameters] as [String: Any])
+            })
+        }
         responses[String(route.successStatus)] = success
-        // The routes of the metrics text and this document need only a valid token of any scope.
-        let errors = (route.authenticated ? (route.requiredScope == .read ? [401] : [401, 403]) : []) + route.errorStatuses
+        // Every authenticated route can be refused to a scope: a `read` route to a `worker` token, a worker route
+        // to a `read` token.
+        let errors = (route.authenticated ? [401, 403] : []) + route.errorStatuses
         for status in errors {
             responses[String(status)] = [
                 "description": reasons[status] ?? "Error",
@@ -65,7 +72,9 @@ public enum OpenAPIDocument {
             "responses": responses,
         ]
         if route.authenticated {
-            operation["description"] = "Needs a token with scope '\(route.requiredScope.rawValue)' or wider."
+            operation["description"] = route.requiredScope == .worker
+                ? "Needs a token with scope 'worker' or 'admin'."
+                : "Needs a token with scope '\(route.requiredScope.rawValue)' or wider."
             operation["x-slipway-scope"] = route.requiredScope.rawValue
         }
         if !route.authenticated { operation["security"] = [[String: Any]]() }
@@ -90,6 +99,10 @@ public enum OpenAPIDocument {
         case "id" where path.hasPrefix("/api/v1/test-runs"):
             return ["type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "description": "a test run id (a UUID)"]
         case "id": return ["type": "string", "pattern": "^[0-9A-Za-z_-]{1,128}$", "description": "a build id"]
+        case "worker": return ["type": "string", "pattern": "^[a-z][a-z0-9-]{0,29}$", "description": "a worker's name (as a name)"]
+        case "lease": return ["type": "string", "pattern": "^lease-[0-9a-f]{1,64}$", "description": "a lease id"]
+        case "tree": return ["type": "string", "pattern": "^[0-9A-Za-z_-][0-9A-Za-z_.-]{0,127}$", "description": "a tree id"]
+        case "sequence": return ["type": "string", "pattern": "^[1-9][0-9]{0,8}$", "description": "a batch's number in its lease"]
         default: return ["type": "string"]
         }
     }

@@ -23,6 +23,7 @@ enum OpenAPISchemas {
 
     static func all() -> [String: Any] {
         core().merging(pullRequestSchemas()) { core, _ in core }.merging(gitHubSchemas()) { core, _ in core }
+            .merging(workerSchemas()) { core, _ in core }
     }
 
     private static func core() -> [String: Any] {

@@ -5,7 +5,7 @@ import Store
 /// An API token as the API lists it: never the token itself.
 public struct TokenResource: Codable, Sendable, Equatable {
     public var name: String
-    /// `read`, `deploy` or `admin`.
+    /// `read`, `deploy`, `admin` or `worker`.
     public var scope: String
     public var createdAt: Date
     public var lastUsedAt: Date?

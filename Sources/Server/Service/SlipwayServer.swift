@@ -9,6 +9,7 @@ import Sandbox
 import ServiceLifecycle
 import SlipwayModel
 import Store
+import TestRunner
 
 /// What `slipway serve` was asked to do.
 public struct ServeOptions: Sendable {
@@ -41,6 +42,10 @@ public struct ServeOptions: Sendable {
     public var publicURL: String?
     /// `--github-timeout`: seconds one request to GitHub may take.
     public var gitHubTimeoutSeconds: Int = 10
+    /// `--local-test-slots`: at most this many slots of a test run run here, the rest on remote workers; nil: all here.
+    public var localTestSlots: Int?
+    /// `--worker-heartbeat`: how often remote workers heartbeat (their leases expire after two intervals).
+    public var workerHeartbeat: Duration = .seconds(5)
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -122,9 +127,12 @@ public enum SlipwayServer {
             keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds)), tls: tls?.router))
         let runtimes = AppRuntimes(router: router, dataDirectory: options.dataDirectory, launcher: launcher)
         let addons = try await Self.startAddOns(options, store: store, announce: announce, logger: logger)
-        let pullRequestSettings = PullRequestSettings(
+        let leaseBoard = LeaseBoard(heartbeat: options.workerHeartbeat)
+        var settings = PullRequestSettings(
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
             httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher)
+        if let local = options.localTestSlots { settings.remoteTests = (leaseBoard, local) }
+        let pullRequestSettings = settings
         let github = GitHubWiring(store: store, options: options, reviewAppURL: { pullRequestSettings.reviewAppURL(host: $0) }, logger: logger)
         var deployer = Deployer(
             store: store, builds: BuildStore(root: options.dataDirectory.appendingPathComponent("builds"),
@@ -141,7 +149,8 @@ public enum SlipwayServer {
         let api = buildApplication(
             APIServerConfiguration(host: options.bind, port: options.apiPort), store: store, deployer: deployer,
             pullRequests: PullRequestWiring(flow: flow, webhookSecret: webhook.secret),
-            localPaths: LocalPathPolicy(dataDirectory: options.dataDirectory, allowed: options.allowedPaths), logger: logger)
+            localPaths: LocalPathPolicy(dataDirectory: options.dataDirectory, allowed: options.allowedPaths),
+            workers: leaseBoard, logger: logger)
         announce("API on http://\(options.bind):\(options.apiPort), router on http://\(options.bind):\(options.routerPort)\(options.tls.map { " and https://\(options.bind):\($0.httpsPort)" } ?? "") (*.\(options.domain)), data in \(options.dataDirectory.path)"
                  + (options.database == .sqlite ? "" : ", state in \(options.database)"))
 
@@ -161,6 +170,7 @@ public enum SlipwayServer {
                 .init(service: AddOnsService(addons: addons), serviceName: "add-ons"),
                 .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
                                                    interval: .seconds(3600), logger: logger), serviceName: "housekeeping"),
+                .init(service: LeaseBoardService(board: leaseBoard), serviceName: "lease-board"),
                 .init(service: api, serviceName: "api"),
             ] + extra,
             logger: logger
@@ -196,6 +206,15 @@ private struct ServingService: Service {
 
     func run() async throws {
         try await body()
+    }
+}
+
+/// Ends the leases of remote workers that stopped heartbeating, until shutdown.
+private struct LeaseBoardService: Service {
+    let board: LeaseBoard
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await board.run() }
     }
 }
 

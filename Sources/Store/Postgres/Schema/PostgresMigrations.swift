@@ -12,6 +12,7 @@ enum PostgresMigrations {
         ("v4-fork-approvals", PostgresSchemaV4.statements),
         ("v5-token-scopes", PostgresSchemaV5.statements),
         ("v6-github-reporting", PostgresSchemaV6.statements),
+        ("v7-worker-tokens", PostgresSchemaV7.statements),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }

@@ -16,6 +16,7 @@ enum Migrations {
         ("v4-fork-approvals", SchemaV4ForkApprovals.migrate),
         ("v5-token-scopes", SchemaV5TokenScopes.migrate),
         ("v6-github-reporting", SchemaV6GitHub.migrate),
+        ("v7-worker-tokens", SchemaV7WorkerTokens.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
