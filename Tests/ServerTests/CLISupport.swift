@@ -23,17 +23,25 @@ enum SlipwayBinary {
     }
 
     /// Runs `slipway arguments…` with exactly `environment` (plus PATH and HOME), waiting without blocking
-    /// a thread of the cooperative pool; killed after `timeout`.
+    /// a thread of the cooperative pool; killed after `timeout`. `host`: inside that test host's network
+    /// namespace.
     static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
         timeout: Duration = .seconds(30),
-        started: StartedProcess? = nil
+        started: StartedProcess? = nil,
+        on host: TestHostNetwork.Host? = nil
     ) async throws -> Result {
         let binary = try #require(url, "the slipway executable was not built next to the tests")
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let host {
+            let command = host.command(binary.path, arguments)
+            process.executableURL = URL(fileURLWithPath: command.executable)
+            process.arguments = command.arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         var env = environment
         let inherited = ProcessInfo.processInfo.environment
         env["PATH"] = inherited["PATH"]

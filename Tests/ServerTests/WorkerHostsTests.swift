@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import GitKit
+import SlipwayTestSupport
+import Testing
+
+/// Remote test workers on separate hosts: two network namespaces (TestHostNetwork), each running one
+/// `slipway worker` that reaches the service only over the test network, and the service on this host (this
+/// process's namespace, bound to its address on that network). A 64-file run over 8 slots, 4 on each worker:
+/// every file recorded once, and after `kill -9` of one worker mid-run its files run on the other and the
+/// result equals a local run's.
+@Suite(.serialized, .enabled(if: requiredInCI(TestHostNetwork.isAvailable), "needs root and iproute2 for network namespaces"))
+struct WorkerHostsTests {
+    /// 61 files beside the fixture's three: 64, each long enough that a batch is in flight when a worker dies.
+    static let files: [FileChange] = (1...61).map { .write("tests/h\($0).sh", "sleep 0.4\ntest -f app.py\n") }
+
+    @Test func aRunSpreadOverTwoWorkerHostsSurvivesTheDeathOfOne() async throws {
+        let network = try TestHostNetwork(hosts: 2)
+        defer { network.remove() }
+        let directory = try TestDataDirectory()
+        defer { directory.remove() }
+        let originPath = directory.url.appendingPathComponent("origin.git").path
+        let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath, extraTests: Self.files)
+        let head = try await origin.commit(parent: base, changes: [.write("version.txt", "hosts\n")], message: "pr\n")
+        try await origin.setReference("refs/pull/1/head", to: head)
+
+        let data = directory.url.appendingPathComponent("data")
+        let apiPort = try freeLoopbackPort()
+        // The service listens on its address on the test network only: the workers cannot reach it otherwise.
+        let server = "http://\(network.localAddress):\(apiPort)"
+        let serve = ["serve", "--data-dir", data.path, "--bind", network.localAddress, "--api-port", "\(apiPort)",
+                     "--router-port", "\(try freeLoopbackPort())", "--poll-seconds", "0", "--test-workers", "8",
+                     "--local-test-slots", "0", "--worker-heartbeat", "0.5", "--allow-path", directory.url.path]
+        let client = ["--server", server, "--data-dir", data.path]
+        let service = StartedProcess()
+        let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: service) }
+        defer { if let pid = service.pid { kill(pid, SIGKILL) } }
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+
+        // Each host sees the service and nothing of this host's loopback.
+        let loopbackFromHost = try await SlipwayBinary.run(["pipelines", "--server", "http://127.0.0.1:\(apiPort)"],
+                                                           environment: ["SLIPWAY_TOKEN": "x"], on: network.hosts[0])
+        #expect(loopbackFromHost.status != 0, "a host reached this host's loopback")
+
+        let token = try await RemoteWorkerTests.workerToken("hosts", client: client)
+        let startedA = StartedProcess(), startedB = StartedProcess()
+        let a = Task { try await Self.worker("a", on: network.hosts[0], token: token, server: server, directory: directory.url, started: startedA) }
+        let b = Task { try await Self.worker("b", on: network.hosts[1], token: token, server: server, directory: directory.url, started: startedB) }
+        defer { for started in [startedA, startedB] { if let pid = started.pid { kill(pid, SIGKILL) } } }
+        #expect(try await eventually { try await RemoteWorkerTests.workers(client).count == 2 }, "the workers never registered")
+
+        #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
+        #expect(try await SlipwayBinary.run(["pr", "sync"] + client).status == 0)
+        // Both workers take part: each holds slots of the run, and a's batches are killed in flight.
+        #expect(try await eventually(within: .seconds(90)) {
+            let workers = try await RemoteWorkerTests.workers(client)
+            return workers.count == 2 && workers.allSatisfy { (($0["work"] as? [[String: Any]]) ?? []).contains { $0["batch"] != nil } }
+        }, "the run never ran batches on both hosts")
+        kill(try #require(startedA.pid), SIGKILL)
+        _ = try await a.value
+
+        let run = try await RemoteWorkerTests.finishedRun(client)
+        #expect(run["state"] as? String == "succeeded", "\(run)")
+        let results = try #require(run["file_results"] as? [[String: Any]])
+        #expect(results.count == 64, "each file recorded once: \(results.count)")
+        #expect(Set(results.compactMap { $0["path"] as? String }).count == 64)
+        #expect(results.allSatisfy { $0["attempts"] as? Int == 1 }, "each file recorded once per attempt")
+
+        // The same tree run locally gives the same result, file by file.
+        let tree = directory.url.appendingPathComponent("local-tree")
+        try await origin.exportTree(of: head, to: tree.path)
+        let local = try await SlipwayBinary.run(["ci", "run", tree.path, "--workers", "2", "--json", "--data-dir",
+                                                 directory.url.appendingPathComponent("local-data").path], timeout: .seconds(120))
+        let localFiles = try #require((try local.json() as? [String: Any])?["files"] as? [[String: Any]], "\(local.stdout)")
+        #expect(Self.statuses(results) == Self.statuses(localFiles))
+
+        kill(try #require(startedB.pid), SIGTERM)
+        #expect(try await b.value.status == 0)
+        kill(try #require(service.pid), SIGTERM)
+        #expect(try await serving.value.status == 0)
+    }
+
+    static func worker(_ name: String, on host: TestHostNetwork.Host, token: String, server: String, directory: URL,
+                       started: StartedProcess) async throws -> SlipwayBinary.Result {
+        try await SlipwayBinary.run(["worker", "--server", server, "--name", name, "--slots", "4", "--data-dir",
+                                     directory.appendingPathComponent("worker-\(name)").path],
+                                    environment: ["SLIPWAY_TOKEN": token], timeout: .seconds(180), started: started, on: host)
+    }
+
+    static func statuses(_ files: [[String: Any]]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: files.compactMap { file in
+            (file["path"] as? String).map { ($0, file["status"] as? String ?? "?") }
+        })
+    }
+}
