@@ -15,6 +15,7 @@ actor ACMEClient {
     let accountKey: AccountKey
     private let contact: String?
     private let http: HTTPClient
+    private var isShutDown = false
     private var directory: ACME.Directory?
     private var nonce: String?
     private var accountURL: String?
@@ -54,7 +55,14 @@ actor ACMEClient {
     }
 
     func shutdown() async {
+        isShutDown = true
         try? await http.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` (its owner's start-up or a caller's error path skipped it) still shuts
+    /// its HTTP client down, in the background: AsyncHTTPClient traps when one is deinitialised running.
+    deinit {
+        if !isShutDown { _ = http.shutdown() }
     }
 
     /// Orders a certificate for `host`, proves control with HTTP-01 (`publish` makes the key authorization
