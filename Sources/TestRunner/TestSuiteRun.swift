@@ -116,7 +116,7 @@ public struct TestSuiteRun: Sendable {
             workers: ledger.workers.enumerated().map { index, tally in
                 RunReport.Worker(index: index, files: tally.files, seconds: TestRunResult.rounded(tally.seconds))
             },
-            wallSeconds: (ContinuousClock.now - started).seconds,
+            wallSeconds: (ContinuousClock.now - (start?.instant ?? started)).seconds,
             error: firstError.map(masker.apply),
             stopReason: stopReason.map(Self.describe),
             notRun: files.filter { !ran.contains($0) },

@@ -204,6 +204,8 @@ import Testing
         #expect(result.status == .passed && result.stopReason == nil, "\(result.stopReason ?? "") \(result.error?.message ?? "")")
         #expect(result.files.map(\.path) == fixture.files && result.files.allSatisfy { $0.attempts == 1 })
         #expect(await starts.count == 1, "the run started once, when its first slot was leased")
+        #expect(result.wallSeconds < 5, "the wall time leaves the queued 5 s out: \(result.wallSeconds)")
+        #expect(result.files.allSatisfy { ($0.startOffsetSeconds ?? 99) < 5 }, "offsets count from the start: \(result.files.map(\.startOffsetSeconds))")
     }
 
     /// How often a run reported its start.

@@ -78,7 +78,8 @@ struct RemoteSlotLoop: Sendable {
                 return .exit(await dispatcher.stopReason == nil ? .finished : .stopping)
             }
             sequence += 1
-            let startOffset = (ContinuousClock.now - runStarted).seconds
+            // A queued run's clock starts when it does, so its timeline and wall time leave the wait out.
+            let startOffset = (ContinuousClock.now - (start?.instant ?? runStarted)).seconds
             guard let report = await board.assign(lease: lease, batch: LeasedBatch(sequence: sequence, item: item)),
                   let verdicts = report.fileVerdicts else {
                 await dispatcher.abandon(item, worker: slot)

@@ -5,20 +5,25 @@ import Synchronization
 /// the run is queued (nothing of it runs anywhere), and its timeout does not count. A run with a local slot starts
 /// at once and never needs one of these.
 final class RunStart: Sendable {
-    private let started = Mutex(false)
+    /// When the first slot was leased; nil while the run is queued.
+    private let started = Mutex<ContinuousClock.Instant?>(nil)
     private let onStart: @Sendable () async -> Void
 
     init(onStart: @escaping @Sendable () async -> Void) {
         self.onStart = onStart
     }
 
-    var hasStarted: Bool { started.withLock { $0 } }
+    var hasStarted: Bool { started.withLock { $0 != nil } }
+
+    /// When the run started, the origin of its files' start offsets and wall time (nil while queued).
+    var instant: ContinuousClock.Instant? { started.withLock { $0 } }
 
     /// A slot was leased; the first call runs `onStart` (and returns once it has).
     func slotLeased() async {
         let first = started.withLock { started in
-            defer { started = true }
-            return !started
+            guard started == nil else { return false }
+            started = .now
+            return true
         }
         if first { await onStart() }
     }
