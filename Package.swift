@@ -130,6 +130,7 @@ let package = Package(
             name: "Dashboard",
             dependencies: [
                 "SlipwayModel", "Store", "Orchestration", "Platform", "EdgeRouter", "Processes", "AddOns", "Manifest", "Certificates",
+                "TestRunner",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -2,17 +2,20 @@ import Orchestration
 import Hummingbird
 import SlipwayModel
 import Store
+import TestRunner
 
 /// The web dashboard (issue #8): server-rendered HTML on the API's port, at `/`, `/pipelines/<name>`,
 /// `/pipelines/<name>/prs/<N>`, `/test-runs/<id>` and `/apps/<name>`, plus `/login`, `/logout` and
 /// `/assets/…`. It reads the store and the runtime and changes nothing but sessions.
 public enum Dashboard {
-    public static func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>, store: any SlipwayStore, deployer: Deployer?) {
+    /// `workers`: the lease board of remote test workers the Workers panel shows (nil: none).
+    public static func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>, store: any SlipwayStore, deployer: Deployer?,
+                                                                   workers: LeaseBoard? = nil) {
         let renderer = DashboardRenderer()
         let sessions = DashboardSessions()
         DashboardAssets.addRoutes(to: router)
         DashboardLoginController(store: store, sessions: sessions, renderer: renderer).addRoutes(to: router)
-        DashboardController(store: store, deployer: deployer, renderer: renderer, rates: RequestRates())
+        DashboardController(store: store, deployer: deployer, renderer: renderer, rates: RequestRates(), workers: workers)
             .addRoutes(to: router, sessions: sessions)
     }
 }

@@ -114,6 +114,6 @@ public func buildRouter(store: any SlipwayStore, deployer: Deployer? = nil, pull
     }
 
     // The dashboard: HTML pages at the root, same tokens (or a session cookie from its login form).
-    Dashboard.addRoutes(to: router, store: store, deployer: deployer)
+    Dashboard.addRoutes(to: router, store: store, deployer: deployer, workers: board)
     return router
 }

@@ -77,6 +77,8 @@ public struct TestSuiteRun: Sendable {
                                     extraEnvironments: Dictionary(uniqueKeysWithValues: extraEnvironments.enumerated().map { ($0, $1) }))
         var remoteLoops: [RemoteSlotLoop] = []
         let archive = URL(fileURLWithPath: runDirectory + "/tree.tar")
+        // With no local slot the run is queued until a worker leases one of its slots.
+        let start = options.remote.flatMap { remote in local == 0 && active > 0 ? RunStart(onStart: remote.onStart) : nil }
         if let remote = options.remote, local < active {
             let tree = remote.treeID ?? options.identity.id
             await remote.board.register(tree: tree, archive: archive)
@@ -85,10 +87,11 @@ public struct TestSuiteRun: Sendable {
                                template: remoteTemplate(slot: slot, total: workers, tree: tree, files: files,
                                                         estimates: estimates, extra: extraEnvironments[slot],
                                                         heartbeat: remote.board.heartbeat),
-                               runStarted: started)
+                               runStarted: started, start: start)
             }
         }
-        let firstError = await runWorkers(local: local, remote: remoteLoops, context: context, dispatcher: dispatcher)
+        let firstError = await runWorkers(local: local, remote: remoteLoops, context: context, dispatcher: dispatcher,
+                                          start: start)
         if let remote = options.remote, local < active {
             await remote.board.unregister(tree: remote.treeID ?? options.identity.id, archive: archive)
         }
@@ -113,7 +116,7 @@ public struct TestSuiteRun: Sendable {
             workers: ledger.workers.enumerated().map { index, tally in
                 RunReport.Worker(index: index, files: tally.files, seconds: TestRunResult.rounded(tally.seconds))
             },
-            wallSeconds: (ContinuousClock.now - started).seconds,
+            wallSeconds: (ContinuousClock.now - (start?.instant ?? started)).seconds,
             error: firstError.map(masker.apply),
             stopReason: stopReason.map(Self.describe),
             notRun: files.filter { !ran.contains($0) },
@@ -143,7 +146,7 @@ public struct TestSuiteRun: Sendable {
     /// could not be made). Any stop — error, `--fail-fast`, timeout, cancellation — cancels every worker, and
     /// cancelled workers terminate their process groups before their tasks end.
     private func runWorkers(local: Int, remote: [RemoteSlotLoop], context: WorkerContext,
-                            dispatcher: Dispatcher) async -> TestRunError? {
+                            dispatcher: Dispatcher, start: RunStart?) async -> TestRunError? {
         let active = local + remote.count
         enum Finish: Sendable {
             case worker(WorkerLoop.Exit)
@@ -160,6 +163,8 @@ public struct TestSuiteRun: Sendable {
             if let timeout = options.timeout {
                 group.addTask {
                     do {
+                        // A queued run's time starts when it does.
+                        try await start?.wait()
                         try await Task.sleep(for: timeout)
                         await dispatcher.stop(.timeout(seconds: timeout.seconds))
                     } catch {}

@@ -176,6 +176,44 @@ import Testing
         }
     }
 
+    @Test func aRunWithNoLocalSlotIsQueuedUntilAWorkerLeasesOneAndItsTimeoutStartsThen() async throws {
+        let fixture = try SuiteFixture.make(files: 4)
+        defer { try? FileManager.default.removeItem(at: fixture.directory.deletingLastPathComponent()) }
+        let board = LeaseBoard(heartbeat: .milliseconds(500))
+        // A 4 s timeout, and no worker for 5 s: a queued run's time has not started, so it does not time out.
+        var options = fixture.options(timeout: .seconds(4))
+        let starts = StartLog()
+        options.remote = RemoteSlots(board: board, localSlots: 0) { await starts.record() }
+        let configuration = try fixture.configuration(workers: 2, split: .timings)
+        let scratch = fixture.directory.deletingLastPathComponent().appendingPathComponent("worker")
+        let environment = options.baseEnvironment
+        let run = Task { try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run() }
+        try await Task.sleep(for: .seconds(5))
+        #expect(await starts.count == 0, "nothing leased a slot, yet the run started")
+
+        _ = await board.heartbeat(worker: "late", slots: 1, token: "t")
+        let slot = try #require(try await board.claim(worker: "late", token: "t", wait: .seconds(20)))
+        let cache = TreeCache(directory: scratch.appendingPathComponent("trees"))
+        let archive = try await board.archive(of: slot.tree)
+        let (tree, _) = try await cache.tree(slot.tree) { file in try FileManager.default.copyItem(at: archive, to: file) }
+        let exit = await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
+                                              sandbox: .unsandboxed, baseEnvironment: environment,
+                                              transport: BoardTransport(board: board, token: "t"))
+        #expect(exit == .finished)
+        let result = try await run.value
+        #expect(result.status == .passed && result.stopReason == nil, "\(result.stopReason ?? "") \(result.error?.message ?? "")")
+        #expect(result.files.map(\.path) == fixture.files && result.files.allSatisfy { $0.attempts == 1 })
+        #expect(await starts.count == 1, "the run started once, when its first slot was leased")
+        #expect(result.wallSeconds < 5, "the wall time leaves the queued 5 s out: \(result.wallSeconds)")
+        #expect(result.files.allSatisfy { ($0.startOffsetSeconds ?? 99) < 5 }, "offsets count from the start: \(result.files.map(\.startOffsetSeconds))")
+    }
+
+    /// How often a run reported its start.
+    actor StartLog {
+        private(set) var count = 0
+        func record() { count += 1 }
+    }
+
     @Test func aTreeTwoRunsOfferStaysDownloadableUntilBothEnd() async throws {
         let board = LeaseBoard()
         let first = URL(fileURLWithPath: "/runs/one/tree.tar"), second = URL(fileURLWithPath: "/runs/two/tree.tar")

@@ -48,6 +48,23 @@ enum SimplePageTemplates {
           </article>
         {{/pipelines}}
         </div>
+        {{#workers}}
+        <section class="panel" id="workers">
+          <h2>Workers</h2>
+          {{^hasWorkers}}<p class="empty">No remote test worker is registered. Start one with <code>slipway worker --server URL</code>.</p>{{/hasWorkers}}
+          {{#hasWorkers}}
+          <div class="table-wrap"><table class="workers">
+            <thead><tr><th>Worker</th><th>Slots</th><th>State</th><th>Last heartbeat</th><th>Current work</th></tr></thead>
+            <tbody>{{#workers}}<tr class="worker"><td><code>{{name}}</code></td><td>{{slots}}</td><td>{{#state}}{{>badge}}{{/state}}</td><td>{{#lastHeartbeat}}{{>age}}{{/lastHeartbeat}}</td><td>{{#work}}<div class="worker-work">slot {{slot}} of run <a href="{{runHref}}">{{runShortID}}</a>: {{doing}}</div>{{/work}}{{^hasWork}}<span class="muted">none</span>{{/hasWork}}</td></tr>{{/workers}}</tbody>
+          </table></div>
+          {{/hasWorkers}}
+          {{#hasQueued}}
+          <h3>Queued test runs</h3>
+          <p class="muted">Waiting for a free test slot; each starts when a worker leases one.</p>
+          <ul class="plain queued-runs">{{#queued}}<li class="queued-run"><a href="{{href}}">{{shortID}}</a> {{#state}}{{>badge}}{{/state}} {{#pullRequest}}<a href="{{pullRequestHref}}">{{.}}</a>{{/pullRequest}} <code>{{commit}}</code> {{#age}}{{>age}}{{/age}}</li>{{/queued}}</ul>
+          {{/hasQueued}}
+        </section>
+        {{/workers}}
         {{#hasStandaloneApps}}
         <h2>Apps outside a pipeline</h2>
         <ul class="plain">{{#standaloneApps}}<li><a href="{{href}}">{{name}}</a></li>{{/standaloneApps}}</ul>

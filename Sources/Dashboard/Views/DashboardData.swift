@@ -4,6 +4,7 @@ import Orchestration
 import Platform
 import SlipwayModel
 import Store
+import TestRunner
 
 /// What page builders read from: the store, the runtime (dynos, logs, the router's counters) when the
 /// service runs one, and the time the page is made at.
@@ -11,6 +12,8 @@ struct DashboardData: Sendable {
     let store: any SlipwayStore
     let deployer: Deployer?
     let rates: RequestRates
+    /// The service's lease board of remote test workers (nil: a service without one).
+    let workers: LeaseBoard?
     let now: Date
 
     func age(_ date: Date) -> Age {

@@ -31,12 +31,15 @@ struct PipelinesPage: DashboardPage {
     var servesHTTPS = false
     var failedCertificateOrders = 0
     var hasFailedCertificateOrders = false
+    /// Remote test workers and queued runs; nil when there are neither.
+    var workers: WorkersPanel?
 
     static func load(_ data: DashboardData) async throws -> PipelinesPage {
         let store = data.store
         var rows: [Row] = []
         var live = false
-        for pipeline in try await store.pipelines() {
+        let pipelines = try await store.pipelines()
+        for pipeline in pipelines {
             let apps = try await store.apps(inPipeline: pipeline.name)
             let lastRun = try await store.testRuns(pipeline: pipeline.name, prNumber: nil, limit: 1).first
             if lastRun.map({ !$0.state.isFinished }) == true { live = true }
@@ -53,9 +56,12 @@ struct PipelinesPage: DashboardPage {
         }
         let standalone = try await store.apps().filter { $0.pipeline == nil }
             .map { AppLink(name: $0.name.rawValue, href: DashboardData.Paths.app($0.name)) }
+        let workers = try await WorkersPanel.load(data, pipelines: pipelines)
+        // A queued run or a worker at work changes the page by itself.
+        if workers.map({ $0.hasQueued || $0.workers.contains { $0.hasWork } }) == true { live = true }
         return PipelinesPage(chrome: PageChrome(title: "Pipelines", live: live), pipelines: rows, standaloneApps: standalone,
                              hasStandaloneApps: !standalone.isEmpty, servesHTTPS: data.servesHTTPS,
                              failedCertificateOrders: data.failedCertificateOrders,
-                             hasFailedCertificateOrders: data.failedCertificateOrders > 0)
+                             hasFailedCertificateOrders: data.failedCertificateOrders > 0, workers: workers)
     }
 }

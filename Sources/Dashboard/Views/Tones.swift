@@ -25,6 +25,7 @@ enum Tones {
     static func testRun(_ state: TestRunState) -> Badge {
         switch state {
         case .pending: Badge("pending", tone: "run")
+        case .queued: Badge("queued", tone: "idle")
         case .running: Badge("running", tone: "run")
         case .succeeded: Badge("passed", tone: "ok")
         case .failed: Badge("failed", tone: "bad")

@@ -3,6 +3,7 @@ import Orchestration
 import Hummingbird
 import SlipwayModel
 import Store
+import TestRunner
 
 /// The dashboard's pages, behind the same tokens as the API. Each handler loads a view model from the
 /// store (and the runtime) and renders it; the sign-in pages and the static assets are in
@@ -12,6 +13,7 @@ struct DashboardController {
     let deployer: Deployer?
     let renderer: DashboardRenderer
     let rates: RequestRates
+    let workers: LeaseBoard?
 
     func addRoutes<Context: DashboardRequestContext>(to router: Router<Context>, sessions: DashboardSessions) {
         let pages = router.group()
@@ -53,7 +55,7 @@ struct DashboardController {
         _ context: Context,
         _ load: (DashboardData) async throws -> Page
     ) async throws -> Response {
-        var page = try await load(DashboardData(store: store, deployer: deployer, rates: rates, now: Date()))
+        var page = try await load(DashboardData(store: store, deployer: deployer, rates: rates, workers: workers, now: Date()))
         page.chrome.signedInAs = context.tokenName?.rawValue
         return HTMLResponse.page(renderer.render(page), request: request)
     }

@@ -42,8 +42,11 @@ extension PullRequestFlow {
 
     private func performTestRun(_ stored: TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
         var run = stored
-        run.state = .running
-        run.startedAt = Date()
+        // With every slot on remote workers, the run is queued until a worker leases its first slot (its test
+        // build is made meanwhile); with a local slot it runs at once, as always.
+        let queued = settings.remoteTests?.localSlots == 0
+        run.state = queued ? .queued : .running
+        run.startedAt = queued ? nil : Date()
         _ = try? await store.updateTestRun(run)
         let recorder = ShardTimelineRecorder()
         let outcome: Result<TestRunResult, TestRunError>
@@ -80,7 +83,12 @@ extension PullRequestFlow {
             // Slots past --local-test-slots are leased by remote workers; the build's content address names the tree
             // they download and cache.
             if let remote = settings.remoteTests {
-                options.remote = RemoteSlots(board: remote.board, localSlots: remote.localSlots, treeID: build.id)
+                options.remote = RemoteSlots(board: remote.board, localSlots: remote.localSlots, treeID: build.id) { [run] in
+                    var started = run
+                    started.state = .running
+                    started.startedAt = Date()
+                    _ = try? await self.store.updateTestRun(started)
+                }
             }
             let metadata = BuildMetadata.read(buildDirectory: build.directory)
             // At the path the tests see the build at (`/app` in the sandbox).
@@ -126,6 +134,8 @@ extension PullRequestFlow {
                                timeline: ShardTimelineRecorder.Timeline, head: String, key: PullRequestKey) async {
         var run = started
         run.finishedAt = Date()
+        // A queued run that started has its start time in the store.
+        if run.state == .queued, let stored = try? await store.testRun(id: run.id) { run.startedAt = stored.startedAt }
         let check: (state: CheckState, description: String)
         switch outcome {
         case .success(let result):

@@ -3,7 +3,7 @@ extension OpenAPISchemas {
     private static var optionalInteger: [String: Any] { ["type": ["integer", "null"]] }
     private static var optionalNumber: [String: Any] { ["type": ["number", "null"]] }
     private static var testRunState: [String: Any] {
-        ["type": "string", "enum": ["pending", "running", "succeeded", "failed", "error", "cancelled"]]
+        ["type": "string", "enum": ["pending", "queued", "running", "succeeded", "failed", "error", "cancelled"]]
     }
     private static func strings() -> [String: Any] { ["type": "array", "items": ["type": "string"]] }
 

@@ -2,7 +2,10 @@ import Foundation
 
 /// The lifecycle of a test run.
 public enum TestRunState: String, Sendable, Codable, CaseIterable {
-    case pending, running
+    case pending
+    /// Waiting for its first test slot: every slot is on remote workers and none has leased one yet.
+    case queued
+    case running
     /// Every file passed (possibly after retries).
     case succeeded
     /// At least one file failed.
@@ -13,7 +16,7 @@ public enum TestRunState: String, Sendable, Codable, CaseIterable {
     case cancelled
 
     /// Whether the run has finished.
-    public var isFinished: Bool { self != .pending && self != .running }
+    public var isFinished: Bool { self != .pending && self != .queued && self != .running }
 }
 
 /// One CI execution of a commit, split into shards over workers.

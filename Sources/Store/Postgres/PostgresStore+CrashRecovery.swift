@@ -37,7 +37,7 @@ extension PostgresStore {
             work.testRunIDs = try await db.rows("""
                 WITH changed AS (
                     UPDATE test_runs SET state = 'error', message = \(interrupted), finished_at = \(now)
-                    WHERE state IN ('pending', 'running') RETURNING id, created_at)
+                    WHERE state IN ('pending', 'queued', 'running') RETURNING id, created_at)
                 SELECT id FROM changed ORDER BY created_at, id
                 """).map { try $0.decode("id", as: String.self) }
 

@@ -39,7 +39,7 @@ extension SQLiteStore {
                 work.buildIDs.append(row.id)
             }
 
-            let unfinished = [TestRunState.pending.rawValue, TestRunState.running.rawValue]
+            let unfinished = [TestRunState.pending.rawValue, TestRunState.queued.rawValue, TestRunState.running.rawValue]
             let runs = try TestRunRow.filter(unfinished.contains(Column("state")))
                 .order(Column("created_at"), Column("id")).fetchAll(db)
             for var row in runs {

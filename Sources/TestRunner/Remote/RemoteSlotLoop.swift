@@ -12,6 +12,8 @@ struct RemoteSlotLoop: Sendable {
     /// The slot's description for a worker (its lease id filled in by the board).
     let template: LeasedSlot
     let runStarted: ContinuousClock.Instant
+    /// Set for a run with no local slot: told when this slot is leased, so the run leaves `queued`.
+    var start: RunStart? = nil
 
     private enum Served { case lost, exit(WorkerLoop.Exit) }
 
@@ -20,6 +22,7 @@ struct RemoteSlotLoop: Sendable {
             guard let lease = await lease() else {
                 return await dispatcher.stopReason == nil ? .finished : .stopping
             }
+            await start?.slotLeased()
             let board = board
             let served = await withTaskCancellationHandler {
                 await serve(lease)
@@ -75,7 +78,8 @@ struct RemoteSlotLoop: Sendable {
                 return .exit(await dispatcher.stopReason == nil ? .finished : .stopping)
             }
             sequence += 1
-            let startOffset = (ContinuousClock.now - runStarted).seconds
+            // A queued run's clock starts when it does, so its timeline and wall time leave the wait out.
+            let startOffset = (ContinuousClock.now - (start?.instant ?? runStarted)).seconds
             guard let report = await board.assign(lease: lease, batch: LeasedBatch(sequence: sequence, item: item)),
                   let verdicts = report.fileVerdicts else {
                 await dispatcher.abandon(item, worker: slot)

@@ -8,10 +8,15 @@ public struct RemoteSlots: Sendable {
     public var localSlots: Int
     /// The content address of the tree under test (the archive workers download and cache); nil: the run's id.
     public var treeID: String?
+    /// Called once when a run with no local slot starts: a worker leased its first slot. Until then the run is
+    /// queued (its owner shows it so) and its timeout waits.
+    public var onStart: @Sendable () async -> Void
 
-    public init(board: LeaseBoard, localSlots: Int, treeID: String? = nil) {
+    public init(board: LeaseBoard, localSlots: Int, treeID: String? = nil,
+                onStart: @escaping @Sendable () async -> Void = {}) {
         self.board = board
         self.localSlots = localSlots
         self.treeID = treeID
+        self.onStart = onStart
     }
 }

@@ -53,7 +53,9 @@ struct DashboardBrowserTests {
             ]
             let plan = HeadlessChromium.Plan(base: fixture.base, login: fixture.token, pages: [
                 .init(path: "/apps/shop-staging", queries: appQueries, expressions: ["text": "document.body.innerText"]),
-                .init(path: "/", queries: ["pipelines": ".pipeline h2 a"], expressions: ["text": "document.body.innerText"]),
+                .init(path: "/", queries: ["pipelines": ".pipeline h2 a", "workers": "#workers table.workers tbody tr.worker",
+                                           "workerState": "#workers tr.worker .pill"],
+                      expressions: ["text": "document.body.innerText"]),
                 .init(path: "/pipelines/shop", queries: [
                     "columns": ".board > .column",
                     "reviewCards": ".column[data-stage=review] article.review-app",
@@ -85,6 +87,11 @@ struct DashboardBrowserTests {
             #expect(home.status == 200)
             #expect(home.elements("pipelines").map(\.text) == ["shop"])
             #expect(!(home.values["text"] ?? "").contains("hunter2"), "a credential in the repository URL is never shown")
+            // The Workers panel: the registered worker, idle, with its slots and no work.
+            let workerRow = try #require(home.elements("workers").first, "the Workers panel lists runner-1")
+            #expect(home.elements("workers").count == 1)
+            #expect(workerRow.text.contains("runner-1") && workerRow.text.contains("4") && workerRow.text.contains("none"), "\(workerRow.text)")
+            #expect(home.elements("workerState").map(\.text) == ["idle"])
 
             // `/pipelines/shop`: the board.
             #expect(board.status == 200)

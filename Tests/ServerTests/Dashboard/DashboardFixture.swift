@@ -11,7 +11,8 @@ import Testing
 /// (deployed, creating, failed) and their `ci` checks, a staging app deployed for real (python3 dynos behind
 /// the router, with traffic) and promoted to production, a finished sharded test run with a failing and a
 /// flaky file, a running one, and the gate's decisions. Review apps, checks, runs and decisions are written
-/// to the store directly (the pull-request flow of issue #7 writes them in the product).
+/// to the store directly (the pull-request flow of issue #7 writes them in the product). A remote test worker
+/// `runner-1` (4 slots) registers through the worker API.
 struct DashboardFixture: Sendable {
     static let pipeline = "shop"
     /// A review config var (a pipeline secret) that the failing test prints: the page must mask it.
@@ -123,6 +124,11 @@ struct DashboardFixture: Sendable {
         running.state = .running
         running.startedAt = now.addingTimeInterval(-20)
         running = try await store.updateTestRun(running)
+
+        // A remote test worker, registered through the worker API with a worker token: the Workers panel on `/`.
+        let worker = try await TokenScopeTests.token(.worker, client: client, admin: token)
+        let registered = try await client.api(.put, "/api/v1/workers/runner-1", token: worker, json: #"{"slots":4}"#)
+        #expect(registered.status == .ok, "\(registered.text)")
 
         _ = try await store.recordGateDecision(pipeline: shop, prNumber: 7, mergeCommit: String(repeating: "7e", count: 20),
                                                verdict: .merged, reason: "all required checks passed")

@@ -13,6 +13,7 @@ enum PostgresMigrations {
         ("v5-token-scopes", PostgresSchemaV5.statements),
         ("v6-github-reporting", PostgresSchemaV6.statements),
         ("v7-worker-tokens", PostgresSchemaV7.statements),
+        ("v8-queued-test-runs", PostgresSchemaV8.statements),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }

@@ -17,6 +17,7 @@ enum Migrations {
         ("v5-token-scopes", SchemaV5TokenScopes.migrate),
         ("v6-github-reporting", SchemaV6GitHub.migrate),
         ("v7-worker-tokens", SchemaV7WorkerTokens.migrate),
+        ("v8-queued-test-runs", SchemaV8QueuedTestRuns.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
