@@ -93,7 +93,8 @@ struct RemoteWorker: Sendable {
                 continue
             }
             let outcome = await RemoteSlotRunner.run(slot, tree: tree, scratch: dataDirectory.appendingPathComponent("runs"),
-                                                     sandbox: sandbox, baseEnvironment: baseEnvironment, transport: transport)
+                                                     sandbox: sandbox, baseEnvironment: baseEnvironment, transport: transport,
+                                                     batchStarted: { say("slot \(index): \($0.line)") })
             say("slot \(index): slot \(slot.slot) of test run \(slot.run) \(Self.describe(outcome))")
         }
     }

@@ -22,6 +22,8 @@ struct BatchRunner: Sendable {
         var outputTail: String
         /// The batch was killed because the run is stopping.
         var interrupted: Bool
+        /// When the test process was started (a remote slot measures its lease-to-start latency from it).
+        var started: ContinuousClock.Instant
     }
 
     func run(_ item: WorkItem, sequence: Int) async throws(TestRunError) -> Outcome {
@@ -65,7 +67,7 @@ struct BatchRunner: Sendable {
                                           attribution: attribution, reported: collected.foundReport)
         }
         return Outcome(verdicts: verdicts, seconds: durations(verdicts, wall: wall), wallSeconds: wall,
-                       outputTail: tail, interrupted: interrupted)
+                       outputTail: tail, interrupted: interrupted, started: started)
     }
 
     /// Per-file seconds: the reports' case times when every file has them, otherwise the batch's wall time

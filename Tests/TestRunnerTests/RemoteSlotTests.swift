@@ -1,5 +1,6 @@
 import Foundation
 import Sharding
+import Synchronization
 @testable import TestRunner
 import Testing
 
@@ -56,6 +57,7 @@ import Testing
         let environment = options.baseEnvironment
 
         _ = await board.heartbeat(worker: "w1", slots: 1, token: "worker-token")
+        let starts = Mutex<[LeasedBatchStart]>([])
         let worker = Task {
             let slot = try #require(try await board.claim(worker: "w1", token: "worker-token", wait: .seconds(20)))
             #expect(slot.slot == 1 && slot.total == 2 && slot.tree == "tree-under-test" && slot.knownFiles == fixture.files)
@@ -68,16 +70,30 @@ import Testing
             #expect(try await cache.tree(slot.tree) { _ in Issue.record("a cached tree was downloaded again") }.downloaded == false)
             return await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
                                               sandbox: .unsandboxed, baseEnvironment: environment,
-                                              transport: BoardTransport(board: board, token: "worker-token"))
+                                              transport: BoardTransport(board: board, token: "worker-token"),
+                                              batchStarted: { start in starts.withLock { $0.append(start) } })
         }
         let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
         #expect(try await worker.value == .finished)
+        // Each batch the leased slot ran was measured once, from its answer's arrival to its process's start.
+        let measured = starts.withLock { $0 }
+        #expect(measured.map(\.sequence) == Array(1...max(1, measured.count)))
+        #expect(measured.map(\.files).reduce(0, +) == result.files.filter { $0.worker == 1 }.count)
+        #expect(measured.allSatisfy { $0.seconds >= 0 && $0.seconds < 1 }, "\(measured)")
         #expect(result.status == .passed, "\(result.error?.message ?? "")")
         #expect(result.files.map(\.path) == fixture.files && result.files.allSatisfy { $0.attempts == 1 })
         #expect(Set(result.files.map(\.worker)) == [0, 1], "both slots ran files: \(result.files.map(\.worker))")
         #expect(Self.runs(fixture) == Dictionary(uniqueKeysWithValues: fixture.files.map { ($0, 1) }))
         #expect(await board.workerViews().first?.work.isEmpty == true, "the lease ended with the run")
         await #expect(throws: LeaseBoardError.unknownTree) { try await board.archive(of: "tree-under-test") }
+    }
+
+    /// `ci/bench/workers` reads the latency back from the worker's line.
+    @Test func aBatchStartLineCarriesItsLatencyInMilliseconds() {
+        let start = LeasedBatchStart(sequence: 3, files: 4, seconds: 0.0012345)
+        #expect(start.line == "batch 3 (4 files): lease-to-start 1.234 ms")
+        #expect(LeasedBatchStart.milliseconds(in: "slot 7: " + start.line) == 1.234)
+        #expect(LeasedBatchStart.milliseconds(in: "slot 7: batch 3 of test run r finished") == nil)
     }
 
     @Test func aSilentWorkersBatchRunsAgainAndItsLateReportIsGone() async throws {
@@ -110,7 +126,8 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(20))
         // The worker comes back with its report: the lease expired, so the report is refused as gone.
         let outcome = BatchRunner.Outcome(verdicts: batch.files.map { FileVerdict(file: $0, passed: true) },
-                                          seconds: [:], wallSeconds: 0.1, outputTail: "", interrupted: false)
+                                          seconds: [:], wallSeconds: 0.1, outputTail: "", interrupted: false,
+                                          started: .now)
         await #expect(throws: LeaseBoardError.gone(.expired)) {
             try await board.reportBatch(lease: lease, token: "t", sequence: batch.sequence, BatchReport(outcome))
         }

@@ -20,10 +20,15 @@ final class LeasedWorkSource: WorkSource {
     private let sequence = Mutex(0)
     /// Set when the lease is lost (a call failed): the slot stops.
     private let lost = Mutex(false)
+    /// When the answer carrying the batch handed out last arrived.
+    private let received = Mutex<ContinuousClock.Instant?>(nil)
+    /// Told, for each reported batch, how long after its answer arrived its test process was started.
+    private let batchStarted: @Sendable (LeasedBatchStart) -> Void
 
-    init(lease: String, transport: any LeaseTransport) {
+    init(lease: String, transport: any LeaseTransport, batchStarted: @escaping @Sendable (LeasedBatchStart) -> Void) {
         self.lease = lease
         self.transport = transport
+        self.batchStarted = batchStarted
     }
 
     var wasLost: Bool { lost.withLock { $0 } }
@@ -52,6 +57,7 @@ final class LeasedWorkSource: WorkSource {
                 switch answer.state {
                 case .batch:
                     guard let batch = answer.batch else { continue }
+                    received.withLock { $0 = .now }
                     sequence.withLock { $0 = batch.sequence }
                     return batch.item
                 case .wait:
@@ -78,8 +84,13 @@ final class LeasedWorkSource: WorkSource {
             await transport.release(lease: lease)
             return false
         }
+        let sequence = sequence.withLock { $0 }
+        if let received = received.withLock({ $0 }) {
+            batchStarted(LeasedBatchStart(sequence: sequence, files: item.files.count,
+                                          seconds: (outcome.started - received).seconds))
+        }
         do {
-            try await transport.reportBatch(BatchReport(outcome), sequence: sequence.withLock { $0 }, lease: lease)
+            try await transport.reportBatch(BatchReport(outcome), sequence: sequence, lease: lease)
             return true
         } catch {
             lost.withLock { $0 = true }
