@@ -52,7 +52,9 @@ struct WorkerCommand: AsyncParsableCommand {
         let api = WorkerAPI(base: url.absoluteString.trimmingSuffix("/") + "/api/v1", token: token)
         let worker = RemoteWorker(name: name.rawValue, slots: slots, api: api, dataDirectory: dataDirectory,
                                   sandbox: TestSandbox(launcher: launcher, hidden: [dataDirectory.path], ownsSource: false),
-                                  baseEnvironment: launcher.isSandboxed ? SandboxEnvironment.base : environment)
+                                  // Unsandboxed, test code still never sees the worker's token.
+                                  baseEnvironment: launcher.isSandboxed ? SandboxEnvironment.base
+                                      : environment.filter { $0.key != "SLIPWAY_TOKEN" })
         let heartbeat = try await worker.register()
         say("worker \(name): \(slots) slot(s) for \(address), heartbeat every \(heartbeat.formatted()) s, data in \(dataDirectory.path)")
         let ending = await CIInterrupt.cancellingOnSignal { await worker.run(heartbeatSeconds: heartbeat) }
