@@ -54,7 +54,7 @@ enum AddOnURL {
     static let mask = "••••"
 
     static func make(scheme: String, user: String, password: String, endpoint: ServerEndpoint, path: String) -> String {
-        "\(scheme)://\(user):\(password)@\(endpoint.host):\(endpoint.port)/\(path)"
+        "\(scheme)://\(user):\(password)@\(endpoint.advertisedHost ?? endpoint.host):\(endpoint.port)/\(path)"
     }
 
     /// The URL with the password between `:` and `@` replaced by `••••`.

@@ -17,12 +17,17 @@ public struct AddOnConfiguration: Sendable {
     /// False only in tests and benchmarks: the managed servers then skip fsync, and their files are removed when
     /// this process ends (by the servers' watchdogs).
     public var durable: Bool
+    /// `--addons-address`: an address of this machine the managed servers listen on besides 127.0.0.1, and the host
+    /// of the URLs they hand out, so that tests on remote workers reach them. Nil: loopback only.
+    public var listenAddress: String?
 
-    public init(directory: URL, postgres: AddOnServer = .managed, redis: AddOnServer = .managed, durable: Bool = true) {
+    public init(directory: URL, postgres: AddOnServer = .managed, redis: AddOnServer = .managed, durable: Bool = true,
+                listenAddress: String? = nil) {
         self.directory = directory
         self.postgres = postgres
         self.redis = redis
         self.durable = durable
+        self.listenAddress = listenAddress
     }
 }
 
@@ -40,8 +45,10 @@ actor AddOnServers {
     init(configuration: AddOnConfiguration, key: CredentialKey) throws(AddOnError) {
         self.configuration = configuration
         self.key = key
-        managedPostgres = ManagedPostgresServer(directory: configuration.directory, key: key, durable: configuration.durable)
-        managedRedis = ManagedRedisServer(directory: configuration.directory, key: key, durable: configuration.durable)
+        managedPostgres = ManagedPostgresServer(directory: configuration.directory, key: key, durable: configuration.durable,
+                                                listenAddress: configuration.listenAddress)
+        managedRedis = ManagedRedisServer(directory: configuration.directory, key: key, durable: configuration.durable,
+                                          listenAddress: configuration.listenAddress)
         if case .external(let url) = configuration.postgres { externalPostgres = try ServerEndpoint.postgres(url) } else { externalPostgres = nil }
         if case .external(let url) = configuration.redis { externalRedis = try ServerEndpoint.redis(url) } else { externalRedis = nil }
     }

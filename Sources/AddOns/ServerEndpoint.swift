@@ -9,9 +9,13 @@ public struct ServerEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     /// PostgreSQL: the admin's database (default `postgres`). Redis: unused.
     public var database: String?
+    /// The host apps and test runs are given in their URLs, when it is not `host` (where Slipway itself signs in):
+    /// a managed server that also listens on `--addons-address`, for remote test workers.
+    public var advertisedHost: String?
 
-    public init(host: String, port: Int, user: String?, password: String?, database: String? = nil) {
+    public init(host: String, port: Int, user: String?, password: String?, database: String? = nil, advertisedHost: String? = nil) {
         self.host = host
+        self.advertisedHost = advertisedHost
         self.port = port
         self.user = user
         self.password = password

@@ -1,3 +1,4 @@
+import AddOns
 import ArgumentParser
 import Certificates
 import Foundation
@@ -40,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
         "An existing Redis server for heroku-redis add-ons: its admin URL (never shown).",
         discussion: "Without it, serve runs its own redis-server in <data-dir>/addons, started on first use."))
     var addonsRedis: String?
+    @Option(help: ArgumentHelp(
+        "An address of this machine the managed add-on servers also listen on, and name in the URLs they hand out.",
+        discussion: "For remote test workers (`slipway worker`), whose tests cannot reach this machine's loopback. Sign-ins need the add-on's password; PostgreSQL takes them only from this machine's subnets.",
+        valueName: "address"))
+    var addonsAddress: String?
     @Option(help: ArgumentHelp(
         "A directory the API may deploy from, or make pipelines on (repeatable).",
         discussion: "Local paths need an admin token and must lie in the data dir or one of these; without any, only URLs and the data dir's own repositories.",
@@ -85,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
         if !(0.2...60).contains(workerHeartbeat) {
             throw ValidationError("--worker-heartbeat must be between 0.2 and 60 seconds, got \(workerHeartbeat)")
         }
+        if let addonsAddress, let problem = ListenAddress.problem(with: addonsAddress) {
+            throw ValidationError("--addons-address: \(problem)")
+        }
         if !(1...300).contains(githubTimeout) { throw ValidationError("--github-timeout must be between 1 and 300 seconds, got \(githubTimeout)") }
         do {
             _ = try StoreDatabase(database)
@@ -112,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.tls = https.options
         options.addonsPostgres = addonsPostgres
         options.addonsRedis = addonsRedis
+        options.addonsAddress = addonsAddress
         options.allowedPaths = allowPath.map { URL(fileURLWithPath: $0).standardizedFileURL }
         options.publicURL = publicURL.flatMap(GitHubSettingsCheck.normalizedAPIBaseURL)
         options.gitHubTimeoutSeconds = githubTimeout

@@ -54,13 +54,17 @@ enum SlipwayBinary {
         process.standardOutput = try capture.stdoutHandle()
         process.standardError = try capture.stderrHandle()
         let exit = ExitWaiter()
-        process.terminationHandler = { finished in exit.finish(finished.terminationStatus) }
+        process.terminationHandler = { finished in
+            started?.recordExit()
+            exit.finish(finished.terminationStatus)
+        }
         try process.run()
         let pid = process.processIdentifier
         started?.record(pid)
+        let identity = ProcessIdentity.of(pid)
         let timer = Task {
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            kill(pid, SIGKILL)
+            identity?.signal(SIGKILL)
         }
         let status = await exit.status()
         timer.cancel()
@@ -69,22 +73,48 @@ enum SlipwayBinary {
     }
 }
 
-/// The pid of a child started by `SlipwayBinary.run`, for tests that signal it.
+/// The child started by `SlipwayBinary.run`, for tests that signal it.
+///
+/// It is signalled only while it runs: once it has exited its pid is free, and with `pid_max` at 32768 and a
+/// suite that starts thousands of processes in parallel tests the kernel soon hands the number to another
+/// process. A cleanup `kill(pid, SIGKILL)` of a child that had already exited once killed another test's
+/// `serve` mid-test. The start time recorded with the pid closes the gap between the child's reaping and its
+/// termination handler.
 final class StartedProcess: @unchecked Sendable {
-    // Guarded by `lock`: written by the task running the child, read by the test.
+    // Guarded by `lock`: written by the task running the child and its termination handler, read by the test.
     private let lock = NSLock()
+    private var identity: ProcessIdentity?
     private var recorded: Int32?
+    private var exited = false
 
     func record(_ pid: Int32) {
         lock.lock()
         recorded = pid
+        identity = ProcessIdentity.of(pid)
         lock.unlock()
     }
 
+    /// Called once the child has been reaped; from then on `signal` sends nothing.
+    func recordExit() {
+        lock.lock()
+        exited = true
+        lock.unlock()
+    }
+
+    /// The child's pid, for reading /proc (never for signalling: use `signal`).
     var pid: Int32? {
         lock.lock()
         defer { lock.unlock() }
         return recorded
+    }
+
+    /// Sends `signal` to the child if it is still running; true if it was sent.
+    @discardableResult
+    func signal(_ signal: Int32) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !exited, let identity else { return false }
+        return identity.signal(signal)
     }
 }
 

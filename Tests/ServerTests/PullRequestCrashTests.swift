@@ -57,7 +57,7 @@ struct PullRequestCrashTests {
         #expect(!Self.processes(under: data.appendingPathComponent("apps")).isEmpty
                 || !Self.processes(under: data.appendingPathComponent("builds")).isEmpty, "no dyno found")
 
-        kill(try #require(first.pid), SIGKILL)
+        #expect(first.signal(SIGKILL), "the first serve had already exited")
         _ = try await serving.value
         let store = try SQLiteStore(dataDirectory: data)
         let oldDyno = try #require(try await store.dynos(app: ResourceName("shop-pr-1")).first?.pid)
@@ -77,7 +77,7 @@ struct PullRequestCrashTests {
             // Say why the second instance did not come up (it failed twice in full loaded runs, never alone): its
             // threads' stacks show what holds the API up, its output what it did last.
             let stacks = second.pid.map { Self.threadStacks(of: $0) } ?? ""
-            if let pid = second.pid { kill(pid, SIGKILL) }
+            second.signal(SIGKILL)
             let output = try? await again.value
             let said = String((output?.stderr ?? "").suffix(3000))
             let message = "the restarted serve did not answer within 60 s; exit \(output?.status ?? -1):\n\(said)\n"
@@ -97,7 +97,7 @@ struct PullRequestCrashTests {
         #expect(leftovers.isEmpty, "the killed run's scratch directory is still there: \(leftovers)")
         #expect(await HTTPProbe.get(port: routerPort, path: "/", host: "pr-1.shop.localhost", timeout: .seconds(5))?.status == 200)
 
-        kill(try #require(second.pid), SIGTERM)
+        #expect(second.signal(SIGTERM), "the second serve had already exited")
         #expect(try await again.value.status == 0)
         #expect(try await eventually { Self.processes(under: data).isEmpty }, "processes left after SIGTERM: \(Self.processes(under: data))")
     }

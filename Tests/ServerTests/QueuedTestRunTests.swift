@@ -28,7 +28,7 @@ struct QueuedTestRunTests {
         let client = ["--server", server, "--data-dir", data.path]
         let service = StartedProcess()
         let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(120), started: service) }
-        defer { if let pid = service.pid { kill(pid, SIGKILL) } }
+        defer { service.signal(SIGKILL) }
         #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
         #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
         #expect(try await SlipwayBinary.run(["pr", "sync"] + client).status == 0)
@@ -58,9 +58,9 @@ struct QueuedTestRunTests {
         #expect(run["started_at"] is String, "a queued run that started has a start time: \(run)")
         #expect((run["file_results"] as? [[String: Any]])?.count == 3, "\(run)")
 
-        kill(try #require(worker.pid), SIGTERM)
+        #expect(worker.signal(SIGTERM), "the worker had already exited")
         _ = try await working.value
-        kill(try #require(service.pid), SIGTERM)
+        #expect(service.signal(SIGTERM), "the service had already exited")
         #expect(try await serving.value.status == 0)
     }
 }

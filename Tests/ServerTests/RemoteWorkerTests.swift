@@ -32,7 +32,7 @@ struct RemoteWorkerTests {
         let client = ["--server", server, "--data-dir", data.path]
         let service = StartedProcess()
         let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(150), started: service) }
-        defer { if let pid = service.pid { kill(pid, SIGKILL) } }
+        defer { service.signal(SIGKILL) }
         #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
 
         let token = try await Self.workerToken("runner", client: client)
@@ -52,7 +52,7 @@ struct RemoteWorkerTests {
             try await Self.workers(client).first { $0["name"] as? String == "a" }
                 .map { (($0["work"] as? [[String: Any]]) ?? []).contains { $0["batch"] != nil } } ?? false
         }, "worker a never ran a batch")
-        kill(try #require(workerA.pid), SIGKILL)
+        #expect(workerA.signal(SIGKILL), "the worker had already exited")
         let killed = try await a.value
         #expect(killed.stdout.contains("leased slot"), "\(killed.stdout)")
 
@@ -107,10 +107,10 @@ struct RemoteWorkerTests {
         #expect(table.stdout.contains("NAME") && table.stdout.contains("c ") && table.stdout.contains("idle"), "\(table.stdout)")
         let drained = try await SlipwayBinary.run(["workers", "drain", "c"] + client)
         #expect(drained.status == 0 && drained.stdout.contains("draining"), "\(drained.stdout) \(drained.stderr)")
-        kill(try #require(workerC.pid), SIGTERM)
+        #expect(workerC.signal(SIGTERM), "the worker had already exited")
         let stopped = try await c.value
         #expect(stopped.status == 0 && stopped.stdout.contains("stopped"), "\(stopped.status) \(stopped.stderr)")
-        kill(try #require(service.pid), SIGTERM)
+        #expect(service.signal(SIGTERM), "the service had already exited")
         #expect(try await serving.value.status == 0)
     }
 

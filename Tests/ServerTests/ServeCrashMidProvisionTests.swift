@@ -29,7 +29,7 @@ struct ServeCrashMidProvisionTests {
         let client = ["--server", server, "--data-dir", directory.url.path]
         let sources = directory.url.appendingPathComponent("sources")
         var survivors: [ProcessIdentity] = []
-        defer { for process in survivors where process.isAlive { kill(process.pid, SIGKILL) } }
+        defer { for process in survivors { process.signal(SIGKILL) } }
 
         let first = StartedProcess()
         let firstServing = Task { try await SlipwayBinary.run(arguments, timeout: .seconds(120), started: first) }
@@ -72,7 +72,7 @@ struct ServeCrashMidProvisionTests {
         #expect(try await cluster.administer("SELECT datname FROM pg_database WHERE datname LIKE '\(resource)%'").isEmpty)
         #expect(try await cluster.administer("SELECT rolname FROM pg_roles WHERE rolname LIKE '\(resource)%'").isEmpty)
 
-        kill(try #require(second.pid), SIGTERM)
+        #expect(second.signal(SIGTERM), "the second serve had already exited")
         let stopped = try await secondServing.value
         #expect(stopped.status == 0, "\(stopped.stderr)")
     }

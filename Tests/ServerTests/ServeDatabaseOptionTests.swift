@@ -101,7 +101,7 @@ struct ServeDatabaseOptionTests {
             #expect(try await cluster.administer("SELECT name FROM apps", database: database) == ["kept"])
             #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("slipway.sqlite").path))
 
-            kill(try #require(started.pid), SIGTERM)
+            #expect(started.signal(SIGTERM), "the service had already exited")
             let result = try await serving.value
             #expect(result.status == 0, "serve exited \(result.status): \(result.stderr)")
             #expect(result.stdout.contains("state in PostgreSQL postgres://postgres:***@127.0.0.1:\(cluster.port)/\(database)"), "\(result.stdout)")

@@ -38,7 +38,7 @@ struct WorkerHostsTests {
         let client = ["--server", server, "--data-dir", data.path]
         let service = StartedProcess()
         let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: service) }
-        defer { if let pid = service.pid { kill(pid, SIGKILL) } }
+        defer { service.signal(SIGKILL) }
         #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
 
         // Each host sees the service and nothing of this host's loopback.
@@ -50,7 +50,7 @@ struct WorkerHostsTests {
         let startedA = StartedProcess(), startedB = StartedProcess()
         let a = Task { try await Self.worker("a", on: network.hosts[0], token: token, server: server, directory: directory.url, started: startedA) }
         let b = Task { try await Self.worker("b", on: network.hosts[1], token: token, server: server, directory: directory.url, started: startedB) }
-        defer { for started in [startedA, startedB] { if let pid = started.pid { kill(pid, SIGKILL) } } }
+        defer { for started in [startedA, startedB] { started.signal(SIGKILL) } }
         #expect(try await eventually { try await RemoteWorkerTests.workers(client).count == 2 }, "the workers never registered")
 
         #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
@@ -60,7 +60,7 @@ struct WorkerHostsTests {
             let workers = try await RemoteWorkerTests.workers(client)
             return workers.count == 2 && workers.allSatisfy { (($0["work"] as? [[String: Any]]) ?? []).contains { $0["batch"] != nil } }
         }, "the run never ran batches on both hosts")
-        kill(try #require(startedA.pid), SIGKILL)
+        #expect(startedA.signal(SIGKILL), "worker a had already exited")
         _ = try await a.value
 
         let run = try await RemoteWorkerTests.finishedRun(client)
@@ -78,9 +78,68 @@ struct WorkerHostsTests {
         let localFiles = try #require((try local.json() as? [String: Any])?["files"] as? [[String: Any]], "\(local.stdout)")
         #expect(Self.statuses(results) == Self.statuses(localFiles))
 
-        kill(try #require(startedB.pid), SIGTERM)
+        #expect(startedB.signal(SIGTERM), "worker b had already exited")
         #expect(try await b.value.status == 0)
-        kill(try #require(service.pid), SIGTERM)
+        #expect(service.signal(SIGTERM), "the service had already exited")
+        #expect(try await serving.value.status == 0)
+    }
+
+    /// A test on a worker host signs in to the run's own PostgreSQL database and Redis, on the managed servers of the
+    /// service's host: `serve --addons-address` has them listen on its address on the test network and name it in
+    /// the URLs (loopback URLs would point at the worker's own machine).
+    @Test func aRemoteWorkersTestsReachTheRunsAddOns() async throws {
+        try #require(TestHostNetwork.isAvailable, "network namespaces need root and iproute2 (ci/setup installs it)")
+        let network = try TestHostNetwork(hosts: 1)
+        defer { network.remove() }
+        let directory = try TestDataDirectory()
+        defer { directory.remove() }
+        let address = network.localAddress
+        let originPath = directory.url.appendingPathComponent("origin.git").path
+        let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath)
+        let head = try await origin.commit(parent: base, changes: [
+            .write("app.json", """
+                { "addons": ["heroku-postgresql", "heroku-redis"],
+                  "environments": { "test": { "scripts": { "test": "sh bin/run-tests {files}" }, "formation": { "test": { "quantity": 1 } } } },
+                  "slipway": { "tests": { "files": ["tests/*.sh"] } } }
+                """),
+            // Fails unless the URLs name the service's address and both servers answer from the worker's host.
+            .write("tests/t1.sh", """
+                set -e
+                case "$DATABASE_URL" in *@\(address):*) ;; *) echo "DATABASE_URL names another host"; exit 1;; esac
+                case "$REDIS_URL" in *@\(address):*) ;; *) echo "REDIS_URL names another host"; exit 1;; esac
+                test "$(psql "$DATABASE_URL" -tAc 'SELECT 40 + 2')" = 42
+                test "$(redis-cli --no-auth-warning -u "$REDIS_URL" PING)" = PONG
+                """),
+        ], message: "tests use add-ons\n")
+        try await origin.setReference("refs/pull/1/head", to: head)
+
+        let data = directory.url.appendingPathComponent("data")
+        let apiPort = try freeLoopbackPort()
+        let server = "http://\(address):\(apiPort)"
+        let serve = ["serve", "--data-dir", data.path, "--bind", address, "--api-port", "\(apiPort)",
+                     "--router-port", "\(try freeLoopbackPort())", "--poll-seconds", "0", "--local-test-slots", "0",
+                     "--addons-address", address, "--allow-path", directory.url.path]
+        let client = ["--server", server, "--data-dir", data.path]
+        let service = StartedProcess()
+        let serving = Task { try await SlipwayBinary.run(serve, timeout: .seconds(180), started: service) }
+        defer { service.signal(SIGKILL) }
+        #expect(try await eventually { (try? await SlipwayBinary.run(["pipelines", "--json"] + client))?.status == 0 })
+        let token = try await RemoteWorkerTests.workerToken("addons", client: client)
+        let started = StartedProcess()
+        let working = Task { try await Self.worker("a", on: network.hosts[0], token: token, server: server, directory: directory.url, started: started) }
+        defer { started.signal(SIGKILL) }
+
+        #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + client).status == 0)
+        #expect(try await SlipwayBinary.run(["pr", "sync"] + client).status == 0)
+        let run = try await RemoteWorkerTests.finishedRun(client)
+        let results = try #require(run["file_results"] as? [[String: Any]], "\(run)")
+        let database = results.first { $0["path"] as? String == "tests/t1.sh" }
+        #expect(database?["status"] as? String == "passed", "\(database ?? [:])")
+        #expect(run["state"] as? String == "succeeded", "\(run)")
+
+        #expect(started.signal(SIGTERM), "the worker had already exited")
+        #expect(try await working.value.status == 0)
+        #expect(service.signal(SIGTERM), "the service had already exited")
         #expect(try await serving.value.status == 0)
     }
 

@@ -7,19 +7,23 @@ import Glibc
 /// `<add-ons dir>/postgres/data`, made by `initdb` on first use, listening on 127.0.0.1 at a port chosen once and
 /// kept in `postgres/port` (apps' releases hold URLs with it). Its superuser `slipway_admin` signs in with a
 /// password derived from the credentials key. Stopped by `stop()`, or by its watchdog when Slipway is gone.
+/// With a `listenAddress` it listens there too, takes password sign-ins from its subnets (`PostgresAccessRules`)
+/// and hands that address out, for tests on remote workers.
 actor ManagedPostgresServer {
     private let directory: URL
     private let key: CredentialKey
     private let durable: Bool
+    private let listenAddress: String?
     private var endpoint: ServerEndpoint?
 
     static let adminUser = "slipway_admin"
 
     /// `durable: false` turns off fsync (tests only: a machine crash may lose data).
-    init(directory: URL, key: CredentialKey, durable: Bool = true) {
+    init(directory: URL, key: CredentialKey, durable: Bool = true, listenAddress: String? = nil) {
         self.directory = directory.appendingPathComponent("postgres")
         self.key = key
         self.durable = durable
+        self.listenAddress = listenAddress
     }
 
     private var dataDirectory: URL { directory.appendingPathComponent("data") }
@@ -38,12 +42,18 @@ actor ManagedPostgresServer {
         // A server left by a Slipway that died a moment ago (its watchdog polls twice a second) still holds the
         // data directory: stop it first.
         await ServerProcess.stop(pidFile: dataDirectory.appendingPathComponent("postmaster.pid"), program: "postgres", signal: SIGINT)
-        let settings = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        var settings = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        // Written at every start, so the rules follow the option (initdb's own pg_hba.conf is not used).
+        let rules = directory.appendingPathComponent("pg_hba.conf")
+        try ServerProcess.writePrivate(PostgresAccessRules.text(listenAddress: listenAddress), to: rules, for: account)
+        settings += ["-c", "hba_file=\(rules.path)"]
+        let addresses = (["127.0.0.1"] + (listenAddress.map { [$0] } ?? [])).joined(separator: ",")
         try ServerProcess.start(
             [bin.appendingPathComponent("postgres").path, "-D", dataDirectory.path, "-p", "\(port)", "-k", directory.path,
-             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"] + settings,
+             "-c", "listen_addresses=\(addresses)", "-c", "max_connections=300"] + settings,
             as: account, log: log, stopSignal: "INT", removing: durable ? nil : directory)
-        let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: Self.adminUser, password: password, database: "postgres")
+        let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: Self.adminUser, password: password, database: "postgres",
+                                      advertisedHost: listenAddress)
         try await waitUntilReady(endpoint)
         if fresh {
             // Only each app's own role may connect to its database; these two are the admin's alone.

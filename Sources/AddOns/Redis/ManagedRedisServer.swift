@@ -6,19 +6,22 @@ import Glibc
 /// The Redis server Slipway runs for the `heroku-redis` add-on when `--addons-redis` is not given: Debian's
 /// `redis-server` on 127.0.0.1 at a port chosen once (`redis/port`), with 1024 logical databases, an append-only
 /// file in `<add-ons dir>/redis` and the ACL file `users.acl` that keeps the apps' users across restarts. The
-/// `default` user is the admin, with a password derived from the credentials key.
+/// `default` user is the admin, with a password derived from the credentials key. With a `listenAddress` it
+/// listens there too, and hands that address out (every user has a password; `protected-mode` stays on).
 actor ManagedRedisServer {
     private let directory: URL
     private let key: CredentialKey
     private let durable: Bool
+    private let listenAddress: String?
     private var endpoint: ServerEndpoint?
 
     static let databases = 1024
 
-    init(directory: URL, key: CredentialKey, durable: Bool = true) {
+    init(directory: URL, key: CredentialKey, durable: Bool = true, listenAddress: String? = nil) {
         self.directory = directory.appendingPathComponent("redis")
         self.key = key
         self.durable = durable
+        self.listenAddress = listenAddress
     }
 
     var log: URL { directory.appendingPathComponent("server.log") }
@@ -37,7 +40,7 @@ actor ManagedRedisServer {
         }
         let persistence = durable ? "appendonly yes\nappendfsync everysec\nsave \"\"\n" : "appendonly no\nsave \"\"\n"
         let configuration = """
-            bind 127.0.0.1
+            bind \((["127.0.0.1"] + (listenAddress.map { [$0] } ?? [])).joined(separator: " "))
             port \(port)
             protected-mode yes
             daemonize no
@@ -51,7 +54,7 @@ actor ManagedRedisServer {
         try ServerProcess.writePrivate(configuration, to: configFile, for: account)
         await ServerProcess.stop(pidFile: pidFile, program: "redis-server", signal: SIGTERM)
         try ServerProcess.start([binary, configFile.path], as: account, log: log, stopSignal: "TERM", removing: durable ? nil : directory)
-        let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: "default", password: password)
+        let endpoint = ServerEndpoint(host: "127.0.0.1", port: port, user: "default", password: password, advertisedHost: listenAddress)
         let deadline = ContinuousClock.now + .seconds(20)
         while true {
             do {

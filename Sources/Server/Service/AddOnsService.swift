@@ -23,7 +23,8 @@ extension SlipwayServer {
         let addons = try AddOnProvisioner(AddOnConfiguration(
             directory: options.dataDirectory.appendingPathComponent("addons"),
             postgres: options.addonsPostgres.map(AddOnServer.external) ?? .managed,
-            redis: options.addonsRedis.map(AddOnServer.external) ?? .managed))
+            redis: options.addonsRedis.map(AddOnServer.external) ?? .managed,
+            listenAddress: options.addonsAddress))
         do {
             try await addons.start()
             let live = Set(try await store.apps().map(\.name.rawValue))

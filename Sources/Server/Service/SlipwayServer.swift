@@ -35,6 +35,8 @@ public struct ServeOptions: Sendable {
     /// nil: Slipway runs its own in the data dir, started on first use.
     public var addonsPostgres: String?
     public var addonsRedis: String?
+    /// `--addons-address`: the managed add-on servers also listen there and name it in their URLs.
+    public var addonsAddress: String?
     /// `--allow-path DIR` (repeatable): local directories the API may deploy from or make pipelines on, besides
     /// the data dir (`LocalPathPolicy`).
     public var allowedPaths: [URL] = []
