@@ -41,7 +41,9 @@ struct BatchSizingTests {
         #expect(coldSizes.count == 4, "\(coldSizes)")
         #expect(coldSizes.dropFirst(2).allSatisfy { $0 >= 8 }, "\(coldSizes)")
         let measured = try #require(cold.batchStartupSeconds)
-        #expect(measured >= 0.95 && measured < 3, "\(measured)")
+        // The estimate is a batch's wall time less its files' reported 50 ms each, so on a loaded machine the
+        // files' real `sleep 0.05` (and each process start) lengthen it: a generous ceiling, a strict floor.
+        #expect(measured >= 0.95 && measured < 5, "\(measured)")
 
         // The history keeps it, beside the files, under the reserved entry.
         let history = TimingHistoryStore.load(fixture.history).history

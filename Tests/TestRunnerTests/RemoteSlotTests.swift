@@ -100,7 +100,7 @@ import Testing
         // Local setup is slow, so the leased slot takes its planned shard first and then falls silent.
         let fixture = try SuiteFixture.make(files: 6)
         defer { try? FileManager.default.removeItem(at: fixture.directory.deletingLastPathComponent()) }
-        let board = LeaseBoard(heartbeat: .milliseconds(200))
+        let board = LeaseBoard(heartbeat: .seconds(1))
         let sweeper = Task { await board.run() }
         defer { sweeper.cancel() }
         var options = fixture.options()
