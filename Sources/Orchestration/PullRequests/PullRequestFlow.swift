@@ -39,7 +39,7 @@ public actor PullRequestFlow {
     private var reconciling: Set<String> = []
     private var dirty: Set<String> = []
     private var lastReap: [String: ContinuousClock.Instant] = [:]
-    private var stopping = false
+    private(set) var stopping = false
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
                 checkObservers: [any CheckObserver] = [], reviewAppObservers: [any ReviewAppObserver] = [],
@@ -118,7 +118,11 @@ public actor PullRequestFlow {
         repeat {
             dirty.remove(pipeline.rawValue)
             do {
-                try await locks.withLock("pipeline:\(pipeline)") { try await self.reconcile(pipeline) }
+                // In-process first, then across instances sharing the store (PostgreSQL's advisory lock): a trigger
+                // at another instance waits for this pass and then runs its own, so no webhook is lost.
+                try await locks.withLock("pipeline:\(pipeline)") {
+                    try await self.store.withPipelineLock(pipeline) { try await self.reconcile(pipeline) }
+                }
             } catch {
                 logger.warning("reconciliation failed", metadata: ["pipeline": "\(pipeline)", "error": "\(error)"])
             }
