@@ -24,101 +24,187 @@ struct MultiInstanceTests {
     static let files = ["tests/t1.sh", "tests/t2.sh", "tests/t3.sh", "tests/t4.sh", "tests/t5.sh", "tests/t6.sh", "tests/t7.sh"]
 
     @Test func theSurvivorCompletesTheKilledInstancesTestRun() async throws {
-        let cluster = try await PostgresTestCluster.shared()
-        let database = try await cluster.makeDatabase()
-        let directory = try TestDataDirectory()
-        defer { directory.remove() }
-        let originPath = directory.url.appendingPathComponent("origin.git").path
-        // Four files that sleep 3 s each on two workers: about 6 s of tests, long enough to kill the owner mid-run.
-        let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath, waitForCI: true, extraTests: (4...7).map {
-            .write("tests/t\($0).sh", "sleep 3\n")
-        })
-        let token = TokenGenerator.generate()
-        let secret = "multi-instance-webhook-secret"
-        let environment = ["SLIPWAY_TOKEN": token, "SLIPWAY_WEBHOOK_SECRET": secret]
-
-        let instances = try ["a", "b"].map { name in
-            try Instance(name: name, root: directory.url, database: cluster.url(database: database), allowPath: directory.url.path)
-        }
-        var serving: [Task<SlipwayBinary.Result, any Error>] = []
-        defer { for instance in instances { if let pid = instance.process.pid { kill(pid, SIGKILL) } } }
-        // One after the other: the first start stores the admin token, the second finds it.
-        for instance in instances {
-            let arguments = instance.serveArguments
-            let process = instance.process
-            serving.append(Task { try await SlipwayBinary.run(arguments, environment: environment, timeout: .seconds(240), started: process) })
-            #expect(try await eventually(within: .seconds(60)) {
-                (try? await SlipwayBinary.run(["pipelines", "--json"] + instance.client, environment: environment))?.status == 0
-            }, "instance \(instance.name) did not come up")
-        }
-        let (a, b) = (instances[0], instances[1])
-        #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + a.client,
-                                            environment: environment).status == 0)
-        // Both instances are registered and alive.
-        #expect(try await cluster.administer("SELECT count(*)::text FROM service_instances", database: database) == ["2"])
-
-        // The pull request opens; GitHub's webhook reaches the second instance.
-        let head = try await origin.commit(parent: base, changes: [.write("version.txt", "multi\n")], message: "pr\n")
-        try await origin.setReference("refs/pull/1/head", to: head)
-        let payload = try PullRequestFixture.pullRequestPayload(action: "opened", number: 1, head: head.hex, branch: "feature",
-                                                                updatedAt: Date())
-        let delivered = try await Self.deliver(payload, event: "pull_request", to: b, secret: secret)
-        #expect(delivered == 200 || delivered == 202, "the webhook was answered \(delivered)")
-
-        // The run starts on one instance (its owner) and its test processes are running.
-        var runID = ""
-        var ownerPort = ""
-        #expect(try await eventually(within: .seconds(90)) {
-            let rows = try await cluster.administer("""
-                SELECT r.id || ' ' || r.state || ' ' || coalesce(split_part(i.name, ':', 2), '')
-                FROM test_runs r LEFT JOIN service_instances i ON i.id = r.owner_instance WHERE r.pr_number = 1
-                """, database: database)
-            guard let fields = rows.first?.split(separator: " ").map(String.init), fields.count == 3,
-                  fields[1] == "running" else { return false }
-            runID = fields[0]
-            ownerPort = fields[2]
-            return true
-        }, "no test run of pull request #1 started")
-        let owner = try #require(instances.first { "\($0.apiPort)" == ownerPort }, "the run's owner is neither instance")
-        let survivor = owner === a ? b : a
-        #expect(try await eventually(within: .seconds(60)) { !PullRequestCrashTests.processes(under: owner.data.appendingPathComponent("tmp")).isEmpty },
-                "no test process of the owner found to kill mid-run")
-        try await Task.sleep(for: .seconds(1))
+        let pair = try await Pair.start()
+        defer { pair.stop() }
+        let (runID, owner, survivor) = try await pair.startTestRun()
         kill(try #require(owner.process.pid), SIGKILL)
         let killed = ContinuousClock.now
-        _ = try await serving[owner === a ? 0 : 1].value
+        _ = try await pair.serving[owner.index].value
 
         // The survivor adopts the run and completes it.
-        #expect(try await eventually(within: .seconds(120), every: .milliseconds(250)) {
-            try await cluster.administer("SELECT state FROM test_runs WHERE id = '\(runID)'", database: database) == ["succeeded"]
-        }, "the adopted run did not succeed")
+        try await pair.expectCompleted(runID, by: survivor)
         // For the README: from the kill to the adopted run's success (5 heartbeats of silence, fetch, test build, tests).
         print("multi-instance: instance \(owner.name) (owner) killed; run \(runID) succeeded on \(survivor.name) after \(ContinuousClock.now - killed)")
-        let ended = try await cluster.administer(
-            "SELECT state || ' ' || coalesce(message, '') FROM test_runs WHERE id = '\(runID)'", database: database)
-        #expect(ended.first?.hasPrefix("succeeded") == true, "\(ended)")
-        let survivorID = try await cluster.administer(
-            "SELECT id FROM service_instances WHERE name LIKE '%:\(survivor.apiPort)'", database: database)
-        #expect(try await cluster.administer("SELECT owner_instance FROM test_runs WHERE id = '\(runID)'", database: database) == survivorID)
-        // One run for the pull request, and every file recorded exactly once.
-        #expect(try await cluster.administer("SELECT id FROM test_runs WHERE pr_number = 1", database: database) == [runID])
-        let recorded = try await cluster.administer(
-            "SELECT path || ' ' || count(*) FROM test_file_results WHERE run_id = '\(runID)' GROUP BY path ORDER BY path",
-            database: database)
-        #expect(recorded == Self.files.map { "\($0) 1" }, "\(recorded)")
-        let merge = try #require(try await cluster.administer("SELECT commit_id FROM test_runs WHERE id = '\(runID)'", database: database).first)
-        #expect(try await eventually {
-            try await cluster.administer("""
-                SELECT state FROM checks WHERE commit_id = '\(merge)' AND context = 'ci' ORDER BY id DESC LIMIT 1
-                """, database: database) == ["success"]
-        }, "the ci check of the merge did not succeed")
 
-        kill(try #require(survivor.process.pid), SIGTERM)
-        let result = try await serving[survivor === a ? 0 : 1].value
+        let result = try await pair.terminate(survivor)
         #expect(result.status == 0, "the survivor exited \(result.status): \(result.stderr.suffix(2000))")
         #expect((result.stderr + result.stdout).contains("adopted test run \(runID)"), "\(result.stderr.suffix(3000))")
-        #expect(!result.stdout.contains(token) && !result.stderr.contains(token))
-        try? await cluster.dropDatabase(database)
+        #expect(!result.stdout.contains(pair.token) && !result.stderr.contains(pair.token))
+        try? await pair.cluster.dropDatabase(pair.database)
+    }
+
+    /// A zombie: the owner is stopped (SIGSTOP) mid-run, not killed, so its test processes go on; the other instance
+    /// adopts the run once the owner's heartbeat is five intervals old. The owner then resumes (SIGCONT) and finishes its
+    /// attempt, but the store fences its result off: the adopter's result is the one recorded, each file once, and the
+    /// former owner logs that it lost the run.
+    @Test func aStoppedOwnerThatComesBackCannotRecordTheAdoptedRun() async throws {
+        let pair = try await Pair.start()
+        defer { pair.stop() }
+        let (runID, owner, survivor) = try await pair.startTestRun()
+        let ownerPID = try #require(owner.process.pid)
+        kill(ownerPID, SIGSTOP)
+        let adopted = try await eventually(within: .seconds(60), every: .milliseconds(100)) {
+            try await pair.owner(of: runID) == pair.instanceID(survivor)
+        }
+        kill(ownerPID, SIGCONT)
+        #expect(adopted, "the stopped owner's run was not adopted")
+
+        try await pair.expectCompleted(runID, by: survivor)
+        // The former owner, alive again, finished its own attempt and was refused.
+        let zombie = try await pair.terminate(owner)
+        #expect(zombie.status == 0, "the former owner exited \(zombie.status): \(zombie.stderr.suffix(2000))")
+        #expect(zombie.stderr.contains("test run lost to another service instance"), "\(zombie.stderr.suffix(3000))")
+        #expect(try await pair.owner(of: runID) == pair.instanceID(survivor))
+        let result = try await pair.terminate(survivor)
+        #expect((result.stderr + result.stdout).contains("adopted test run \(runID)"), "\(result.stderr.suffix(3000))")
+        try? await pair.cluster.dropDatabase(pair.database)
+    }
+
+    /// Two `serve` on one fresh database of the test cluster, a pipeline on a local origin, and the tools to watch them.
+    final class Pair: @unchecked Sendable {
+        // Written only in `start`, before the tests read them.
+        let cluster: PostgresTestCluster
+        let database: String
+        let directory: TestDataDirectory
+        let origin: Repository
+        let base: ObjectID
+        let instances: [Instance]
+        var serving: [Task<SlipwayBinary.Result, any Error>] = []
+        let token = TokenGenerator.generate()
+        let secret = "multi-instance-webhook-secret"
+        var environment: [String: String] { ["SLIPWAY_TOKEN": token, "SLIPWAY_WEBHOOK_SECRET": secret] }
+
+        private init(cluster: PostgresTestCluster, database: String, directory: TestDataDirectory, origin: Repository,
+                     base: ObjectID, instances: [Instance]) {
+            self.cluster = cluster
+            self.database = database
+            self.directory = directory
+            self.origin = origin
+            self.base = base
+            self.instances = instances
+        }
+
+        /// Starts both instances, one after the other (the first stores the admin token, the second finds it), and
+        /// creates the pipeline through the first.
+        static func start() async throws -> Pair {
+            let cluster = try await PostgresTestCluster.shared()
+            let database = try await cluster.makeDatabase()
+            let directory = try TestDataDirectory()
+            let originPath = directory.url.appendingPathComponent("origin.git").path
+            // Four files that sleep 3 s each on two workers: about 6 s of tests, long enough to stop the owner mid-run.
+            let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath, waitForCI: true, extraTests: (4...7).map {
+                .write("tests/t\($0).sh", "sleep 3\n")
+            })
+            let instances = try ["a", "b"].enumerated().map { index, name in
+                try Instance(name: name, index: index, root: directory.url, database: cluster.url(database: database),
+                             allowPath: directory.url.path)
+            }
+            let pair = Pair(cluster: cluster, database: database, directory: directory, origin: origin, base: base,
+                            instances: instances)
+            for instance in instances {
+                let arguments = instance.serveArguments
+                let process = instance.process
+                let environment = pair.environment
+                pair.serving.append(Task {
+                    try await SlipwayBinary.run(arguments, environment: environment, timeout: .seconds(240), started: process)
+                })
+                #expect(try await eventually(within: .seconds(60)) {
+                    (try? await SlipwayBinary.run(["pipelines", "--json"] + instance.client, environment: environment))?.status == 0
+                }, "instance \(instance.name) did not come up")
+            }
+            #expect(try await SlipwayBinary.run(["pipelines", "create", "shop", "--repo", originPath] + instances[0].client,
+                                                environment: pair.environment).status == 0)
+            // Both instances are registered and alive.
+            #expect(try await cluster.administer("SELECT count(*)::text FROM service_instances", database: database) == ["2"])
+            return pair
+        }
+
+        /// Opens pull request #1, delivers GitHub's webhook to the second instance, and waits until the run is
+        /// `running` with test processes of its owner alive; returns the run, its owner and the other instance.
+        func startTestRun() async throws -> (run: String, owner: Instance, other: Instance) {
+            let head = try await origin.commit(parent: base, changes: [.write("version.txt", "multi\n")], message: "pr\n")
+            try await origin.setReference("refs/pull/1/head", to: head)
+            let payload = try PullRequestFixture.pullRequestPayload(action: "opened", number: 1, head: head.hex, branch: "feature",
+                                                                    updatedAt: Date())
+            let delivered = try await MultiInstanceTests.deliver(payload, event: "pull_request", to: instances[1], secret: secret)
+            #expect(delivered == 200 || delivered == 202, "the webhook was answered \(delivered)")
+
+            var runID = ""
+            var ownerPort = ""
+            let started = try await eventually(within: .seconds(90)) {
+                let rows = try await self.sql("""
+                    SELECT r.id || ' ' || r.state || ' ' || coalesce(split_part(i.name, ':', 2), '')
+                    FROM test_runs r LEFT JOIN service_instances i ON i.id = r.owner_instance WHERE r.pr_number = 1
+                    """)
+                guard let fields = rows.first?.split(separator: " ").map(String.init), fields.count == 3,
+                      fields[1] == "running" else { return false }
+                runID = fields[0]
+                ownerPort = fields[2]
+                return true
+            }
+            try #require(started, "no test run of pull request #1 started")
+            let owner = try #require(instances.first { "\($0.apiPort)" == ownerPort }, "the run's owner is neither instance")
+            #expect(try await eventually(within: .seconds(60)) {
+                !PullRequestCrashTests.processes(under: owner.data.appendingPathComponent("tmp")).isEmpty
+            }, "no test process of the owner found to stop mid-run")
+            try await Task.sleep(for: .seconds(1))
+            return (runID, owner, instances[1 - owner.index])
+        }
+
+        /// The run ends `succeeded`, owned by `adopter`; it is the pull request's only run, each file is recorded
+        /// exactly once, and the `ci` check of the merge succeeded.
+        func expectCompleted(_ runID: String, by adopter: Instance) async throws {
+            #expect(try await eventually(within: .seconds(120), every: .milliseconds(250)) {
+                try await self.sql("SELECT state FROM test_runs WHERE id = '\(runID)'") == ["succeeded"]
+            }, "the adopted run did not succeed")
+            let ended = try await sql("SELECT state || ' ' || coalesce(message, '') FROM test_runs WHERE id = '\(runID)'")
+            #expect(ended.first?.hasPrefix("succeeded") == true, "\(ended)")
+            #expect(try await owner(of: runID) == instanceID(adopter))
+            #expect(try await sql("SELECT id FROM test_runs WHERE pr_number = 1") == [runID])
+            let recorded = try await sql(
+                "SELECT path || ' ' || count(*) FROM test_file_results WHERE run_id = '\(runID)' GROUP BY path ORDER BY path")
+            #expect(recorded == MultiInstanceTests.files.map { "\($0) 1" }, "\(recorded)")
+            let merge = try #require(try await sql("SELECT commit_id FROM test_runs WHERE id = '\(runID)'").first)
+            #expect(try await eventually {
+                try await self.sql("""
+                    SELECT state FROM checks WHERE commit_id = '\(merge)' AND context = 'ci' ORDER BY id DESC LIMIT 1
+                    """) == ["success"]
+            }, "the ci check of the merge did not succeed")
+        }
+
+        func owner(of runID: String) async throws -> String? {
+            try await sql("SELECT owner_instance FROM test_runs WHERE id = '\(runID)'").first
+        }
+
+        func instanceID(_ instance: Instance) async throws -> String? {
+            try await sql("SELECT id FROM service_instances WHERE name LIKE '%:\(instance.apiPort)'").first
+        }
+
+        /// SIGTERM, then the instance's exit status and output.
+        func terminate(_ instance: Instance) async throws -> SlipwayBinary.Result {
+            kill(try #require(instance.process.pid), SIGTERM)
+            return try await serving[instance.index].value
+        }
+
+        func sql(_ query: String) async throws -> [String] {
+            try await cluster.administer(query, database: database)
+        }
+
+        /// Kills what is left and removes the directory (the database is dropped by a test that passed).
+        func stop() {
+            for instance in instances { if let pid = instance.process.pid { kill(pid, SIGKILL) } }
+            directory.remove()
+        }
     }
 
     /// POSTs a signed GitHub delivery to the instance's webhook route; returns the HTTP status.
@@ -137,6 +223,8 @@ struct MultiInstanceTests {
     /// One `serve` of the pair: its data dir, ports and arguments.
     final class Instance: Sendable {
         let name: String
+        /// Its place in the pair (and in `Pair.serving`).
+        let index: Int
         let data: URL
         let apiPort: Int
         let routerPort: Int
@@ -144,8 +232,9 @@ struct MultiInstanceTests {
         let allowPath: String
         let process = StartedProcess()
 
-        init(name: String, root: URL, database: String, allowPath: String) throws {
+        init(name: String, index: Int, root: URL, database: String, allowPath: String) throws {
             self.name = name
+            self.index = index
             data = root.appendingPathComponent("data-\(name)")
             apiPort = try freeLoopbackPort()
             routerPort = try freeLoopbackPort()

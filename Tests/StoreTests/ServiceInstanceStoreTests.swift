@@ -17,8 +17,9 @@ import Testing
             #expect(first.id != second.id)
             #expect(try await store.liveInstances(heartbeatSince: first.startedAt).map(\.id) == [first.id, second.id])
             try await Task.sleep(for: .milliseconds(20))
+            // After both registrations (stored to the millisecond), before the heartbeat.
+            let since = Date().storedPrecision
             try await store.heartbeatInstance(id: second.id)
-            let since = Date().addingTimeInterval(-0.01)
             #expect(try await store.liveInstances(heartbeatSince: since).map(\.id) == [second.id])
             try await store.removeInstance(id: second.id)
             await expectStoreError(.notFound) { try await store.heartbeatInstance(id: second.id) }
