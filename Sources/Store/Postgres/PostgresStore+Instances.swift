@@ -29,7 +29,7 @@ extension PostgresStore {
 
     public func removeInstance(id: String) async throws(StoreError) {
         try await write { db in
-            try await db.execute("DELETE FROM service_instances WHERE id = \(id)")
+            _ = try await db.execute("DELETE FROM service_instances WHERE id = \(id)")
         }
     }
 
