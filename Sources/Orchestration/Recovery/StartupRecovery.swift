@@ -24,14 +24,17 @@ public enum StartupRecovery {
     public static let reason = "interrupted: the service stopped"
 
     ///
-    /// With several instances on one store (`instance` is this one's id), a start while another instance is alive
+    /// With several instances on one store (`instance` is this one), a start while another instance is alive
     /// (a heartbeat at or after `liveSince`) recovers nothing: the unfinished builds, releases, operations, review
     /// apps and dynos may be that instance's, and killing or failing them would break it. The test runs of dead
     /// instances are adopted instead (`PullRequestFlow.adoptOrphanedTestRuns`); the rest waits for a start with no
-    /// other instance alive.
-    public static func run(store: any SlipwayStore, instance: String? = nil, liveSince: Date = .distantPast) async throws -> RecoveryReport {
+    /// other instance alive. An instance of the same name (host and API port) is this one's predecessor, killed
+    /// moments ago (two live services cannot share a host's port), not another live instance.
+    public static func run(store: any SlipwayStore, instance: ServiceInstance? = nil, liveSince: Date = .distantPast) async throws -> RecoveryReport {
         if let instance {
-            let others = try await store.liveInstances(heartbeatSince: liveSince).filter { $0.id != instance }
+            let others = try await store.liveInstances(heartbeatSince: liveSince).filter {
+                $0.id != instance.id && $0.name != instance.name
+            }
             if !others.isEmpty { return RecoveryReport(interrupted: InterruptedWork(), stoppedDynos: 0, otherInstances: others) }
         }
         let interrupted = try await store.markInFlightOperationsFailed(reason: reason)

@@ -115,7 +115,7 @@ public enum SlipwayServer {
         let instance = options.database == .sqlite ? nil
             : try await store.registerInstance(name: "\(ProcessInfo.processInfo.hostName):\(options.apiPort)")
         if let instance { announce("service instance \(instance.id) (\(instance.name)) on the shared store") }
-        let recovery = try await StartupRecovery.run(store: store, instance: instance?.id, liveSince: liveness.silentSince(Date()))
+        let recovery = try await StartupRecovery.run(store: store, instance: instance, liveSince: liveness.silentSince(Date()))
         if !recovery.otherInstances.isEmpty {
             announce("\(recovery.otherInstances.count) other service instance(s) alive (\(recovery.otherInstances.map(\.name).joined(separator: ", "))): "
                      + "startup recovery left to them; the test runs of dead instances are adopted")
