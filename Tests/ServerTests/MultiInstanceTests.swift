@@ -30,10 +30,12 @@ struct MultiInstanceTests {
         kill(try #require(owner.process.pid), SIGKILL)
         let killed = ContinuousClock.now
         _ = try await pair.serving[owner.index].value
+        pair.releaseTests()
 
         // The survivor adopts the run and completes it.
         try await pair.expectCompleted(runID, by: survivor)
-        // For the README: from the kill to the adopted run's success (5 heartbeats of silence, fetch, test build, tests).
+        // For the README: from the kill to the adopted run's success (5 heartbeats of silence, fetch, test build, tests
+        // that no longer wait).
         print("multi-instance: instance \(owner.name) (owner) killed; run \(runID) succeeded on \(survivor.name) after \(ContinuousClock.now - killed)")
 
         let result = try await pair.terminate(survivor)
@@ -56,6 +58,8 @@ struct MultiInstanceTests {
         let adopted = try await eventually(within: .seconds(60), every: .milliseconds(100)) {
             try await pair.owner(of: runID) == pair.instanceID(survivor)
         }
+        // Its test processes were not stopped: they end now, while it is, and it collects them when it resumes.
+        pair.releaseTests()
         kill(ownerPID, SIGCONT)
         #expect(adopted, "the stopped owner's run was not adopted")
 
@@ -79,13 +83,16 @@ struct MultiInstanceTests {
         let origin: Repository
         let base: ObjectID
         let instances: [Instance]
+        /// While it exists, the slow test files wait.
+        let marker: URL
         var serving: [Task<SlipwayBinary.Result, any Error>] = []
         let token = TokenGenerator.generate()
         let secret = "multi-instance-webhook-secret"
         var environment: [String: String] { ["SLIPWAY_TOKEN": token, "SLIPWAY_WEBHOOK_SECRET": secret] }
 
         private init(cluster: PostgresTestCluster, database: String, directory: TestDataDirectory, origin: Repository,
-                     base: ObjectID, instances: [Instance]) {
+                     base: ObjectID, instances: [Instance], marker: URL) {
+            self.marker = marker
             self.cluster = cluster
             self.database = database
             self.directory = directory
@@ -101,16 +108,19 @@ struct MultiInstanceTests {
             let database = try await cluster.makeDatabase()
             let directory = try TestDataDirectory()
             let originPath = directory.url.appendingPathComponent("origin.git").path
-            // Four files that sleep 3 s each on two workers: about 6 s of tests, long enough to stop the owner mid-run.
+            // Four files that wait while the marker exists (the tests run unsandboxed, so they see it): the owner's run
+            // is still going whenever the test stops or kills it, however loaded the machine; `releaseTests` lets them end.
+            let marker = directory.url.appendingPathComponent("tests-wait")
+            try Data().write(to: marker)
             let (origin, base) = try await PullRequestFixture.makeOrigin(at: originPath, waitForCI: true, extraTests: (4...7).map {
-                .write("tests/t\($0).sh", "sleep 3\n")
+                .write("tests/t\($0).sh", "while [ -e '\(marker.path)' ]; do sleep 0.1; done\n")
             })
             let instances = try ["a", "b"].enumerated().map { index, name in
                 try Instance(name: name, index: index, root: directory.url, database: cluster.url(database: database),
                              allowPath: directory.url.path)
             }
             let pair = Pair(cluster: cluster, database: database, directory: directory, origin: origin, base: base,
-                            instances: instances)
+                            instances: instances, marker: marker)
             for instance in instances {
                 let arguments = instance.serveArguments
                 let process = instance.process
@@ -154,10 +164,9 @@ struct MultiInstanceTests {
             }
             try #require(started, "no test run of pull request #1 started")
             let owner = try #require(instances.first { "\($0.apiPort)" == ownerPort }, "the run's owner is neither instance")
-            #expect(try await eventually(within: .seconds(60)) {
+            #expect(try await eventually(within: .seconds(120)) {
                 !PullRequestCrashTests.processes(under: owner.data.appendingPathComponent("tmp")).isEmpty
             }, "no test process of the owner found to stop mid-run")
-            try await Task.sleep(for: .seconds(1))
             return (runID, owner, instances[1 - owner.index])
         }
 
@@ -188,6 +197,11 @@ struct MultiInstanceTests {
 
         func instanceID(_ instance: Instance) async throws -> String? {
             try await sql("SELECT id FROM service_instances WHERE name LIKE '%:\(instance.apiPort)'").first
+        }
+
+        /// Lets the waiting test files end.
+        func releaseTests() {
+            try? FileManager.default.removeItem(at: marker)
         }
 
         /// SIGTERM, then the instance's exit status and output.

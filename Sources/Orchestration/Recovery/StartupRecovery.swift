@@ -23,7 +23,6 @@ public struct RecoveryReport: Sendable, Equatable {
 public enum StartupRecovery {
     public static let reason = "interrupted: the service stopped"
 
-    ///
     /// With several instances on one store (`instance` is this one), a start while another instance is alive
     /// (a heartbeat at or after `liveSince`) recovers nothing: the unfinished builds, releases, operations, review
     /// apps and dynos may be that instance's, and killing or failing them would break it. The test runs of dead

@@ -118,7 +118,7 @@ public enum SlipwayServer {
         let recovery = try await StartupRecovery.run(store: store, instance: instance, liveSince: liveness.silentSince(Date()))
         if !recovery.otherInstances.isEmpty {
             announce("\(recovery.otherInstances.count) other service instance(s) alive (\(recovery.otherInstances.map(\.name).joined(separator: ", "))): "
-                     + "startup recovery left to them; the test runs of dead instances are adopted")
+                     + "startup recovery skipped, their work may be in flight; dead instances' test runs are adopted")
         }
         let interrupted = recovery.interrupted.operations.count + recovery.interrupted.releases.count
             + recovery.interrupted.buildIDs.count + recovery.interrupted.testRunIDs.count + recovery.interrupted.reviewApps.count
