@@ -74,6 +74,47 @@ struct MultiInstanceTests {
         try? await pair.cluster.dropDatabase(pair.database)
     }
 
+    /// A newer push seen at the other instance retires the owner's older run: the other instance tests the new merge
+    /// and ends the older run in the store, and the owner stops its test processes at its next heartbeat.
+    @Test func aNewerPushAtTheOtherInstanceStopsTheOwnersOlderRun() async throws {
+        let pair = try await Pair.start()
+        defer { pair.stop() }
+        let (oldRun, owner, other) = try await pair.startTestRun()
+        let newHead = try await pair.origin.commit(parent: pair.base, changes: [.write("version.txt", "multi 2\n")], message: "push\n")
+        try await pair.origin.setReference("refs/pull/1/head", to: newHead)
+        let payload = try PullRequestFixture.pullRequestPayload(action: "synchronize", number: 1, head: newHead.hex,
+                                                                branch: "feature", updatedAt: Date().addingTimeInterval(60))
+        let delivered = try await MultiInstanceTests.deliver(payload, event: "pull_request", to: other, secret: pair.secret)
+        #expect(delivered == 200 || delivered == 202, "the webhook was answered \(delivered)")
+
+        // The older run ends, and its owner's test processes go although the marker still holds them.
+        #expect(try await eventually(within: .seconds(60)) {
+            try await pair.sql("SELECT state FROM test_runs WHERE id = '\(oldRun)'") == ["cancelled"]
+        }, "the older run was not cancelled")
+        #expect(try await eventually(within: .seconds(60)) {
+            PullRequestCrashTests.processes(under: owner.data.appendingPathComponent("tmp")).isEmpty
+        }, "the owner did not stop the older run's test processes")
+        // The new merge is tested at the other instance.
+        let otherID = try await pair.instanceID(other)
+        var newRun = ""
+        #expect(try await eventually(within: .seconds(90)) {
+            let rows = try await pair.sql("SELECT id || ' ' || coalesce(owner_instance, '') FROM test_runs WHERE id <> '\(oldRun)'")
+            guard let fields = rows.first?.split(separator: " ").map(String.init), rows.count == 1, fields.count == 2 else { return false }
+            newRun = fields[0]
+            return fields[1] == otherID
+        }, "no run of the new merge at the other instance")
+        pair.releaseTests()
+        #expect(try await eventually(within: .seconds(90)) {
+            try await pair.sql("SELECT state FROM test_runs WHERE id = '\(newRun)'") == ["succeeded"]
+        }, "the new merge's run did not succeed")
+        #expect(try await pair.sql("SELECT state FROM test_runs WHERE id = '\(oldRun)'") == ["cancelled"])
+
+        let stopped = try await pair.terminate(owner)
+        #expect(stopped.stderr.contains("test run \(oldRun) was ended by another service instance"), "\(stopped.stderr.suffix(3000))")
+        _ = try await pair.terminate(other)
+        try? await pair.cluster.dropDatabase(pair.database)
+    }
+
     /// Two `serve` on one fresh database of the test cluster, a pipeline on a local origin, and the tools to watch them.
     final class Pair: @unchecked Sendable {
         // Written only in `start`, before the tests read them.

@@ -125,4 +125,33 @@ import Testing
             #expect(try await store.testRun(id: zombie.id).owner == adopter.id)
         }
     }
+
+    /// A newer push at one instance ends the pull request's other unfinished runs, whoever owns them; finished runs,
+    /// the kept run and other pull requests' runs stay as they are.
+    @Test(arguments: StoreKind.allCases)
+    func olderRunsOfAPullRequestAreCancelledWhoeverOwnsThem(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            _ = try await store.createPipeline(Pipeline(name: name("shop"), repository: "/srv/shop.git"))
+            func run(_ number: Int, owner: String?, state: TestRunState) async throws -> TestRun {
+                var run = try await store.createTestRun(pipeline: name("shop"), prNumber: number, branch: nil, commit: Self.commit,
+                                                        workers: 1, split: nil, owner: owner)
+                run.state = state
+                return try await store.updateTestRun(run)
+            }
+            let elsewhere = try await run(1, owner: "other-instance", state: .running)
+            let queued = try await run(1, owner: nil, state: .queued)
+            let done = try await run(1, owner: "other-instance", state: .failed)
+            let otherPull = try await run(2, owner: "other-instance", state: .running)
+            let newest = try await run(1, owner: "this-instance", state: .pending)
+            let cancelled = try await store.cancelTestRuns(pipeline: name("shop"), prNumber: 1, keeping: newest.id,
+                                                           message: "cancelled: a newer push replaced it")
+            #expect(Set(cancelled) == [elsewhere.id, queued.id])
+            let ended = try await store.testRun(id: elsewhere.id)
+            #expect(ended.state == .cancelled && ended.finishedAt != nil && ended.message == "cancelled: a newer push replaced it")
+            #expect(ended.owner == "other-instance")
+            #expect(try await store.testRun(id: done.id).state == .failed)
+            #expect(try await store.testRun(id: otherPull.id).state == .running)
+            #expect(try await store.testRun(id: newest.id).state == .pending)
+        }
+    }
 }

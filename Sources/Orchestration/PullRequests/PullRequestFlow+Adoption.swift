@@ -22,6 +22,21 @@ extension PullRequestFlow {
         for run in runs { resumeAdopted(run) }
     }
 
+    /// Stops this instance's running test runs that another instance ended in the store (a newer push of the pull
+    /// request seen there: `CIStore`'s `cancelTestRuns`).
+    public func stopRunsEndedElsewhere() async {
+        guard let instance = settings.instanceID, !stopping else { return }
+        for (key, commit) in runningTests.commits {
+            guard let pipeline = try? ResourceName(key.pipeline),
+                  let runs = try? await store.testRuns(pipeline: pipeline, prNumber: key.number, limit: 10),
+                  let run = runs.first(where: { $0.commit == commit && $0.owner == instance }),
+                  run.state.isFinished, runningTests.commit(of: key) == commit
+            else { continue }
+            logger.notice("test run \(run.id) was ended by another service instance (\(run.message ?? run.state.rawValue)); stopping it here")
+            cancelTestRun(key)
+        }
+    }
+
     private func resumeAdopted(_ run: TestRun) {
         logger.notice("adopted test run \(run.id) (pipeline \(run.pipeline), \(run.prNumber.map { "pull request #\($0)" } ?? "no pull request")) from a silent service instance")
         guard let number = run.prNumber else {

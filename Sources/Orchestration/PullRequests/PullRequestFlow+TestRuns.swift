@@ -29,6 +29,12 @@ extension PullRequestFlow {
                                     description: "testing merge \(merge.short) of #\(record.number)",
                                     targetURL: "/test-runs/\(run.id)")
         }
+        if settings.instanceID != nil {
+            // Other instances may run an older merge of this pull request: end those runs in the store; their owners
+            // stop them at their next heartbeat (`stopRunsEndedElsewhere`).
+            _ = try? await store.cancelTestRuns(pipeline: pipeline.name, prNumber: record.number, keeping: run.id,
+                                                message: "cancelled: a newer push or the pull request's closing replaced it")
+        }
         let head = record.headCommit
         let task = spawn { await self.performTestRun(run, head: head, mirror: mirror, key: key) }
         runningTests.start(key, commit: merge.hex, task: task)

@@ -6,7 +6,7 @@ import SlipwayModel
 
 /// This `serve` as one of several instances on a shared PostgreSQL: heartbeats its `service_instances` row every
 /// interval and, as often, adopts the unfinished test runs of instances silent for `InstanceLiveness.silentIntervals`
-/// intervals. On graceful shutdown (after the pull-request flow has stopped: it is listed before it) its row is
+/// intervals and stops its own runs that another instance ended (a newer push seen there). On graceful shutdown (after the pull-request flow has stopped: it is listed before it) its row is
 /// deleted.
 struct InstanceService: Service {
     let store: any SlipwayStore
@@ -24,6 +24,7 @@ struct InstanceService: Service {
                     logger.warning("service instance heartbeat failed", metadata: ["instance": "\(instance.name)", "error": "\(error)"])
                 }
                 await flow.adoptOrphanedTestRuns(ownerSilentSince: liveness.silentSince(Date()))
+                await flow.stopRunsEndedElsewhere()
                 try? await Task.sleep(for: liveness.heartbeat)
             }
         }

@@ -21,4 +21,9 @@ public protocol InstanceStore: Sendable {
     /// `instance`, oldest first. Runs with no owner are left alone. Atomic: two instances adopting at once never
     /// both get a run (on PostgreSQL the candidates are locked `FOR UPDATE SKIP LOCKED`).
     func adoptTestRuns(by instance: String, ownerSilentSince: Date) async throws(StoreError) -> [TestRun]
+
+    /// Ends every unfinished run of the pull request but `keeping` as `cancelled` with `message`, whoever owns it, and
+    /// returns their ids: a newer push seen at one instance retires the older runs of the others (each owner notices
+    /// at its next heartbeat and stops its own). Not fenced: this is a decision about the runs, not a result.
+    func cancelTestRuns(pipeline: ResourceName, prNumber: Int, keeping: String, message: String) async throws(StoreError) -> [String]
 }

@@ -74,4 +74,18 @@ extension PostgresStore {
             return runs
         }
     }
+
+    public func cancelTestRuns(pipeline: ResourceName, prNumber: Int, keeping: String, message: String) async throws(StoreError) -> [String] {
+        let now = Date().storeMilliseconds
+        return try await write { db in
+            try await db.rows("""
+                WITH changed AS (
+                    UPDATE test_runs SET state = 'cancelled', message = \(message), finished_at = \(now)
+                    WHERE pipeline = \(pipeline.rawValue) AND pr_number = \(prNumber) AND id <> \(keeping)
+                      AND state IN ('pending', 'queued', 'running')
+                    RETURNING id, created_at)
+                SELECT id FROM changed ORDER BY created_at, id
+                """).map { try $0.decode("id", as: String.self) }
+        }
+    }
 }

@@ -61,6 +61,21 @@ extension SQLiteStore {
         }
     }
 
+    public func cancelTestRuns(pipeline: ResourceName, prNumber: Int, keeping: String, message: String) async throws(StoreError) -> [String] {
+        let now = Date().storeMilliseconds
+        return try await write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM test_runs WHERE pipeline = ? AND pr_number = ? AND id <> ?
+                  AND state IN ('pending', 'queued', 'running') ORDER BY created_at, id
+                """, arguments: [pipeline.rawValue, prNumber, keeping])
+            for id in ids {
+                try db.execute(sql: "UPDATE test_runs SET state = 'cancelled', message = ?, finished_at = ? WHERE id = ?",
+                               arguments: [message, now, id])
+            }
+            return ids
+        }
+    }
+
     /// One SQLite file has one service: nothing to exclude beyond the caller's in-process lock.
     public func withPipelineLock<T: Sendable>(_ pipeline: ResourceName, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()
