@@ -115,6 +115,30 @@ struct MultiInstanceTests {
         try? await pair.cluster.dropDatabase(pair.database)
     }
 
+    /// The pull request closes, and GitHub tells the instance that does not run its test: the run ends `cancelled` and
+    /// its owner stops it.
+    @Test func aCloseAtTheOtherInstanceStopsTheOwnersRun() async throws {
+        let pair = try await Pair.start()
+        defer { pair.stop() }
+        let (run, owner, other) = try await pair.startTestRun()
+        let head = try #require(try await pair.sql("SELECT head_commit FROM pull_requests WHERE number = 1").first)
+        let payload = try PullRequestFixture.pullRequestPayload(action: "closed", number: 1, head: head, branch: "feature",
+                                                                updatedAt: Date().addingTimeInterval(60))
+        let delivered = try await MultiInstanceTests.deliver(payload, event: "pull_request", to: other, secret: pair.secret)
+        #expect(delivered == 200 || delivered == 202, "the webhook was answered \(delivered)")
+        #expect(try await eventually(within: .seconds(60)) {
+            try await pair.sql("SELECT state FROM test_runs WHERE id = '\(run)'") == ["cancelled"]
+        }, "the closed pull request's run was not cancelled")
+        #expect(try await eventually(within: .seconds(60)) {
+            PullRequestCrashTests.processes(under: owner.data.appendingPathComponent("tmp")).isEmpty
+        }, "the owner did not stop the closed pull request's test processes")
+        #expect(try await pair.sql("SELECT count(*)::text FROM test_runs") == ["1"])
+        _ = try await pair.terminate(other)
+        let stopped = try await pair.terminate(owner)
+        #expect(stopped.stderr.contains("test run \(run) was ended by another service instance"), "\(stopped.stderr.suffix(3000))")
+        try? await pair.cluster.dropDatabase(pair.database)
+    }
+
     /// Two `serve` on one fresh database of the test cluster, a pipeline on a local origin, and the tools to watch them.
     final class Pair: @unchecked Sendable {
         // Written only in `start`, before the tests read them.

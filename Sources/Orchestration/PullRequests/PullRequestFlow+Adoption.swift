@@ -37,6 +37,14 @@ extension PullRequestFlow {
         }
     }
 
+    /// Ends the pull request's unfinished runs whoever owns them (it closed, merged or went away); their owners stop
+    /// them at their next heartbeat.
+    func cancelTestRunsElsewhere(_ key: PullRequestKey) async {
+        guard let pipeline = try? ResourceName(key.pipeline) else { return }
+        _ = try? await store.cancelTestRuns(pipeline: pipeline, prNumber: key.number, keeping: "",
+                                            message: "cancelled: a newer push or the pull request's closing replaced it")
+    }
+
     private func resumeAdopted(_ run: TestRun) {
         logger.notice("adopted test run \(run.id) (pipeline \(run.pipeline), \(run.prNumber.map { "pull request #\($0)" } ?? "no pull request")) from a silent service instance")
         guard let number = run.prNumber else {

@@ -162,8 +162,12 @@ public actor PullRequestFlow {
         let withReviewApps = Set(try await store.apps(inPipeline: name).compactMap { app in
             app.review.flatMap { $0.state == .destroyed ? nil : $0.prNumber }
         })
+        // With instances sharing the store, a run of another instance counts too (its owner stops it once it is ended).
+        let unfinishedRuns: Set<Int> = settings.instanceID == nil ? [] : Set(try await store.testRuns(pipeline: name, prNumber: nil, limit: 200)
+            .filter { !$0.state.isFinished }.compactMap(\.prNumber))
         let needsRetiring = { (number: Int) in
-            withReviewApps.contains(number) || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil
+            withReviewApps.contains(number) || unfinishedRuns.contains(number)
+                || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil
         }
         var seen: Set<Int> = []
         for status in scan.pullRequests {
@@ -241,6 +245,8 @@ public actor PullRequestFlow {
     func retire(_ key: PullRequestKey) {
         cancelTestRun(key)
         spawn { await self.destroyReviewApp(key) }
+        // With instances sharing the store, another one may run the pull request's test: end it there too.
+        if settings.instanceID != nil { spawn { await self.cancelTestRunsElsewhere(key) } }
     }
 
     private func reapIfDue(pipeline: Pipeline) async throws {
