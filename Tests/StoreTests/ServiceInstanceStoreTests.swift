@@ -143,6 +143,8 @@ import Testing
             let done = try await run(1, owner: "other-instance", state: .failed)
             let otherPull = try await run(2, owner: "other-instance", state: .running)
             let newest = try await run(1, owner: "this-instance", state: .pending)
+            _ = try await run(3, owner: nil, state: .succeeded)
+            #expect(try await store.pullRequestsWithUnfinishedTestRuns(pipeline: name("shop")) == [1, 2])
             let cancelled = try await store.cancelTestRuns(pipeline: name("shop"), prNumber: 1, keeping: newest.id,
                                                            message: "cancelled: a newer push replaced it")
             #expect(Set(cancelled) == [elsewhere.id, queued.id])
@@ -152,6 +154,8 @@ import Testing
             #expect(try await store.testRun(id: done.id).state == .failed)
             #expect(try await store.testRun(id: otherPull.id).state == .running)
             #expect(try await store.testRun(id: newest.id).state == .pending)
+            _ = try await store.cancelTestRuns(pipeline: name("shop"), prNumber: 1, keeping: "", message: "cancelled: closed")
+            #expect(try await store.pullRequestsWithUnfinishedTestRuns(pipeline: name("shop")) == [2])
         }
     }
 }

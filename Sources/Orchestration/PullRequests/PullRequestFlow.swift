@@ -163,8 +163,8 @@ public actor PullRequestFlow {
             app.review.flatMap { $0.state == .destroyed ? nil : $0.prNumber }
         })
         // With instances sharing the store, a run of another instance counts too (its owner stops it once it is ended).
-        let unfinishedRuns: Set<Int> = settings.instanceID == nil ? [] : Set(try await store.testRuns(pipeline: name, prNumber: nil, limit: 200)
-            .filter { !$0.state.isFinished }.compactMap(\.prNumber))
+        let unfinishedRuns: Set<Int> = settings.instanceID == nil ? []
+            : Set(try await store.pullRequestsWithUnfinishedTestRuns(pipeline: name))
         let needsRetiring = { (number: Int) in
             withReviewApps.contains(number) || unfinishedRuns.contains(number)
                 || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil

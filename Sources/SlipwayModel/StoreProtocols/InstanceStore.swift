@@ -26,4 +26,8 @@ public protocol InstanceStore: Sendable {
     /// returns their ids: a newer push seen at one instance retires the older runs of the others (each owner notices
     /// at its next heartbeat and stops its own). Not fenced: this is a decision about the runs, not a result.
     func cancelTestRuns(pipeline: ResourceName, prNumber: Int, keeping: String, message: String) async throws(StoreError) -> [String]
+
+    /// The numbers of the pipeline's pull requests that have an unfinished (`pending`, `queued`, `running`) test
+    /// run, whoever owns it, ascending: what a reconciliation must retire when such a pull request closes.
+    func pullRequestsWithUnfinishedTestRuns(pipeline: ResourceName) async throws(StoreError) -> [Int]
 }

@@ -88,4 +88,14 @@ extension PostgresStore {
                 """).map { try $0.decode("id", as: String.self) }
         }
     }
+
+    public func pullRequestsWithUnfinishedTestRuns(pipeline: ResourceName) async throws(StoreError) -> [Int] {
+        try await read { db in
+            try await db.rows("""
+                SELECT DISTINCT pr_number FROM test_runs
+                WHERE pipeline = \(pipeline.rawValue) AND pr_number IS NOT NULL AND state IN ('pending', 'queued', 'running')
+                ORDER BY pr_number
+                """).map { try $0.decode("pr_number", as: Int.self) }
+        }
+    }
 }

@@ -76,6 +76,15 @@ extension SQLiteStore {
         }
     }
 
+    public func pullRequestsWithUnfinishedTestRuns(pipeline: ResourceName) async throws(StoreError) -> [Int] {
+        try await read { db in
+            try Int.fetchAll(db, sql: """
+                SELECT DISTINCT pr_number FROM test_runs
+                WHERE pipeline = ? AND pr_number IS NOT NULL AND state IN ('pending', 'queued', 'running') ORDER BY pr_number
+                """, arguments: [pipeline.rawValue])
+        }
+    }
+
     /// One SQLite file has one service: nothing to exclude beyond the caller's in-process lock.
     public func withPipelineLock<T: Sendable>(_ pipeline: ResourceName, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()
