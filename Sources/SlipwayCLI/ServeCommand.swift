@@ -62,6 +62,8 @@ struct ServeCommand: AsyncParsableCommand {
     var localTestSlots: Int?
     @Option(help: "Seconds between a remote worker's heartbeats; its leases expire after two intervals without one (0.2-60).")
     var workerHeartbeat: Double = 5
+    @Option(help: "With --database postgres://…: seconds between this instance's heartbeats; another instance adopts its test runs after 5 intervals without one (0.2-60).")
+    var instanceHeartbeat: Double = 2
 
     func validate() throws {
         for path in allowPath {
@@ -93,6 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let addonsAddress, let problem = ListenAddress.problem(with: addonsAddress) {
             throw ValidationError("--addons-address: \(problem)")
+        }
+        if !(0.2...60).contains(instanceHeartbeat) {
+            throw ValidationError("--instance-heartbeat must be between 0.2 and 60 seconds, got \(instanceHeartbeat)")
         }
         if !(1...300).contains(githubTimeout) { throw ValidationError("--github-timeout must be between 1 and 300 seconds, got \(githubTimeout)") }
         do {
@@ -127,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.gitHubTimeoutSeconds = githubTimeout
         options.localTestSlots = localTestSlots
         options.workerHeartbeat = .milliseconds(Int64((workerHeartbeat * 1000).rounded()))
+        options.instanceHeartbeat = .milliseconds(Int64((instanceHeartbeat * 1000).rounded()))
         do {
             try await SlipwayServer.run(options, environmentToken: ProcessInfo.processInfo.environment["SLIPWAY_TOKEN"]) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -129,6 +129,12 @@ extension Validation {
             commit: commit, state: .pending, workers: workers, split: split, createdAt: Date().storedPrecision)
     }
 
+    /// Fencing of test-run updates: one that names an owner must come from the stored owner.
+    package static func fence(_ run: TestRun, storedOwner: String?) throws(StoreError) {
+        guard let owner = run.owner, owner != storedOwner else { return }
+        throw StoreError(.conflict, "test run '\(run.id.prefix(64))' is owned by another service instance now")
+    }
+
     package static func testRunUpdate(_ run: TestRun) throws(StoreError) {
         try workers(run.workers)
         let paths = run.fileResults.map(\.path)

@@ -77,3 +77,36 @@ import Testing
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }
+
+/// Startup recovery with several instances on one store (the rules do not depend on the store kind, so SQLite
+/// stands in for PostgreSQL): another live instance means nothing is recovered (its work may be in flight); a live
+/// row of this instance's own name is its predecessor (killed moments ago), so recovery runs.
+@Suite struct SharedStoreRecoveryTests {
+    @Test func anotherLiveInstanceSuspendsRecoveryButOnesOwnPredecessorDoesNot() async throws {
+        let directory = try TestDataDirectory()
+        defer { directory.remove() }
+        let store = try directory.openStore()
+        let pipeline = try ResourceName("shop")
+        _ = try await store.createPipeline(Pipeline(name: pipeline, repository: "/srv/shop.git"))
+        let predecessor = try await store.registerInstance(name: "ci:5100")
+        var run = try await store.createTestRun(pipeline: pipeline, prNumber: 1, branch: nil, commit: String(repeating: "a", count: 40),
+                                                workers: 1, split: nil, owner: predecessor.id)
+        run.state = .running
+        _ = try await store.updateTestRun(run)
+        let since = Date().addingTimeInterval(-60)
+
+        let other = try await store.registerInstance(name: "ci-2:5100")
+        let me = try await store.registerInstance(name: "ci:5100")
+        let suspended = try await StartupRecovery.run(store: store, instance: me, liveSince: since)
+        #expect(suspended.otherInstances.map(\.id) == [other.id])
+        #expect(suspended.interrupted.isEmpty)
+        #expect(try await store.testRun(id: run.id).state == .running)
+
+        try await store.removeInstance(id: other.id)
+        let recovered = try await StartupRecovery.run(store: store, instance: me, liveSince: since)
+        #expect(recovered.otherInstances.isEmpty)
+        #expect(recovered.interrupted.testRunIDs == [run.id])
+        #expect(try await store.testRun(id: run.id).state == .error)
+        try await store.close()
+    }
+}

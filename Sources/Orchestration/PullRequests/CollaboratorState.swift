@@ -7,6 +7,9 @@ struct RunningTestRuns {
 
     func commit(of key: PullRequestFlow.PullRequestKey) -> String? { running[key]?.commit }
 
+    /// Every pull request with a running test run, and the commit it tests.
+    var commits: [(key: PullRequestFlow.PullRequestKey, commit: String)] { running.map { ($0.key, $0.value.commit) } }
+
     mutating func start(_ key: PullRequestFlow.PullRequestKey, commit: String, task: UUID) {
         running[key] = (commit, task)
     }

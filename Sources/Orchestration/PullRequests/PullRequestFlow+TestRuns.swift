@@ -23,11 +23,17 @@ extension PullRequestFlow {
         }
         if decided { return }
         let run = try await store.createTestRun(pipeline: pipeline.name, prNumber: record.number, branch: record.branch,
-                                                commit: merge.hex, workers: 1, split: nil)
+                                                commit: merge.hex, workers: 1, split: nil, owner: settings.instanceID)
         for commit in Set([merge.hex, record.headCommit]) {
             try await checks.record(pipeline: pipeline.name, commit: commit, state: .pending,
                                     description: "testing merge \(merge.short) of #\(record.number)",
                                     targetURL: "/test-runs/\(run.id)")
+        }
+        if settings.instanceID != nil {
+            // Other instances may run an older merge of this pull request: end those runs in the store; their owners
+            // stop them at their next heartbeat (`stopRunsEndedElsewhere`).
+            _ = try? await store.cancelTestRuns(pipeline: pipeline.name, prNumber: record.number, keeping: run.id,
+                                                message: "cancelled: a newer push or the pull request's closing replaced it")
         }
         let head = record.headCommit
         let task = spawn { await self.performTestRun(run, head: head, mirror: mirror, key: key) }
@@ -40,7 +46,7 @@ extension PullRequestFlow {
         cancelTask(task)
     }
 
-    private func performTestRun(_ stored: TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
+    func performTestRun(_ stored: TestRun, head: String, mirror: PipelineMirror, key: PullRequestKey) async {
         var run = stored
         // With every slot on remote workers, the run is queued until a worker leases its first slot (its test
         // build is made meanwhile); with a local slot it runs at once, as always.
@@ -130,7 +136,7 @@ extension PullRequestFlow {
         }
     }
 
-    private func finishTestRun(_ started: TestRun, outcome: Result<TestRunResult, TestRunError>,
+    func finishTestRun(_ started: TestRun, outcome: Result<TestRunResult, TestRunError>,
                                timeline: ShardTimelineRecorder.Timeline, head: String, key: PullRequestKey) async {
         var run = started
         run.finishedAt = Date()
@@ -169,7 +175,17 @@ extension PullRequestFlow {
             run.message = error.message
             check = (.error, error.message)
         }
-        _ = try? await store.updateTestRun(run)
+        do {
+            _ = try await store.updateTestRun(run)
+        } catch where error.code == .conflict {
+            // Fenced off: another instance adopted the run (this one's heartbeat lapsed) and records it itself.
+            logger.warning("test run lost to another service instance; its result is not recorded here",
+                           metadata: ["run": "\(run.id)", "pipeline": "\(run.pipeline)"])
+            runningTests.finished(key, commit: run.commit)
+            return
+        } catch {
+            logger.warning("recording the test run failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
         runningTests.finished(key, commit: run.commit)
         // A cancelled run says nothing about the commit: a newer run (or none, for a closed pull request)
         // owns the check.

@@ -39,7 +39,7 @@ public actor PullRequestFlow {
     private var reconciling: Set<String> = []
     private var dirty: Set<String> = []
     private var lastReap: [String: ContinuousClock.Instant] = [:]
-    private var stopping = false
+    private(set) var stopping = false
 
     public init(store: any SlipwayStore, deployer: Deployer, settings: PullRequestSettings,
                 checkObservers: [any CheckObserver] = [], reviewAppObservers: [any ReviewAppObserver] = [],
@@ -118,7 +118,11 @@ public actor PullRequestFlow {
         repeat {
             dirty.remove(pipeline.rawValue)
             do {
-                try await locks.withLock("pipeline:\(pipeline)") { try await self.reconcile(pipeline) }
+                // In-process first, then across instances sharing the store (PostgreSQL's advisory lock): a trigger
+                // at another instance waits for this pass and then runs its own, so no webhook is lost.
+                try await locks.withLock("pipeline:\(pipeline)") {
+                    try await self.store.withPipelineLock(pipeline) { try await self.reconcile(pipeline) }
+                }
             } catch {
                 logger.warning("reconciliation failed", metadata: ["pipeline": "\(pipeline)", "error": "\(error)"])
             }
@@ -158,8 +162,12 @@ public actor PullRequestFlow {
         let withReviewApps = Set(try await store.apps(inPipeline: name).compactMap { app in
             app.review.flatMap { $0.state == .destroyed ? nil : $0.prNumber }
         })
+        // With instances sharing the store, a run of another instance counts too (its owner stops it once it is ended).
+        let unfinishedRuns: Set<Int> = settings.instanceID == nil ? []
+            : Set(try await store.pullRequestsWithUnfinishedTestRuns(pipeline: name))
         let needsRetiring = { (number: Int) in
-            withReviewApps.contains(number) || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil
+            withReviewApps.contains(number) || unfinishedRuns.contains(number)
+                || self.runningTests.commit(of: PullRequestKey(pipeline: name.rawValue, number: number)) != nil
         }
         var seen: Set<Int> = []
         for status in scan.pullRequests {
@@ -237,6 +245,8 @@ public actor PullRequestFlow {
     func retire(_ key: PullRequestKey) {
         cancelTestRun(key)
         spawn { await self.destroyReviewApp(key) }
+        // With instances sharing the store, another one may run the pull request's test: end it there too.
+        if settings.instanceID != nil { spawn { await self.cancelTestRunsElsewhere(key) } }
     }
 
     private func reapIfDue(pipeline: Pipeline) async throws {

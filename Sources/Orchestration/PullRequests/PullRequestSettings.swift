@@ -31,6 +31,9 @@ public struct PullRequestSettings: Sendable {
     /// `serve --local-test-slots`: the lease board of remote workers and how many slots of a run stay here; nil:
     /// every slot here.
     public var remoteTests: (board: LeaseBoard, localSlots: Int)?
+    /// This service's `ServiceInstance.id` when several instances share the store (PostgreSQL): its test runs are
+    /// owned by it, and it adopts those of dead instances. nil (the embedded SQLite service): runs have no owner.
+    public var instanceID: String?
 
     public init(dataDirectory: URL, domain: String = "localhost", routerPort: Int = 5000, httpsPort: Int? = nil,
                 requiredChecks: [String] = [CheckContext.ci],

@@ -48,6 +48,9 @@ public struct ServeOptions: Sendable {
     public var localTestSlots: Int?
     /// `--worker-heartbeat`: how often remote workers heartbeat (their leases expire after two intervals).
     public var workerHeartbeat: Duration = .seconds(5)
+    /// `--instance-heartbeat`: with PostgreSQL, how often this instance heartbeats its row; another instance adopts
+    /// its test runs after `InstanceLiveness.silentIntervals` intervals without one.
+    public var instanceHeartbeat: Duration = .seconds(2)
 
     public init(dataDirectory: URL, bind: String = "127.0.0.1", apiPort: Int = 5100, routerPort: Int = 5000, domain: String = "localhost",
                 pollSeconds: Int? = 30, testWorkers: Int? = nil, database: StoreDatabase = .sqlite, sandbox: Bool = true) {
@@ -108,7 +111,17 @@ public enum SlipwayServer {
         logger: Logger
     ) async throws {
         let launcher = try await ServiceSandbox.launcher(options, announce: announce)
-        let recovery = try await StartupRecovery.run(store: store)
+        // On PostgreSQL several instances may share the store: each registers (before recovery, so two starting
+        // together see each other) and owns the test runs it starts. The embedded SQLite store has one service.
+        let liveness = InstanceLiveness(heartbeat: options.instanceHeartbeat)
+        let instance = options.database == .sqlite ? nil
+            : try await store.registerInstance(name: "\(ProcessInfo.processInfo.hostName):\(options.apiPort)")
+        if let instance { announce("service instance \(instance.id) (\(instance.name)) on the shared store") }
+        let recovery = try await StartupRecovery.run(store: store, instance: instance, liveSince: liveness.silentSince(Date()))
+        if !recovery.otherInstances.isEmpty {
+            announce("\(recovery.otherInstances.count) other service instance(s) alive (\(recovery.otherInstances.map(\.name).joined(separator: ", "))): "
+                     + "startup recovery skipped, their work may be in flight; dead instances' test runs are adopted")
+        }
         let interrupted = recovery.interrupted.operations.count + recovery.interrupted.releases.count
             + recovery.interrupted.buildIDs.count + recovery.interrupted.testRunIDs.count + recovery.interrupted.reviewApps.count
         if interrupted > 0 || recovery.stoppedDynos > 0 {
@@ -134,6 +147,7 @@ public enum SlipwayServer {
             dataDirectory: options.dataDirectory, domain: options.domain, routerPort: options.routerPort,
             httpsPort: options.tls?.httpsPort, pollInterval: options.pollSeconds.map { .seconds($0) }, testWorkers: options.testWorkers, launcher: launcher)
         if let local = options.localTestSlots { settings.remoteTests = (leaseBoard, local) }
+        settings.instanceID = instance?.id
         let pullRequestSettings = settings
         let github = GitHubWiring(store: store, options: options, reviewAppURL: { pullRequestSettings.reviewAppURL(host: $0) }, logger: logger)
         var deployer = Deployer(
@@ -163,20 +177,25 @@ public enum SlipwayServer {
                                successTerminationBehavior: afterStart.stopsService ? .gracefullyShutdownGroup : .ignore,
                                failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [
-                .init(service: RouterService(router: router, tls: tls), serviceName: "router"),
-                .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
-                .init(service: GitHubSenderService(sender: github.sender), serviceName: "github"),
-                .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
-                .init(service: AddOnsService(addons: addons), serviceName: "add-ons"),
-                .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
-                                                   interval: .seconds(3600), logger: logger), serviceName: "housekeeping"),
-                .init(service: LeaseBoardService(board: leaseBoard), serviceName: "lease-board"),
-                .init(service: api, serviceName: "api"),
-            ] + extra,
-            logger: logger
-        ))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: RouterService(router: router, tls: tls), serviceName: "router"),
+            .init(service: RuntimeService(deployer: deployer, runtimes: runtimes, logger: logger), serviceName: "runtime"),
+            .init(service: GitHubSenderService(sender: github.sender), serviceName: "github"),
+        ]
+        if let instance {
+            // Listed before the flow, so it stops after it: the row goes once no run of this instance is left.
+            services.append(.init(service: InstanceService(store: store, instance: instance, liveness: liveness, flow: flow,
+                                                           logger: logger), serviceName: "instance"))
+        }
+        services += [
+            .init(service: PullRequestService(flow: flow, logger: logger), serviceName: "pull-requests"),
+            .init(service: AddOnsService(addons: addons), serviceName: "add-ons"),
+            .init(service: HousekeepingService(housekeeping: Housekeeping(store: store, builds: deployer.builds),
+                                               interval: .seconds(3600), logger: logger), serviceName: "housekeeping"),
+            .init(service: LeaseBoardService(board: leaseBoard), serviceName: "lease-board"),
+            .init(service: api, serviceName: "api"),
+        ]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services + extra, logger: logger))
         try await group.run()
     }
 }

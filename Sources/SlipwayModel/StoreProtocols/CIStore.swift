@@ -2,19 +2,22 @@ import Foundation
 
 /// Test runs, timing history, checks, the gate's decisions and the webhook deliveries already handled.
 public protocol CIStore: Sendable {
-    /// Creates a `pending` test run with a new UUID. `workers` is 1–32 (`invalidValue` otherwise);
-    /// throws `notFound` for an unknown pipeline.
+    /// Creates a `pending` test run with a new UUID, owned by the service instance `owner` (nil: none).
+    /// `workers` is 1–32 (`invalidValue` otherwise); throws `notFound` for an unknown pipeline.
     func createTestRun(
         pipeline: ResourceName,
         prNumber: Int?,
         branch: String?,
         commit: String,
         workers: Int,
-        split: String?
+        split: String?,
+        owner: String?
     ) async throws(StoreError) -> TestRun
 
     /// Writes the run's state, shards, file results, times and message (replacing the stored ones).
-    /// Its id, pipeline, pull request and commit cannot change (`invalidValue`).
+    /// Its id, pipeline, pull request and commit cannot change (`invalidValue`); its owner is not written here.
+    /// Fencing: a `run` with an `owner` that is no longer the stored owner (another instance adopted the run) is
+    /// refused with `conflict`, checked under the row's lock, so an instance that lost a run never records it.
     func updateTestRun(_ run: TestRun) async throws(StoreError) -> TestRun
 
     /// The test run with that id, with its file results; throws `notFound`.
@@ -72,6 +75,13 @@ public protocol CIStore: Sendable {
 }
 
 extension CIStore {
+    /// A test run no service instance owns (`slipway ci run`, tests, the embedded single-instance service).
+    public func createTestRun(pipeline: ResourceName, prNumber: Int?, branch: String?, commit: String, workers: Int,
+                              split: String?) async throws(StoreError) -> TestRun {
+        try await createTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit, workers: workers,
+                                split: split, owner: nil)
+    }
+
     /// Appends durations keeping the last 5 samples per file (`Sharding.TimingHistory.samplesKept`).
     public func recordFileTimings(pipeline: ResourceName, _ seconds: [String: Double]) async throws(StoreError) {
         try await recordFileTimings(pipeline: pipeline, seconds, keepingLast: 5)

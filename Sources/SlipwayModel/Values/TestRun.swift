@@ -46,6 +46,10 @@ public struct TestRun: Sendable, Codable, Equatable, Identifiable {
     public var finishedAt: Date?
     /// Seconds from the first worker's start to the last worker's end.
     public var wallTimeSeconds: Double?
+    /// The service instance (`ServiceInstance.id`) that runs it; nil when no instance claimed it (the embedded
+    /// SQLite service, `slipway ci run`, rows older than migration v9). An update carrying an owner is refused
+    /// once another instance adopted the run (see `CIStore.updateTestRun`).
+    public var owner: String?
 
     public init(
         id: String,
@@ -62,7 +66,8 @@ public struct TestRun: Sendable, Codable, Equatable, Identifiable {
         createdAt: Date = Date(),
         startedAt: Date? = nil,
         finishedAt: Date? = nil,
-        wallTimeSeconds: Double? = nil
+        wallTimeSeconds: Double? = nil,
+        owner: String? = nil
     ) {
         self.id = id
         self.pipeline = pipeline
@@ -79,6 +84,7 @@ public struct TestRun: Sendable, Codable, Equatable, Identifiable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.wallTimeSeconds = wallTimeSeconds
+        self.owner = owner
     }
 }
 

@@ -121,7 +121,7 @@ enum PostgresRows {
 
     static let testRun = """
         id, pipeline, pr_number, branch, commit_id, state, workers, split, shards, message, created_at, started_at, \
-        finished_at, wall_time_seconds
+        finished_at, wall_time_seconds, owner_instance
         """
 
     static func testRun(_ row: PostgresRandomAccessRow, fileResults: [TestFileResult]) throws -> TestRun {
@@ -140,7 +140,8 @@ enum PostgresRows {
             createdAt: Date(storeMilliseconds: try row.decode("created_at")),
             startedAt: try row.decode("started_at", as: Int64?.self).map(Date.init(storeMilliseconds:)),
             finishedAt: try row.decode("finished_at", as: Int64?.self).map(Date.init(storeMilliseconds:)),
-            wallTimeSeconds: try row.decode("wall_time_seconds"))
+            wallTimeSeconds: try row.decode("wall_time_seconds"),
+            owner: try row.decode("owner_instance"))
     }
 
     static let fileResult = "path, worker, seconds, status, attempts, failure, start_offset_seconds"

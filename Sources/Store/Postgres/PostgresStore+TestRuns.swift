@@ -9,17 +9,20 @@ extension PostgresStore {
         branch: String?,
         commit: String,
         workers: Int,
-        split: String?
+        split: String?,
+        owner: String?
     ) async throws(StoreError) -> TestRun {
-        let run = try Validation.newTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit,
-                                            workers: workers, split: split)
+        var made = try Validation.newTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit,
+                                             workers: workers, split: split)
+        made.owner = owner
+        let run = made
         let shards = try Self.encode(run.shards)
         try await write { db in
             _ = try await Self.requirePipeline(db, pipeline, lock: "FOR KEY SHARE")
             try await db.execute("""
                 INSERT INTO test_runs (\(unescaped: PostgresRows.testRun))
                 VALUES (\(run.id), \(pipeline.rawValue), \(prNumber), \(branch), \(commit), \(run.state.rawValue), \(workers),
-                        \(split), \(shards)::jsonb, NULL, \(run.createdAt.storeMilliseconds), NULL, NULL, NULL)
+                        \(split), \(shards)::jsonb, NULL, \(run.createdAt.storeMilliseconds), NULL, NULL, NULL, \(owner))
                 """)
         }
         return run
@@ -34,7 +37,7 @@ extension PostgresStore {
         let shards = try Self.encode(update.shards)
         return try await write { db in
             guard let row = try await db.row("""
-                SELECT pipeline, pr_number, commit_id, created_at FROM test_runs WHERE id = \(update.id) FOR UPDATE
+                SELECT pipeline, pr_number, commit_id, created_at, owner_instance FROM test_runs WHERE id = \(update.id) FOR UPDATE
                 """)
             else { throw StoreError.notFound("test run '\(update.id.prefix(64))'") }
             guard try row.decode("pipeline", as: String.self) == update.pipeline.rawValue,
@@ -43,8 +46,11 @@ extension PostgresStore {
             else {
                 throw StoreError.invalidValue("testRun", "a test run's pipeline, pull request and commit cannot change")
             }
+            let owner = try row.decode("owner_instance", as: String?.self)
+            try Validation.fence(update, storedOwner: owner)
             var result = update
             result.createdAt = Date(storeMilliseconds: try row.decode("created_at"))
+            result.owner = owner
             try await db.execute("""
                 UPDATE test_runs SET branch = \(update.branch), state = \(update.state.rawValue), workers = \(update.workers),
                     split = \(update.split), shards = \(shards)::jsonb, message = \(update.message),
@@ -140,7 +146,7 @@ extension PostgresStore {
         }
     }
 
-    private static func fileResults(_ db: PostgresTransaction, _ runID: String) async throws -> [TestFileResult] {
+    static func fileResults(_ db: PostgresTransaction, _ runID: String) async throws -> [TestFileResult] {
         try await db.rows("""
             SELECT \(unescaped: PostgresRows.fileResult) FROM test_file_results WHERE run_id = \(runID) ORDER BY path
             """).map(PostgresRows.fileResult)

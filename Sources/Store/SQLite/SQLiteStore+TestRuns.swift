@@ -9,10 +9,13 @@ extension SQLiteStore {
         branch: String?,
         commit: String,
         workers: Int,
-        split: String?
+        split: String?,
+        owner: String?
     ) async throws(StoreError) -> TestRun {
-        let run = try Validation.newTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit,
-                                            workers: workers, split: split)
+        var made = try Validation.newTestRun(pipeline: pipeline, prNumber: prNumber, branch: branch, commit: commit,
+                                             workers: workers, split: split)
+        made.owner = owner
+        let run = made
         try await write { db in
             _ = try Self.requirePipeline(db, pipeline)
             try TestRunRow(run).insert(db)
@@ -33,8 +36,10 @@ extension SQLiteStore {
             else {
                 throw StoreError.invalidValue("testRun", "a test run's pipeline, pull request and commit cannot change")
             }
+            try Validation.fence(update, storedOwner: old.ownerInstance)
             var row = TestRunRow(update)
             row.createdAt = old.createdAt
+            row.ownerInstance = old.ownerInstance
             try row.update(db)
             try TestFileResultRow.filter(Column("run_id") == update.id).deleteAll(db)
             for result in update.fileResults {
@@ -92,14 +97,14 @@ extension SQLiteStore {
         }
     }
 
-    private static func requireTestRun(_ db: Database, _ id: String) throws -> TestRunRow {
+    static func requireTestRun(_ db: Database, _ id: String) throws -> TestRunRow {
         guard let row = try TestRunRow.fetchOne(db, key: id) else {
             throw StoreError.notFound("test run '\(id.prefix(64))'")
         }
         return row
     }
 
-    private static func fileResults(_ db: Database, _ runID: String) throws -> [TestFileResult] {
+    static func fileResults(_ db: Database, _ runID: String) throws -> [TestFileResult] {
         try TestFileResultRow.filter(Column("run_id") == runID).order(Column("path")).fetchAll(db).map { try $0.value() }
     }
 }

@@ -14,6 +14,7 @@ enum PostgresMigrations {
         ("v6-github-reporting", PostgresSchemaV6.statements),
         ("v7-worker-tokens", PostgresSchemaV7.statements),
         ("v8-queued-test-runs", PostgresSchemaV8.statements),
+        ("v9-service-instances", PostgresSchemaV9.statements),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }

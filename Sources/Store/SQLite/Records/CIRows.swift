@@ -19,6 +19,7 @@ struct TestRunRow: StoreRecord {
     var startedAt: Int64?
     var finishedAt: Int64?
     var wallTimeSeconds: Double?
+    var ownerInstance: String?
 
     init(_ run: TestRun) {
         id = run.id
@@ -35,6 +36,7 @@ struct TestRunRow: StoreRecord {
         startedAt = run.startedAt?.storeMilliseconds
         finishedAt = run.finishedAt?.storeMilliseconds
         wallTimeSeconds = run.wallTimeSeconds
+        ownerInstance = run.owner
     }
 
     func value(fileResults: [TestFileResult]) throws -> TestRun {
@@ -53,7 +55,8 @@ struct TestRunRow: StoreRecord {
             createdAt: Date(storeMilliseconds: createdAt),
             startedAt: startedAt.map(Date.init(storeMilliseconds:)),
             finishedAt: finishedAt.map(Date.init(storeMilliseconds:)),
-            wallTimeSeconds: wallTimeSeconds)
+            wallTimeSeconds: wallTimeSeconds,
+            owner: ownerInstance)
     }
 }
 

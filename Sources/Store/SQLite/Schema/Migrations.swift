@@ -18,6 +18,7 @@ enum Migrations {
         ("v6-github-reporting", SchemaV6GitHub.migrate),
         ("v7-worker-tokens", SchemaV7WorkerTokens.migrate),
         ("v8-queued-test-runs", SchemaV8QueuedTestRuns.migrate),
+        ("v9-service-instances", SchemaV9ServiceInstances.migrate),
     ]
 
     static var identifiers: [String] { registered.map(\.identifier) }
