@@ -95,7 +95,7 @@ import Testing
         // reported.
         let record = try #require(timeline.withLock { $0 }).snapshot
         #expect(record.run == runID && record.slot == 1 && record.batches.count == measured.count)
-        var steps = [record.leased, try #require(record.tree), try #require(record.ready)]
+        var steps = [record.leased, try #require(record.tree), try #require(record.factory), try #require(record.ready)]
         for batch in record.batches {
             steps += [batch.asked, batch.received, try #require(batch.started), try #require(batch.ended),
                       try #require(batch.reportSent), try #require(batch.reported)]

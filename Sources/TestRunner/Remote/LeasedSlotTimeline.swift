@@ -33,6 +33,8 @@ public final class LeasedSlotTimeline: Sendable {
         public var leased: Double
         /// The tree was extracted (or found in the cache).
         public var tree: Double?
+        /// The slot's workspace factory was made (its sandbox uid and limits), before its workspace.
+        public var factory: Double?
         /// Workspace and test-setup done.
         public var ready: Double?
         public var batches: [Batch]
@@ -55,6 +57,8 @@ public final class LeasedSlotTimeline: Sendable {
     public var snapshot: Record { record.withLock { $0 } }
 
     public func treeReady() { record.withLock { $0.tree = Self.now } }
+
+    func factoryMade() { record.withLock { $0.factory = Self.now } }
 
     func ready() { record.withLock { $0.ready = Self.now } }
 

@@ -43,6 +43,7 @@ public enum RemoteSlotRunner {
             }
             let factory = try await WorkspaceFactory.make(source: tree.path, runDirectory: runDirectory, strategy: .automatic,
                                                           sandbox: sandbox, network: configuration.sandboxNetwork)
+            timeline?.factoryMade()
             let options = RunOptions(history: .given(TimingHistory()), scratchDirectory: scratch,
                                      identity: RunIdentity(id: slot.run, branch: slot.branch, commitVersion: slot.commit),
                                      baseEnvironment: baseEnvironment, sandbox: sandbox)

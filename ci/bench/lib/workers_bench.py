@@ -323,7 +323,7 @@ def worker_steps(records, run):
         return []
     origin = min(record["leased"] for record in records)
     step = {name: [record[name] - origin for record in records if record.get(name) is not None]
-            for name in ("leased", "tree", "ready")}
+            for name in ("leased", "tree", "factory", "ready")}
     first = [record["batches"][0]["started"] - origin for record in records
              if record["batches"] and record["batches"][0].get("started") is not None]
     batches = [batch for record in records for batch in record["batches"]]
@@ -342,7 +342,7 @@ def worker_steps(records, run):
             if batch.get("started") is not None:
                 hand_out.append(batch["started"] - origin - start)
     return [f"worker steps from the first lease: leased {spread(step['leased'])}; tree ready {spread(step['tree'])}; "
-            f"set up {spread(step['ready'])}; first batch started {spread(first)}",
+            f"workspace factory {spread(step['factory'])}; set up {spread(step['ready'])}; first batch started {spread(first)}",
             f"per batch ({len(batches)}): end → next start {spread(gaps, 'ms', 1000, 1)}; report answered in "
             f"{spread(reports, 'ms', 1000, 1)}; next batch answered in {spread(answers, 'ms', 1000, 1)}; "
             f"polls answered 'wait' {waited:.1f} s in all",
