@@ -343,7 +343,8 @@ def worker_steps(records, run):
                 hand_out.append(batch["started"] - origin - start)
     return [f"worker steps from the first lease: leased {spread(step['leased'])}; tree ready {spread(step['tree'])}; "
             f"workspace factory {spread(step['factory'])}; set up {spread(step['ready'])}; first batch started {spread(first)}",
-            f"per batch ({len(batches)}): end → next start {spread(gaps, 'ms', 1000, 1)}; report answered in "
+            f"per batch ({len(batches)}): end → next start {spread(gaps, 'ms', 1000, 1)}; report answered (with the "
+            f"next batch, waiting up to 5 s for one) in "
             f"{spread(reports, 'ms', 1000, 1)}; next batch answered in {spread(answers, 'ms', 1000, 1)}; "
             f"polls answered 'wait' {waited:.1f} s in all",
             f"service hand-out → worker start {spread(hand_out, 'ms', 1000, 1)}"]
