@@ -61,7 +61,8 @@ final class LeasedWorkSource: WorkSource {
 
     func next() async -> WorkItem? {
         let asked = LeasedSlotTimeline.now
-        if let (answer, arrived) = carried.withLock({ carried in defer { carried = nil }; return carried }) {
+        // A stopping worker starts nothing more, not even a batch the last report's answer carried.
+        if !Task.isCancelled, let (answer, arrived) = carried.withLock({ carried in defer { carried = nil }; return carried }) {
             switch answer.state {
             case .batch:
                 if let batch = answer.batch { return take(batch, arrived: arrived, asked: asked, waited: 0) }
