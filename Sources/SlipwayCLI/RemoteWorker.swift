@@ -78,6 +78,7 @@ struct RemoteWorker: Sendable {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
+            let timeline = LeasedSlotTimeline(run: slot.run, slot: slot.slot)
             say("slot \(index): leased slot \(slot.slot) of test run \(slot.run)")
             let tree: URL
             do {
@@ -85,6 +86,7 @@ struct RemoteWorker: Sendable {
                 let (directory, downloaded) = try await cache.tree(slot.tree) { file in
                     try await api.download("/trees/\(slot.tree)", to: file)
                 }
+                timeline.treeReady()
                 say("slot \(index): tree \(slot.tree) \(downloaded ? "downloaded" : "from the cache")")
                 tree = directory
             } catch {
@@ -94,8 +96,10 @@ struct RemoteWorker: Sendable {
             }
             let outcome = await RemoteSlotRunner.run(slot, tree: tree, scratch: dataDirectory.appendingPathComponent("runs"),
                                                      sandbox: sandbox, baseEnvironment: baseEnvironment, transport: transport,
-                                                     batchStarted: { say("slot \(index): \($0.line)") })
+                                                     timeline: timeline, batchStarted: { say("slot \(index): \($0.line)") })
             say("slot \(index): slot \(slot.slot) of test run \(slot.run) \(Self.describe(outcome))")
+            // When each step happened, for ci/bench/workers: where a remote run's time goes.
+            say("slot \(index): timing \(timeline.json)")
         }
     }
 

@@ -49,15 +49,18 @@ struct WorkerCommand: AsyncParsableCommand {
             throw CLIFailure.usage("--data-dir: cannot create \(dataDirectory.path): \(error.localizedDescription)")
         }
         let launcher = try await Self.launcher(sandboxed: !noSandbox, dataDirectory: dataDirectory)
-        let api = WorkerAPI(base: url.absoluteString.trimmingSuffix("/") + "/api/v1", token: token)
-        let worker = RemoteWorker(name: name.rawValue, slots: slots, api: api, dataDirectory: dataDirectory,
-                                  sandbox: TestSandbox(launcher: launcher, hidden: [dataDirectory.path], ownsSource: false),
-                                  // Unsandboxed, test code still never sees the worker's token.
-                                  baseEnvironment: launcher.isSandboxed ? SandboxEnvironment.base
-                                      : environment.filter { $0.key != "SLIPWAY_TOKEN" })
-        let heartbeat = try await worker.register()
-        say("worker \(name): \(slots) slot(s) for \(address), heartbeat every \(heartbeat.formatted()) s, data in \(dataDirectory.path)")
-        let ending = await CIInterrupt.cancellingOnSignal { await worker.run(heartbeatSeconds: heartbeat) }
+        let slots = slots
+        let ending = try await WorkerAPI.withClient(base: url.absoluteString.trimmingSuffix("/") + "/api/v1", token: token,
+                                                    slots: slots) { api in
+            let worker = RemoteWorker(name: name.rawValue, slots: slots, api: api, dataDirectory: dataDirectory,
+                                      sandbox: TestSandbox(launcher: launcher, hidden: [dataDirectory.path], ownsSource: false),
+                                      // Unsandboxed, test code still never sees the worker's token.
+                                      baseEnvironment: launcher.isSandboxed ? SandboxEnvironment.base
+                                          : environment.filter { $0.key != "SLIPWAY_TOKEN" })
+            let heartbeat = try await worker.register()
+            say("worker \(name): \(slots) slot(s) for \(address), heartbeat every \(heartbeat.formatted()) s, data in \(dataDirectory.path)")
+            return await CIInterrupt.cancellingOnSignal { await worker.run(heartbeatSeconds: heartbeat) }
+        }
         switch ending {
         case .stopped:
             say("worker \(name): stopped")

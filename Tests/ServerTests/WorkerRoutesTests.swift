@@ -79,4 +79,43 @@ import Testing
         }
         try await service.close()
     }
+
+    /// A batch's report is answered with the slot's next batch (one call per batch instead of a report and a poll),
+    /// and with `done` once the run has no more for the slot.
+    @Test func aReportIsAnsweredWithTheSlotsNextBatch() async throws {
+        let service = try await TestService.make()
+        defer { service.directory.remove() }
+        let board = LeaseBoard(heartbeat: .seconds(30))
+        let app = buildApplication(APIServerConfiguration(port: 0), store: service.store, workers: board)
+        try await app.test(.router) { client in
+            let worker = try await TokenScopeTests.token(.worker, client: client, admin: service.adminToken)
+            #expect(try await client.api(.put, "/api/v1/workers/runner", token: worker, json: #"{"slots":1}"#).status == .ok)
+            _ = await board.offer(Self.slot)
+            let grant = try await client.api(.post, "/api/v1/workers/runner/leases?wait=1", token: worker).decode(LeaseGrant.self)
+            let lease = try #require(grant.slot).lease
+            #expect(try await client.api(.post, "/api/v1/leases/\(lease)/setup", token: worker,
+                                         json: #"{"succeeded":true,"seconds":0.1}"#).status == .noContent)
+            // The run's side, as RemoteSlotLoop does it: a batch, after its report another, then no more.
+            let run = Task {
+                _ = await board.awaitSetup(lease: lease)
+                for sequence in 1...2 {
+                    let batch = LeasedBatch(sequence: sequence, item: WorkItem(files: ["tests/a.sh"], attempt: 1, shard: nil))
+                    _ = await board.assign(lease: lease, batch: batch)
+                }
+                await board.end(lease, .done)
+            }
+            let first = try await client.api(.post, "/api/v1/leases/\(lease)/batches?wait=5", token: worker)
+            #expect(try first.decode(NextBatch.self).batch?.sequence == 1, "\(first.text)")
+            let report = #"{"verdicts":[{"file":"tests/a.sh","passed":true,"cases":[]}],"seconds":{"tests/a.sh":0.1},"wall_seconds":0.2,"output_tail":"","interrupted":false}"#
+            #expect(try await client.api(.put, "/api/v1/leases/\(lease)/batches/1?wait=6", token: worker, json: report).status
+                    == .unprocessableContent, "wait is checked before the report is taken")
+            let second = try await client.api(.put, "/api/v1/leases/\(lease)/batches/1?wait=5", token: worker, json: report)
+            #expect(second.status == .ok, "\(second.text)")
+            #expect(try second.decode(NextBatch.self).batch?.sequence == 2, "\(second.text)")
+            let last = try await client.api(.put, "/api/v1/leases/\(lease)/batches/2?wait=5", token: worker, json: report)
+            #expect(try last.decode(NextBatch.self) == .done, "\(last.text)")
+            await run.value
+        }
+        try await service.close()
+    }
 }

@@ -12,6 +12,8 @@ import Testing
     struct BoardTransport: LeaseTransport {
         let board: LeaseBoard
         let token: String
+        /// A report's answer carries the next batch, as the route's does; false: as an older service's (none).
+        var carriesNext = true
 
         func reportSetup(_ report: SetupReport, lease: String) async throws {
             try await board.reportSetup(lease: lease, token: token, report)
@@ -21,8 +23,9 @@ import Testing
             try await board.nextBatch(lease: lease, token: token, wait: .seconds(2))
         }
 
-        func reportBatch(_ report: BatchReport, sequence: Int, lease: String) async throws {
+        func reportBatch(_ report: BatchReport, sequence: Int, lease: String) async throws -> NextBatch? {
             try await board.reportBatch(lease: lease, token: token, sequence: sequence, report)
+            return carriesNext ? try await board.nextBatch(lease: lease, token: token, wait: .seconds(2)) : nil
         }
 
         func release(lease: String) async {
@@ -41,7 +44,8 @@ import Testing
         return counts
     }
 
-    @Test func aRunSpreadsItsFilesOverALocalAndALeasedSlot() async throws {
+    @Test(arguments: [true, false])
+    func aRunSpreadsItsFilesOverALocalAndALeasedSlot(reportCarriesNext: Bool) async throws {
         // Each slot's share takes over a second, so neither slot can finish its own and take the other's unstarted
         // share (what an idle slot does for a remote slot no worker leased yet) before the other starts.
         let slow = Dictionary(uniqueKeysWithValues: (1...12).map {
@@ -55,11 +59,15 @@ import Testing
         let configuration = try fixture.configuration(workers: 2, split: .timings)
         let scratch = fixture.directory.deletingLastPathComponent().appendingPathComponent("worker")
         let environment = options.baseEnvironment
+        let runID = options.identity.id
 
         _ = await board.heartbeat(worker: "w1", slots: 1, token: "worker-token")
         let starts = Mutex<[LeasedBatchStart]>([])
+        let timeline = Mutex<LeasedSlotTimeline?>(nil)
         let worker = Task {
             let slot = try #require(try await board.claim(worker: "w1", token: "worker-token", wait: .seconds(20)))
+            let slotTimeline = LeasedSlotTimeline(run: slot.run, slot: slot.slot)
+            timeline.withLock { $0 = slotTimeline }
             #expect(slot.slot == 1 && slot.total == 2 && slot.tree == "tree-under-test" && slot.knownFiles == fixture.files)
             let cache = TreeCache(directory: scratch.appendingPathComponent("trees"))
             let archive = try await board.archive(of: slot.tree)
@@ -68,9 +76,12 @@ import Testing
             }
             #expect(downloaded)
             #expect(try await cache.tree(slot.tree) { _ in Issue.record("a cached tree was downloaded again") }.downloaded == false)
+            slotTimeline.treeReady()
             return await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
                                               sandbox: .unsandboxed, baseEnvironment: environment,
-                                              transport: BoardTransport(board: board, token: "worker-token"),
+                                              transport: BoardTransport(board: board, token: "worker-token",
+                                                                        carriesNext: reportCarriesNext),
+                                              timeline: slotTimeline,
                                               batchStarted: { start in starts.withLock { $0.append(start) } })
         }
         let result = try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run()
@@ -80,6 +91,19 @@ import Testing
         #expect(measured.map(\.sequence) == Array(1...max(1, measured.count)))
         #expect(measured.map(\.files).reduce(0, +) == result.files.filter { $0.worker == 1 }.count)
         #expect(measured.allSatisfy { $0.seconds >= 0 && $0.seconds < 1 }, "\(measured)")
+        // The timeline has every step, in order: lease, tree, set-up, then each batch asked for, received, run and
+        // reported.
+        let record = try #require(timeline.withLock { $0 }).snapshot
+        #expect(record.run == runID && record.slot == 1 && record.batches.count == measured.count)
+        var steps = [record.leased, try #require(record.tree), try #require(record.factory), try #require(record.ready)]
+        for batch in record.batches {
+            steps += [batch.asked, batch.received, try #require(batch.started), try #require(batch.ended),
+                      try #require(batch.reportSent), try #require(batch.reported)]
+            #expect(batch.waited >= 0)
+        }
+        #expect(steps == steps.sorted(), "\(record)")
+        let line = try JSONDecoder().decode(LeasedSlotTimeline.Record.self, from: Data(try #require(timeline.withLock { $0 }).json.utf8))
+        #expect(line == record, "the worker's timing line reads back as the record")
         #expect(result.status == .passed, "\(result.error?.message ?? "")")
         #expect(result.files.map(\.path) == fixture.files && result.files.allSatisfy { $0.attempts == 1 })
         #expect(Set(result.files.map(\.worker)) == [0, 1], "both slots ran files: \(result.files.map(\.worker))")

@@ -119,16 +119,20 @@ struct WorkersController {
         guard let sequence = Int(raw), sequence >= 1, sequence <= 999_999_999, raw.allSatisfy(\.isASCII) else {
             throw APIError.invalid("sequence", "sequence: expected a batch number from 1")
         }
+        let wait = try request.waitSeconds()
         let body = try await request.decodeJSON(BatchReport.self, context: context)
         guard body.wallSeconds >= 0, body.wallSeconds.isFinite, body.seconds.values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw APIError.invalid("seconds", "seconds and wall_seconds: expected 0 or more")
         }
         do {
             try await board.reportBatch(lease: lease, token: Self.token(context), sequence: sequence, body)
+            // The answer is the slot's next batch, as `POST …/batches?wait=` would give it: a worker needs one call
+            // per batch, not a report and then a poll.
+            return try JSONResponse.make(try await board.nextBatch(lease: lease, token: Self.token(context),
+                                                                   wait: .seconds(wait)))
         } catch {
             throw Self.apiError(error, worker: nil)
         }
-        return Response(status: .noContent)
     }
 
     @Sendable func release(_ request: Request, context: APIRequestContext) async throws -> Response {

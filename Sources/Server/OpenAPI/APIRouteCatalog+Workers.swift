@@ -38,8 +38,15 @@ extension APIRouteCatalog {
               links: [.init(name: "ReportTheBatch", operationID: "reportBatch",
                             parameters: ["lease": "$request.path.lease", "sequence": "$response.body#/batch/sequence"])]),
         .init(method: "put", path: "/api/v1/leases/{lease}/batches/{sequence}", operationID: "reportBatch",
-              summary: "Report a batch: per-file verdicts, seconds and the output tail; 410 when the lease expired first",
-              requestSchema: "BatchReport", successStatus: 204, errorStatuses: [400, 404, 409, 410, 413, 422]),
+              summary: "Report a batch: per-file verdicts, seconds and the output tail; 410 when the lease expired first. "
+                  + "Answers with the slot's next batch as nextBatch does (waiting up to wait seconds): one call per batch",
+              requestSchema: "BatchReport", successStatus: 200, responseSchema: "NextBatch",
+              errorStatuses: [400, 404, 409, 410, 413, 422], queryParameters: [.wait],
+              links: [
+                  .init(name: "ReportTheNextBatch", operationID: "reportBatch",
+                        parameters: ["lease": "$request.path.lease", "sequence": "$response.body#/batch/sequence"]),
+                  .init(name: "AskForABatch", operationID: "nextBatch", parameters: ["lease": "$request.path.lease"]),
+              ]),
         .init(method: "delete", path: "/api/v1/leases/{lease}", operationID: "releaseLease",
               summary: "Hand a lease back (the worker stops): its batch in flight goes back to the run",
               successStatus: 204, errorStatuses: [404, 410, 422]),

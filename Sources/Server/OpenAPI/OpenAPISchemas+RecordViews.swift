@@ -53,6 +53,7 @@ extension OpenAPISchemas {
                         "path": ["type": "string"], "worker": ["type": "integer"], "seconds": ["type": "number"],
                         "status": ["type": "string", "enum": ["passed", "failed", "flaky"]],
                         "attempts": ["type": "integer", "minimum": 1], "failure": optionalString,
+                        "start_offset_seconds": optionalNumber,
                     ], required: ["path", "worker", "seconds", "status", "attempts"]),
                 ],
             ], required: ["id", "pipeline", "commit", "state", "workers", "created_at", "counts"]),

@@ -101,6 +101,13 @@ public struct TestFileResultResource: Codable, Sendable, Equatable {
     public var status: String
     public var attempts: Int
     public var failure: String?
+    /// When its (last) batch was handed out, in seconds from the run's start: the files of one batch share it.
+    public var startOffsetSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case path, worker, seconds, status, attempts, failure
+        case startOffsetSeconds = "start_offset_seconds"
+    }
 
     init(_ result: TestFileResult) {
         path = result.path
@@ -109,5 +116,6 @@ public struct TestFileResultResource: Codable, Sendable, Equatable {
         status = result.status.rawValue
         attempts = result.attempts
         failure = result.failure
+        startOffsetSeconds = result.startOffsetSeconds
     }
 }

@@ -14,11 +14,14 @@ public enum RemoteSlotRunner {
         case failed(String)
     }
 
-    /// `batchStarted` hears of each batch the slot ran to its end, with its lease-to-start latency.
+    /// `batchStarted` hears of each batch the slot ran to its end, with its lease-to-start latency; `timeline`
+    /// records when each step happened.
     public static func run(_ slot: LeasedSlot, tree: URL, scratch: URL, sandbox: TestSandbox,
                            baseEnvironment: [String: String], transport: any LeaseTransport,
+                           timeline: LeasedSlotTimeline? = nil,
                            batchStarted: @escaping @Sendable (LeasedBatchStart) -> Void = { _ in }) async -> Outcome {
-        let source = LeasedWorkSource(lease: slot.lease, transport: transport, batchStarted: batchStarted)
+        let source = LeasedWorkSource(lease: slot.lease, transport: transport, timeline: timeline,
+                                      batchStarted: batchStarted)
         let runDirectory = scratch.appendingPathComponent(slot.lease).path
         defer { try? FileManager.default.removeItem(atPath: runDirectory) }
         let context: WorkerContext
@@ -40,6 +43,7 @@ public enum RemoteSlotRunner {
             }
             let factory = try await WorkspaceFactory.make(source: tree.path, runDirectory: runDirectory, strategy: .automatic,
                                                           sandbox: sandbox, network: configuration.sandboxNetwork)
+            timeline?.factoryMade()
             let options = RunOptions(history: .given(TimingHistory()), scratchDirectory: scratch,
                                      identity: RunIdentity(id: slot.run, branch: slot.branch, commitVersion: slot.commit),
                                      baseEnvironment: baseEnvironment, sandbox: sandbox)

@@ -17,6 +17,12 @@ own `wall_time_seconds` (first slot's start to last slot's end, workspaces and t
 lease-to-start latency per batch is read from the workers' output (`lease-to-start X ms`: from the batch's answer
 arriving on the worker to its test process being started).
 
+Where the makespan goes, per run: the slots' time (slots × makespan) split into tests, before each slot's first
+batch, between its batches and after its last one, from the run's own file results (each batch's hand-out offset and
+seconds), so local and remote runs are measured alike; and for remote runs each slot's steps as its worker timed
+them (`slot N: timing {…}`, LeasedSlotTimeline: lease, tree, set-up, first batch; per batch the report's and the
+next batch's answers and polls that waited), and the service's hand-out of a batch against the worker's start of it.
+
     workers_bench.py SLIPWAY_BINARY [--files N] [--slots N] [--seconds S] [--seed N] [--sigma F] [--only remote|local]
 
 Needs root and iproute2 (`ip netns`). Removes its namespaces, bridge, processes and directories when it ends.
@@ -47,6 +53,7 @@ exit $status
 """
 
 LATENCY = re.compile(r"lease-to-start (-?[0-9]+\.[0-9]+) ms")
+TIMING = re.compile(r"^slot [0-9]+: timing (\{.*\})$", re.MULTILINE)
 
 
 def durations(files, slots, seconds, seed, sigma):
@@ -243,16 +250,118 @@ def latencies(logs, offsets):
     return found
 
 
-def describe(label, run, bound, files, latency=None):
+def timings(logs, offsets, run_id):
+    """The `slot N: timing {…}` records (LeasedSlotTimeline) of the test run `run_id` each worker log gained after
+    `offsets`."""
+    found = []
+    for log, offset in zip(logs, offsets):
+        with open(log) as handle:
+            handle.seek(offset)
+            found += [record for record in (json.loads(match.group(1)) for match in TIMING.finditer(handle.read()))
+                      if record.get("run") == run_id]
+    return found
+
+
+def service_batches(run):
+    """Each slot's batches as the service saw them: {slot: [(handed out, ended)]} in seconds from the run's start
+    (the files of one batch share their start offset; their seconds add up to the batch's wall time)."""
+    batches = {}
+    for result in run.get("file_results") or []:
+        start = result.get("start_offset_seconds")
+        if start is None:
+            continue
+        key = (result["worker"], round(start, 6))
+        batches[key] = batches.get(key, 0.0) + result["seconds"]
+    slots = {}
+    for (slot, start), seconds in sorted(batches.items()):
+        slots.setdefault(slot, []).append((start, start + seconds))
+    return slots
+
+
+def spread(values, unit="s", scale=1.0, digits=2):
+    if not values:
+        return "-"
+    values = [value * scale for value in values]
+    return (f"median {statistics.median(values):.{digits}f} / p90 {percentile(values, 0.9):.{digits}f} / "
+            f"max {max(values):.{digits}f} {unit}")
+
+
+def slot_time(run, slots):
+    """Where the slots' time went: slots × makespan = tests + before each slot's first batch + between its
+    batches + after its last batch (until the run ended). From the run's own file results, so local and remote
+    runs are measured alike."""
+    wall = run.get("wall_time_seconds") or 0
+    batches = service_batches(run)
+    if not batches:
+        return None
+    tests = before = between = after = 0.0
+    firsts, lasts, gaps = [], [], []
+    for slot in range(slots):
+        own = batches.get(slot, [])
+        if not own:
+            after += wall
+            continue
+        tests += sum(end - start for start, end in own)
+        before += own[0][0]
+        firsts.append(own[0][0])
+        own_gaps = [max(0.0, start - previous_end) for (_, previous_end), (start, _) in zip(own, own[1:])]
+        gaps += own_gaps
+        between += sum(own_gaps)
+        lasts.append(own[-1][1])
+        after += max(0.0, wall - own[-1][1])
+    total = slots * wall
+    lines = [f"slot time {total:.0f} s ({slots} × makespan): tests {tests:.0f} s ({tests / total:.0%}), "
+             f"before the first batch {before:.1f} s, between batches {between:.1f} s, after the last {after:.1f} s",
+             f"first batch handed out at {spread(firsts)}; batch gaps {spread(gaps, 'ms', 1000, 1)} "
+             f"({len(gaps)}); last batch ends {spread(lasts)}; run end − latest end {wall - max(lasts):.2f} s"]
+    return lines
+
+
+def worker_steps(records, run):
+    """The remote slots' own step times (LeasedSlotTimeline), from the first lease's answer on any worker."""
+    if not records:
+        return []
+    origin = min(record["leased"] for record in records)
+    step = {name: [record[name] - origin for record in records if record.get(name) is not None]
+            for name in ("leased", "tree", "factory", "ready")}
+    first = [record["batches"][0]["started"] - origin for record in records
+             if record["batches"] and record["batches"][0].get("started") is not None]
+    batches = [batch for record in records for batch in record["batches"]]
+    reports = [batch["reported"] - batch["report_sent"] for batch in batches if batch.get("reported") is not None]
+    answers = [batch["received"] - batch["asked"] - batch["waited"] for batch in batches]
+    waited = sum(batch["waited"] for batch in batches)
+    gaps = [later["started"] - earlier["ended"] for record in records
+            for earlier, later in zip(record["batches"], record["batches"][1:])
+            if earlier.get("ended") is not None and later.get("started") is not None]
+    # The service's hand-out (its batch start offset) against the worker's start of the same batch: the answer's
+    # hop plus lease-to-start (both clocks from the first lease, a hop apart).
+    handed = service_batches(run)
+    hand_out = []
+    for record in records:
+        for (start, _), batch in zip(handed.get(record["slot"], []), record["batches"]):
+            if batch.get("started") is not None:
+                hand_out.append(batch["started"] - origin - start)
+    return [f"worker steps from the first lease: leased {spread(step['leased'])}; tree ready {spread(step['tree'])}; "
+            f"workspace factory {spread(step['factory'])}; set up {spread(step['ready'])}; first batch started {spread(first)}",
+            f"per batch ({len(batches)}): end → next start {spread(gaps, 'ms', 1000, 1)}; report answered (with the "
+            f"next batch, waiting up to 5 s for one) in "
+            f"{spread(reports, 'ms', 1000, 1)}; next batch answered in {spread(answers, 'ms', 1000, 1)}; "
+            f"polls answered 'wait' {waited:.1f} s in all",
+            f"service hand-out → worker start {spread(hand_out, 'ms', 1000, 1)}"]
+
+
+def describe(label, run, bound, files, slots, latency=None, records=None):
     wall = run.get("wall_time_seconds") or 0
     results = run.get("file_results") or []
     once = len(results) == files and all(result.get("attempts") == 1 for result in results)
     line = (f"{label:<14} {run.get('state', '?'):<9} split {run.get('split') or '?':<7} makespan {wall:7.2f} s  "
             f"÷ bound {wall / bound:5.3f}  load {run['_load']:4.1f}  files {len(results)}{'' if once else ' (NOT once each)'}")
+    details = slot_time(run, slots) or []
     if latency:
-        line += (f"\n{'':<14} lease-to-start over {len(latency)} batches: median {statistics.median(latency):.2f} ms, "
-                 f"p90 {percentile(latency, 0.9):.2f} ms, max {max(latency):.2f} ms")
-    print(line, flush=True)
+        details.append(f"lease-to-start over {len(latency)} batches: median {statistics.median(latency):.2f} ms, "
+                       f"p90 {percentile(latency, 0.9):.2f} ms, max {max(latency):.2f} ms")
+    details += worker_steps(records or [], run)
+    print("\n".join([line] + [f"{'':<14} {detail}" for detail in details]), flush=True)
 
 
 def main():
@@ -313,7 +422,12 @@ def main():
                 run = service.finished_run(seen)
                 seen.add(run.get("commit"))
                 run["_load"] = load
-                describe(label, run, bound, options.files, latencies(logs, offsets))
+                # A worker prints a slot's timing once the slot has ended, a moment after the run did.
+                deadline = time.monotonic() + 10
+                while len(timings(logs, offsets, run.get("id"))) < options.slots and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                describe(label, run, bound, options.files, options.slots, latencies(logs, offsets),
+                         timings(logs, offsets, run.get("id")))
             processes.stop_all()
             processes.started.clear()
             hosts.remove()
@@ -331,7 +445,7 @@ def main():
                 run = service.finished_run(seen)
                 seen.add(run.get("commit"))
                 run["_load"] = load
-                describe(label, run, bound, options.files)
+                describe(label, run, bound, options.files, options.slots)
     finally:
         processes.stop_all()
         if hosts is not None:
