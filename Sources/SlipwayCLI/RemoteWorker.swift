@@ -28,10 +28,11 @@ struct RemoteWorker: Sendable {
 
     func run(heartbeatSeconds: Double) async -> Ending {
         let cache = TreeCache(directory: dataDirectory.appendingPathComponent("trees"))
+        let workspaces = RunWorkspaces(scratch: dataDirectory.appendingPathComponent("runs"), sandbox: sandbox)
         return await withTaskGroup(of: Ending?.self) { group in
             group.addTask { await heartbeat(every: heartbeatSeconds) }
             for index in 0..<slots {
-                group.addTask { await slotLoop(index, cache: cache); return nil }
+                group.addTask { await slotLoop(index, cache: cache, workspaces: workspaces); return nil }
             }
             var ending = Ending.stopped
             for await finished in group {
@@ -60,7 +61,7 @@ struct RemoteWorker: Sendable {
         return nil
     }
 
-    private func slotLoop(_ index: Int, cache: TreeCache) async {
+    private func slotLoop(_ index: Int, cache: TreeCache, workspaces: RunWorkspaces) async {
         let transport = HTTPLeaseTransport(api: api)
         while !Task.isCancelled {
             let slot: LeasedSlot
@@ -94,8 +95,8 @@ struct RemoteWorker: Sendable {
                 await transport.release(lease: slot.lease)
                 continue
             }
-            let outcome = await RemoteSlotRunner.run(slot, tree: tree, scratch: dataDirectory.appendingPathComponent("runs"),
-                                                     sandbox: sandbox, baseEnvironment: baseEnvironment, transport: transport,
+            let outcome = await RemoteSlotRunner.run(slot, tree: tree, workspaces: workspaces,
+                                                     baseEnvironment: baseEnvironment, transport: transport,
                                                      timeline: timeline, batchStarted: { say("slot \(index): \($0.line)") })
             say("slot \(index): slot \(slot.slot) of test run \(slot.run) \(Self.describe(outcome))")
             // When each step happened, for ci/bench/workers: where a remote run's time goes.

@@ -62,6 +62,13 @@ struct WorkspaceFactory: Sendable {
         }
     }
 
+    /// The same run's factory (uid, tree, overlay choice, limits) making its workspaces under `runDirectory`, with limit
+    /// cells of its own: a remote worker's slot of a run whose tree its other slots share (`RunWorkspaces`).
+    func relocated(to runDirectory: String) -> WorkspaceFactory {
+        WorkspaceFactory(source: source, runDirectory: runDirectory, useOverlay: useOverlay, sandbox: sandbox,
+                         identity: identity, network: network, limits: limits)
+    }
+
     func make(worker: Int) throws(TestRunError) -> Workspace {
         let base = runDirectory + "/worker-\(worker)"
         let home = base + "/home"

@@ -77,8 +77,9 @@ import Testing
             #expect(downloaded)
             #expect(try await cache.tree(slot.tree) { _ in Issue.record("a cached tree was downloaded again") }.downloaded == false)
             slotTimeline.treeReady()
-            return await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
-                                              sandbox: .unsandboxed, baseEnvironment: environment,
+            return await RemoteSlotRunner.run(slot, tree: tree, workspaces: RunWorkspaces(scratch: scratch.appendingPathComponent("runs"),
+                                                                                             sandbox: .unsandboxed),
+                                              baseEnvironment: environment,
                                               transport: BoardTransport(board: board, token: "worker-token",
                                                                         carriesNext: reportCarriesNext),
                                               timeline: slotTimeline,
@@ -182,8 +183,9 @@ import Testing
             let (tree, _) = try await TreeCache(directory: scratch.appendingPathComponent("trees")).tree(slot.tree) { file in
                 try FileManager.default.copyItem(at: archive, to: file)
             }
-            return await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
-                                              sandbox: .unsandboxed, baseEnvironment: environment,
+            return await RemoteSlotRunner.run(slot, tree: tree, workspaces: RunWorkspaces(scratch: scratch.appendingPathComponent("runs"),
+                                                                                             sandbox: .unsandboxed),
+                                              baseEnvironment: environment,
                                               transport: BoardTransport(board: board, token: "t"))
         }
         let run = Task { try await TestSuiteRun(appDirectory: fixture.directory, configuration: configuration, options: options).run() }
@@ -237,8 +239,9 @@ import Testing
         let cache = TreeCache(directory: scratch.appendingPathComponent("trees"))
         let archive = try await board.archive(of: slot.tree)
         let (tree, _) = try await cache.tree(slot.tree) { file in try FileManager.default.copyItem(at: archive, to: file) }
-        let exit = await RemoteSlotRunner.run(slot, tree: tree, scratch: scratch.appendingPathComponent("runs"),
-                                              sandbox: .unsandboxed, baseEnvironment: environment,
+        let exit = await RemoteSlotRunner.run(slot, tree: tree, workspaces: RunWorkspaces(scratch: scratch.appendingPathComponent("runs"),
+                                                                                             sandbox: .unsandboxed),
+                                              baseEnvironment: environment,
                                               transport: BoardTransport(board: board, token: "t"))
         #expect(exit == .finished)
         let result = try await run.value

@@ -2,8 +2,9 @@ import Foundation
 import Sandbox
 import Sharding
 
-/// Runs one leased slot on this machine (`slipway worker`): a workspace of the cached tree, `test-setup`, then the
-/// lease's batches, with the very `WorkerLoop` (workspace, environment, sandbox, reports) a local worker runs.
+/// Runs one leased slot on this machine (`slipway worker`): a workspace of the cached tree (on what the run's slots
+/// here share, `RunWorkspaces`), `test-setup`, then the lease's batches, with the very `WorkerLoop` (workspace,
+/// environment, sandbox, reports) a local worker runs.
 public enum RemoteSlotRunner {
     public enum Outcome: Sendable, Equatable {
         /// The run had no more work for the slot.
@@ -16,20 +17,20 @@ public enum RemoteSlotRunner {
 
     /// `batchStarted` hears of each batch the slot ran to its end, with its lease-to-start latency; `timeline`
     /// records when each step happened.
-    public static func run(_ slot: LeasedSlot, tree: URL, scratch: URL, sandbox: TestSandbox,
+    public static func run(_ slot: LeasedSlot, tree: URL, workspaces: RunWorkspaces,
                            baseEnvironment: [String: String], transport: any LeaseTransport,
                            timeline: LeasedSlotTimeline? = nil,
                            batchStarted: @escaping @Sendable (LeasedBatchStart) -> Void = { _ in }) async -> Outcome {
         let source = LeasedWorkSource(lease: slot.lease, transport: transport, timeline: timeline,
                                       batchStarted: batchStarted)
-        let runDirectory = scratch.appendingPathComponent(slot.lease).path
-        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+        let slotDirectory = workspaces.scratch.appendingPathComponent(slot.lease).path
+        defer { try? FileManager.default.removeItem(atPath: slotDirectory) }
         let context: WorkerContext
         do throws(TestRunError) {
             do {
-                try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: slotDirectory, withIntermediateDirectories: true)
             } catch {
-                throw TestRunError(.workspace, "cannot create \(runDirectory): \(error.localizedDescription)")
+                throw TestRunError(.workspace, "cannot create \(slotDirectory): \(error.localizedDescription)")
             }
             var configuration = TestSuiteConfiguration(setupCommand: slot.setupCommand, testCommand: slot.testCommand,
                                                        environment: slot.environment, workers: slot.total,
@@ -41,12 +42,11 @@ public enum RemoteSlotRunner {
             } catch {
                 throw TestRunError(.configuration, "slipway.tests.junit: \(error)")
             }
-            let factory = try await WorkspaceFactory.make(source: tree.path, runDirectory: runDirectory, strategy: .automatic,
-                                                          sandbox: sandbox, network: configuration.sandboxNetwork)
+            let factory = try await workspaces.factory(for: slot, tree: tree, network: configuration.sandboxNetwork)
             timeline?.factoryMade()
-            let options = RunOptions(history: .given(TimingHistory()), scratchDirectory: scratch,
+            let options = RunOptions(history: .given(TimingHistory()), scratchDirectory: workspaces.scratch,
                                      identity: RunIdentity(id: slot.run, branch: slot.branch, commitVersion: slot.commit),
-                                     baseEnvironment: baseEnvironment, sandbox: sandbox)
+                                     baseEnvironment: baseEnvironment, sandbox: factory.sandbox)
             context = WorkerContext(configuration: configuration, options: options, factory: factory,
                                     collector: ReportCollector(junitGlob: glob), files: slot.knownFiles,
                                     estimates: slot.estimates, total: slot.total, runStarted: .now,
@@ -57,6 +57,7 @@ public enum RemoteSlotRunner {
         }
         let exit = await WorkerLoop(index: slot.slot, context: context, source: source).run()
         await context.factory.cells.removeAll()
+        await workspaces.release(run: slot.run)
         switch exit {
         case .failed(let error): return .failed(error.message)
         case .finished, .stopping: return source.wasLost || Task.isCancelled ? .lost : .finished
